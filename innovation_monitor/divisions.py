@@ -1,0 +1,564 @@
+"""Shandong's prefecture-level cities and county-level units, data year 2014 on.
+
+Statistics are published per administrative unit, and units change: counties become districts,
+Laiwu city was folded into Jinan, Penglai and Changdao merged. The registry tells which units
+exist in each DATA year (the year the statistics describe), matches the names and codes found
+in yearbooks to units, and restates summable variables onto one year's boundaries so a time
+series compares like with like. The rules and every exception are in ``docs/divisions.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from innovation_monitor.errors import DataError
+
+DIVISIONS_FILE = Path(__file__).with_name("divisions.csv")
+PROVINCE_CODE = "370000"
+PROVINCE_NAMES = ("山东省", "山东")
+COVERAGE_START = 2014
+"""First data year the registry describes; earlier units are not in it."""
+
+LEVELS = ("city", "county")
+_TYPES = {"city": ("地级市",), "county": ("市辖区", "县级市", "县")}
+_NAME_SUFFIX = {"地级市": "市", "市辖区": "区", "县级市": "市", "县": "县"}
+_EN_SUFFIX = {"地级市": "", "市辖区": " District", "县级市": " City", "县": " County"}
+_COLUMNS = (
+    "code",
+    "name_zh",
+    "name_en",
+    "level",
+    "type",
+    "parent_code",
+    "first_year",
+    "last_year",
+    "successor_codes",
+    "former_names",
+    "note",
+)
+
+PINYIN_OVERRIDES: dict[str, str] = {
+    "莘": "Shen",
+    "单": "Shan",
+    "乐陵": "Laoling",
+    "东阿": "Dong'e",
+    "长清": "Changqing",
+    "长岛": "Changdao",
+    "茌平": "Chiping",
+    "曲阜": "Qufu",
+    "兖州": "Yanzhou",
+    "牟平": "Muping",
+    "蓬莱": "Penglai",
+}
+"""Official readings of place names whose characters are polyphonic (pypinyin guesses wrong or
+depends on its phrase dictionary for them). Keys are names without the type suffix."""
+
+
+@dataclass(frozen=True)
+class LateYearChange:
+    """A change that took effect in the last weeks of a year.
+
+    Year-end code lists already show it for that year, but the statistics for that year were
+    still compiled by the old units, so in data years it takes effect one year later.
+    """
+
+    effective: date
+    abolished: tuple[str, ...]
+    created: tuple[str, ...]
+    note: str
+
+    @property
+    def year(self) -> int:
+        """The calendar year whose year-end code list already shows the change."""
+        return self.effective.year
+
+
+LATE_YEAR_CHANGES: tuple[LateYearChange, ...] = (
+    LateYearChange(
+        effective=date(2018, 12, 26),
+        abolished=("371200", "371202", "371203"),
+        created=("370116", "370117"),
+        note=(
+            "国务院批复撤销莱芜市, 莱城区、钢城区改设济南市莱芜区、钢城区 (2019-01-09 公布); "
+            "2018 年统计仍按莱芜市及其两区汇总 / Laiwu abolished into Jinan; the 2018 statistics "
+            "still report Laiwu and its two districts"
+        ),
+    ),
+)
+"""Every change whose data year differs from its calendar year (checked against the CSV)."""
+
+
+@dataclass(frozen=True)
+class Division:
+    """One city or county-level unit over the data years it existed with this code."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    level: str
+    type: str
+    parent_code: str
+    first_year: int
+    last_year: int | None
+    successor_codes: tuple[str, ...]
+    former_names: tuple[str, ...]
+
+    def exists_in(self, year: int) -> bool:
+        """Whether the unit is a statistical unit in data year ``year``."""
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+
+def english_name(name_zh: str, type_: str) -> str:
+    """English name: pinyin of the name without its suffix, plus the type in English.
+
+    Prefecture-level cities get no suffix ("Jinan"); county-level units get "District", "City"
+    or "County". Syllables are joined with an apostrophe before a, o, e (Tai'an), as in
+    official pinyin orthography.
+    """
+    from pypinyin import Style, lazy_pinyin  # imported here: loading the registry needs no pinyin
+
+    stem = _stem(name_zh, type_)
+    if stem in PINYIN_OVERRIDES:
+        return PINYIN_OVERRIDES[stem] + _EN_SUFFIX[type_]
+    syllables = lazy_pinyin(stem, style=Style.NORMAL)
+    joined = syllables[0] + "".join(
+        ("'" + s if s[:1] in ("a", "o", "e") else s) for s in syllables[1:]
+    )
+    return joined[:1].upper() + joined[1:] + _EN_SUFFIX[type_]
+
+
+def normalise_name(text: str) -> str:
+    """NFKC (full-width to half-width) and no whitespace: yearbooks pad names with spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _stem(name_zh: str, type_: str) -> str:
+    suffix = _NAME_SUFFIX[type_]
+    return name_zh[: -len(suffix)] if name_zh.endswith(suffix) else name_zh
+
+
+def _short_name(name: str) -> str | None:
+    """济南市 -> 济南, 历下区 -> 历下; none for one-character stems (单县 stays 单县)."""
+    if name[-1:] in ("市", "区", "县") and len(name) >= 3:
+        return name[:-1]
+    return None
+
+
+def _code_in(text: str) -> str | None:
+    """A 6-digit code, or a 12-digit statistical code of a county or higher (trailing zeros)."""
+    if re.fullmatch(r"\d{6}", text):
+        return text
+    if re.fullmatch(r"\d{6}0{6}", text):
+        return text[:6]
+    return None
+
+
+def _check_level(level: str | None) -> None:
+    if level is not None and level not in LEVELS:
+        raise DataError(f"unknown division level {level!r}; expected one of {', '.join(LEVELS)}")
+
+
+def _check_year(year: int) -> None:
+    if year < COVERAGE_START:
+        raise DataError(
+            f"data year {year} is before {COVERAGE_START}: the division registry covers data "
+            f"years {COVERAGE_START} on"
+        )
+
+
+class DivisionRegistry:
+    """All units of the CSV, with lookups by code, name and data year."""
+
+    def __init__(self, divisions: Iterable[Division], source: str = "divisions") -> None:
+        self._by_code: dict[str, Division] = {}
+        for division in sorted(divisions, key=lambda d: d.code):
+            if division.code in self._by_code:
+                raise DataError(f"{source}: code {division.code} appears twice")
+            self._by_code[division.code] = division
+        _validate(self._by_code, source)
+        # name -> (priority, unit): full names first, then older names, then short forms
+        self._names: dict[str, list[tuple[int, Division]]] = {}
+        for division in self._by_code.values():
+            self._index(division.name_zh, 0, division)
+            for former in division.former_names:
+                self._index(former, 1, division)
+            for name in (division.name_zh, *division.former_names):
+                short = _short_name(name)
+                if short is not None:
+                    self._index(short, 2, division)
+
+    def _index(self, name: str, priority: int, division: Division) -> None:
+        self._names.setdefault(normalise_name(name), []).append((priority, division))
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> DivisionRegistry:
+        """The registry in ``path`` (default: the bundled CSV), parsed once per file version."""
+        file = Path(path) if path is not None else DIVISIONS_FILE
+        try:
+            stat = file.stat()
+        except OSError as exc:
+            raise DataError(f"division registry {file} cannot be read: {exc.strerror}") from exc
+        return _load_cached(file.resolve(), stat.st_mtime_ns, stat.st_size)
+
+    def all(self) -> list[Division]:
+        """Every unit of any data year, by code."""
+        return list(self._by_code.values())
+
+    def get(self, code: str) -> Division:
+        """The unit with this 6-digit code (any data year)."""
+        try:
+            return self._by_code[code]
+        except KeyError:
+            raise DataError(
+                f"unknown division code {code!r}: not a Shandong city or county-level unit of "
+                f"data year {COVERAGE_START} on"
+            ) from None
+
+    def valid_in(self, year: int, level: str | None = None) -> list[Division]:
+        """Units that are statistical units in data year ``year``, by code."""
+        _check_year(year)
+        _check_level(level)
+        return [
+            d
+            for d in self._by_code.values()
+            if d.exists_in(year) and (level is None or d.level == level)
+        ]
+
+    def in_force_at_year_end(self, year: int, level: str | None = None) -> list[Division]:
+        """Units in force on 31 December of ``year``, as GB/T 2260 year-end code lists show.
+
+        Equal to :meth:`valid_in` except in the years of :data:`LATE_YEAR_CHANGES`.
+        """
+        codes = {d.code for d in self.valid_in(year, level)}
+        for change in LATE_YEAR_CHANGES:
+            if change.year == year:
+                codes -= set(change.abolished)
+                codes |= {c for c in change.created if level in (None, self.get(c).level)}
+        return [self._by_code[code] for code in sorted(codes)]
+
+    def candidates(
+        self, text: str, year: int, level: str | None = None, parent: str | None = None
+    ) -> list[Division]:
+        """Every unit of data year ``year`` that ``text`` may denote, best kind of match only.
+
+        A code matches its unit. Names match in this order, the first kind that hits wins:
+        the current full name, an older name of the same territory (former_names), then a
+        short form without 市/区/县. ``parent`` (a city code or name) keeps the units of that
+        city; "济南市市中区"-style names carry their own parent.
+        """
+        _check_year(year)
+        _check_level(level)
+        parent_code = None
+        if parent is not None:
+            parent_unit = self.match(parent, year, level="city")
+            if parent_unit is None:
+                return []
+            parent_code = parent_unit.code
+        key = normalise_name(text)
+        code = _code_in(key)
+        if code is not None:
+            division = self._by_code.get(code)
+            if division is None or not self._fits(division, year, level, parent_code):
+                return []
+            return [division]
+        for prefix in PROVINCE_NAMES:
+            if key.startswith(prefix) and len(key) > len(prefix):
+                key = key[len(prefix) :]
+                break
+        found = self._by_name(key, year, level, parent_code)
+        if found or parent_code is not None or level == "city":
+            return found
+        for city in self.valid_in(year, "city"):
+            for prefix in (city.name_zh, _short_name(city.name_zh)):
+                if prefix and key.startswith(prefix) and len(key) > len(prefix):
+                    found = self._by_name(key[len(prefix) :], year, "county", city.code)
+                    if found:
+                        return found
+        return []
+
+    def match(
+        self, text: str, year: int, level: str | None = None, parent: str | None = None
+    ) -> Division | None:
+        """The one unit of data year ``year`` that ``text`` denotes, else None.
+
+        None when nothing matches and when the text is ambiguous (市中区 without a parent,
+        东营 without a level): :meth:`candidates` lists the competitors. An old name of a unit
+        that was merged into a larger one (莱芜市 after 2018, 蓬莱市 after 2019) matches nothing.
+        """
+        found = self.candidates(text, year, level, parent)
+        return found[0] if len(found) == 1 else None
+
+    def _fits(self, d: Division, year: int, level: str | None, parent_code: str | None) -> bool:
+        return (
+            d.exists_in(year)
+            and (level is None or d.level == level)
+            and (parent_code is None or d.parent_code == parent_code)
+        )
+
+    def _by_name(
+        self, key: str, year: int, level: str | None, parent_code: str | None
+    ) -> list[Division]:
+        hits = [
+            (priority, d)
+            for priority, d in self._names.get(key, [])
+            if self._fits(d, year, level, parent_code)
+        ]
+        if not hits:
+            return []
+        best = min(priority for priority, _ in hits)
+        return sorted({d for priority, d in hits if priority == best}, key=lambda d: d.code)
+
+    def _successors_in(self, division: Division, year: int) -> set[str]:
+        if division.exists_in(year):
+            return {division.code}
+        found: set[str] = set()
+        for code in division.successor_codes:
+            found |= self._successors_in(self._by_code[code], year)
+        return found
+
+    def crosswalk(self, from_year: int, to_year: int, level: str) -> pl.DataFrame:
+        """Map every unit of ``from_year`` to the unit(s) of ``to_year`` holding its territory.
+
+        Successor links are followed through intermediate years (蓬莱市 2016 -> 蓬莱区 2023).
+        Only forward: a merged unit cannot be split back into its parts.
+        """
+        _check_year(from_year)
+        _check_level(level)
+        if to_year < from_year:
+            raise DataError(
+                f"crosswalk from data year {from_year} to the earlier year {to_year}: "
+                "boundaries can only be restated forward (merged units cannot be split)"
+            )
+        pairs = [
+            (d.code, to_code)
+            for d in self.valid_in(from_year, level)
+            for to_code in sorted(self._successors_in(d, to_year))
+        ]
+        return pl.DataFrame(
+            pairs, schema={"from_code": pl.String, "to_code": pl.String}, orient="row"
+        )
+
+    def restate(self, values: pl.DataFrame, to_year: int, level: str) -> pl.DataFrame:
+        """Sum EXTENSIVE variables of every year onto the units of ``to_year``.
+
+        ``values`` is long: region_code, year, variable, value. A restated value is null when
+        one of the units it sums is missing or null, so a merger never undercounts silently.
+        Ratios and other intensive variables are not summed: they are recomputed from the
+        restated extensive variables by the indicator formulas.
+        """
+        required = ("region_code", "year", "variable", "value")
+        missing = [c for c in required if c not in values.columns]
+        if missing:
+            raise DataError(
+                f"restate: values lack column(s) {', '.join(missing)}; expected "
+                f"{', '.join(required)}"
+            )
+        values = values.select(required).with_columns(pl.col("value").cast(pl.Float64))
+        if values.is_empty():
+            return values
+        duplicated = values.filter(values.select(required[:3]).is_duplicated())
+        if not duplicated.is_empty():
+            row = duplicated.row(0, named=True)
+            raise DataError(
+                f"restate: region {row['region_code']}, year {row['year']}, variable "
+                f"{row['variable']} appears more than once; expected one value per key"
+            )
+        years = sorted(values["year"].unique().to_list())
+        later = [y for y in years if y > to_year]
+        if later:
+            raise DataError(
+                f"restate to {to_year} boundaries: values include later year(s) "
+                f"{', '.join(map(str, later))}; restate onto the latest year instead"
+            )
+        walk = pl.concat(
+            [self.crosswalk(y, to_year, level).with_columns(year=pl.lit(y)) for y in years]
+        ).with_columns(pl.col("year").cast(values.schema["year"]))
+        split = walk.filter(pl.col("from_code").is_duplicated().over("year"))
+        if not split.is_empty():
+            row = split.row(0, named=True)
+            raise DataError(
+                f"restate: unit {row['from_code']} of {row['year']} was split between several "
+                f"units of {to_year}; extensive values cannot be apportioned"
+            )
+        joined = values.join(
+            walk, left_on=["year", "region_code"], right_on=["year", "from_code"], how="left"
+        )
+        unknown = joined.filter(pl.col("to_code").is_null())
+        if not unknown.is_empty():
+            row = unknown.row(0, named=True)
+            raise DataError(
+                f"restate: region code {row['region_code']} is not a {level}-level unit in "
+                f"data year {row['year']} (variable {row['variable']})"
+            )
+        parts = walk.group_by("year", "to_code").agg(pl.len().alias("parts"))
+        return (
+            joined.group_by("year", "to_code", "variable")
+            .agg(
+                pl.col("value").sum().alias("total"),
+                pl.col("value").is_not_null().sum().alias("present"),
+            )
+            .join(parts, on=["year", "to_code"])
+            .select(
+                pl.col("to_code").alias("region_code"),
+                "year",
+                "variable",
+                pl.when(pl.col("present") == pl.col("parts"))
+                .then(pl.col("total"))
+                .otherwise(None)
+                .alias("value"),
+            )
+            .sort("year", "region_code", "variable")
+        )
+
+    def to_frame(self) -> pl.DataFrame:
+        """Every unit with the warehouse ``divisions`` columns."""
+        units = self.all()
+        return pl.DataFrame(
+            {
+                "code": [d.code for d in units],
+                "name_zh": [d.name_zh for d in units],
+                "name_en": [d.name_en for d in units],
+                "level": [d.level for d in units],
+                "type": [d.type for d in units],
+                "parent_code": [d.parent_code for d in units],
+                "valid_from": [d.first_year for d in units],
+                "valid_to": [d.last_year for d in units],
+                "successor_codes": [list(d.successor_codes) for d in units],
+            },
+            schema={
+                "code": pl.String,
+                "name_zh": pl.String,
+                "name_en": pl.String,
+                "level": pl.String,
+                "type": pl.String,
+                "parent_code": pl.String,
+                "valid_from": pl.Int64,
+                "valid_to": pl.Int64,
+                "successor_codes": pl.List(pl.String),
+            },
+        )
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: Path, mtime_ns: int, size: int) -> DivisionRegistry:
+    """Parse once per (file, version): ``load`` is called by every asset and command."""
+    return DivisionRegistry(_read_csv(path), source=str(path))
+
+
+def _read_csv(path: Path) -> list[Division]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        absent = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
+        if absent:
+            raise DataError(
+                f"{path}: missing column(s) {', '.join(absent)}; expected {', '.join(_COLUMNS)}"
+            )
+        return [_parse_row(path, number, row) for number, row in enumerate(reader, start=2)]
+
+
+def _parse_row(path: Path, number: int, row: dict[str, str]) -> Division:
+    def fail(column: str, expected: str) -> DataError:
+        return DataError(f"{path}: row {number}, column {column} = {row[column]!r}; {expected}")
+
+    cell = {column: (row[column] or "").strip() for column in _COLUMNS}
+    if not re.fullmatch(r"37\d{4}", cell["code"]):
+        raise fail("code", "expected a 6-digit Shandong code (37....)")
+    if 71 <= int(cell["code"][4:]) <= 79:
+        raise fail("code", "codes ending 71-79 are development zones, not units")
+    if cell["level"] not in LEVELS:
+        raise fail("level", f"expected one of {', '.join(LEVELS)}")
+    if cell["type"] not in _TYPES[cell["level"]]:
+        raise fail("type", f"expected one of {', '.join(_TYPES[cell['level']])}")
+    if not cell["name_zh"].endswith(_NAME_SUFFIX[cell["type"]]):
+        raise fail("name_zh", f"a {cell['type']} name ends with {_NAME_SUFFIX[cell['type']]}")
+    if not cell["name_en"]:
+        raise fail("name_en", "expected the English name (see english_name)")
+    for column in ("first_year", "last_year"):
+        if not re.fullmatch(r"\d{4}", cell[column]) and (column, cell[column]) != ("last_year", ""):
+            raise fail(column, "expected a 4-digit year (last_year: empty while the unit exists)")
+    first = int(cell["first_year"])
+    last = int(cell["last_year"]) if cell["last_year"] else None
+    if first > COVERAGE_START and not cell["note"]:
+        raise fail("note", "a unit created after the registry starts needs the official change")
+    if last is not None and last < first:
+        raise fail("last_year", f"expected a year not before first_year {first}")
+    return Division(
+        code=cell["code"],
+        name_zh=cell["name_zh"],
+        name_en=cell["name_en"],
+        level=cell["level"],
+        type=cell["type"],
+        parent_code=cell["parent_code"],
+        first_year=first,
+        last_year=last,
+        successor_codes=tuple(s.strip() for s in cell["successor_codes"].split(";") if s.strip()),
+        former_names=tuple(s.strip() for s in cell["former_names"].split(";") if s.strip()),
+    )
+
+
+def _validate(units: dict[str, Division], source: str) -> None:
+    """Cross-row rules: parents, successor chains, late-year changes, unique names."""
+    for d in units.values():
+        where = f"{source}: unit {d.code} {d.name_zh}"
+        if d.level == "city":
+            if d.parent_code != PROVINCE_CODE or not d.code.endswith("00"):
+                raise DataError(f"{where}: a city has a code ending 00 and parent {PROVINCE_CODE}")
+        else:
+            parent = units.get(d.parent_code)
+            if parent is None or parent.level != "city":
+                raise DataError(f"{where}: parent_code {d.parent_code!r} is not a city of the CSV")
+            if d.code[:4] != parent.code[:4]:
+                raise DataError(
+                    f"{where}: a county's code starts with its parent's {parent.code[:4]}"
+                )
+            outlived = parent.last_year is not None and (
+                d.last_year is None or d.last_year > parent.last_year
+            )
+            if parent.first_year > d.first_year or outlived:
+                raise DataError(f"{where}: parent {parent.code} does not exist in all its years")
+        if (d.last_year is None) != (not d.successor_codes):
+            raise DataError(f"{where}: a unit has successor_codes exactly when it has last_year")
+        for code in d.successor_codes if d.last_year is not None else ():
+            successor = units.get(code)
+            if successor is None or successor.level != d.level:
+                raise DataError(f"{where}: successor {code} is not a {d.level} of the CSV")
+            if not successor.exists_in(d.last_year + 1):
+                raise DataError(
+                    f"{where}: successor {code} does not exist in data year {d.last_year + 1}"
+                )
+    for change in LATE_YEAR_CHANGES:
+        for code in change.abolished:
+            if code not in units or units[code].last_year != change.year:
+                raise DataError(
+                    f"{source}: late-year change of {change.effective}: {code} must have "
+                    f"last_year {change.year}"
+                )
+        for code in change.created:
+            if code not in units or units[code].first_year != change.year + 1:
+                raise DataError(
+                    f"{source}: late-year change of {change.effective}: {code} must have "
+                    f"first_year {change.year + 1}"
+                )
+    seen: dict[tuple[str, str, int], str] = {}
+    last_year = max(
+        COVERAGE_START, *(y for d in units.values() for y in (d.first_year, d.last_year or 0))
+    )
+    for year in range(COVERAGE_START, last_year + 1):
+        for d in units.values():
+            if d.exists_in(year):
+                key = (d.name_zh, d.parent_code, year)
+                if key in seen:
+                    raise DataError(
+                        f"{source}: {seen[key]} and {d.code} are both {d.name_zh} under "
+                        f"{d.parent_code} in {year}; names must be unique within a parent"
+                    )
+                seen[key] = d.code
