@@ -1,0 +1,54 @@
+# Two commands on a fresh machine with python3 and make:
+#   make run    set up .venv from the lock file and run the whole pipeline on the bundled data
+#   make test   set up .venv from the lock file and run the full test suite
+PYTHON ?= python3
+VENV := .venv
+UV_VERSION := 0.13.9
+UV := .uv/bin/uv
+STAMP := $(VENV)/.synced-$(shell cksum uv.lock | cut -d' ' -f1)
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+export UV_PYTHON_DOWNLOADS := never
+export DAGSTER_HOME := $(abspath .dagster_home)
+export PYTHONDONTWRITEBYTECODE :=
+
+.PHONY: setup run test test-fast ui lint sample template bench clean
+
+setup: $(STAMP)
+
+$(UV):
+	$(PYTHON) -m venv .uv
+	.uv/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# Installs exactly what uv.lock pins (including dev tools) and compiles bytecode once.
+$(STAMP): uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
+	rm -f $(VENV)/.synced-*
+	touch $@
+
+run: setup
+	$(VENV)/bin/innovation-monitor run
+
+test: setup
+	$(VENV)/bin/python -m pytest
+
+test-fast: setup
+	$(VENV)/bin/python -m pytest -m "not slow"
+
+ui: setup
+	$(VENV)/bin/innovation-monitor ui
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+sample: setup
+	$(VENV)/bin/python -m innovation_monitor.synthetic --out data/sample
+
+template: setup
+	$(VENV)/bin/innovation-monitor template
+
+bench: setup
+	$(VENV)/bin/python benchmarks/bench_asem.py
+
+clean:
+	rm -rf $(VENV) .uv out data/warehouse.duckdb data/warehouse.duckdb.wal

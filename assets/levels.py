@@ -1,0 +1,78 @@
+"""Per level (cities, counties): indicators → scores → reports, each with its checks.
+
+One factory builds the same three assets for both levels, so the graph shows two parallel lanes
+that share the statistics asset.
+"""
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from assets.statistics import LEVELS, statistics
+from innovation_monitor import monitoring
+from pipelines.resources import MonitorSettings
+
+
+def level_assets(level: str) -> list[dg.AssetsDefinition | dg.AssetChecksDefinition]:
+    """The indicator, score and report assets of one level, with their checks."""
+
+    @dg.asset(name=f"{level}_indicators", deps=[statistics], group_name=level, kinds={"duckdb"})
+    def indicators(
+        context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: DuckDBResource
+    ) -> dg.MaterializeResult:
+        """Indicator values computed from the statistics with the formulas in indicators.yaml."""
+        with warehouse.get_connection() as con:
+            summary = monitoring.compute_level_indicators(
+                con, settings.system, level, settings.year_list()
+            )
+        context.log.info(summary.describe())
+        return dg.MaterializeResult(metadata=summary.metadata())
+
+    @dg.asset_check(asset=indicators, name=f"{level}_indicators_usable", blocking=True)
+    def indicators_usable(
+        settings: MonitorSettings, warehouse: DuckDBResource
+    ) -> dg.AssetCheckResult:
+        """Indicator values are finite and no indicator is missing for too many units."""
+        with warehouse.get_connection() as con:
+            report = monitoring.check_indicators(con, settings.system, level, settings.year_list())
+        return dg.AssetCheckResult(passed=report.success, metadata=report.to_metadata())
+
+    @dg.asset(name=f"{level}_scores", deps=[indicators], group_name=level, kinds={"duckdb"})
+    def scores(
+        context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: DuckDBResource
+    ) -> dg.MaterializeResult:
+        """Composite innovation index, pillar scores and ranks (methodology in indicators.yaml)."""
+        with warehouse.get_connection() as con:
+            summary = monitoring.score_level(con, settings.system, level)
+        context.log.info(summary.describe())
+        return dg.MaterializeResult(metadata=summary.metadata())
+
+    @dg.asset_check(asset=scores, name=f"{level}_scores_complete", blocking=True)
+    def scores_complete(settings: MonitorSettings, warehouse: DuckDBResource) -> dg.AssetCheckResult:
+        """Every unit valid in a scored year has an index score and a rank."""
+        with warehouse.get_connection() as con:
+            report = monitoring.check_scores(con, settings.registry, level)
+        return dg.AssetCheckResult(passed=report.success, metadata=report.to_metadata())
+
+    @dg.asset(name=f"{level}_reports", deps=[scores], group_name=level, kinds={"html", "csv"})
+    def reports(
+        context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: DuckDBResource
+    ) -> dg.MaterializeResult:
+        """Ranked annual monitoring reports (Chinese and English HTML, CSV ranking)."""
+        with warehouse.get_connection() as con:
+            paths = monitoring.write_level_reports(
+                con,
+                settings.system,
+                settings.registry,
+                level,
+                settings.output_dir,
+                settings.year_list(),
+            )
+        context.log.info(f"{len(paths)} report files under {settings.output_dir}")
+        return dg.MaterializeResult(
+            metadata={"files": len(paths), "folder": dg.MetadataValue.path(settings.output_dir)}
+        )
+
+    return [indicators, indicators_usable, scores, scores_complete, reports]
+
+
+level_definitions = [definition for level in LEVELS for definition in level_assets(level)]

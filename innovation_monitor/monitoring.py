@@ -1,0 +1,314 @@
+"""The annual monitoring run, stage by stage, over the warehouse.
+
+Each stage reads what the previous stage wrote and replaces its own slice of the warehouse in one
+transaction, so any stage can be re-run alone (from a Dagster asset, the command line or a
+notebook) and the data flows one way: raw files → statistics → indicator values → scores →
+reports. The Dagster assets in ``assets/`` call exactly these functions.
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from innovation_monitor import warehouse
+from innovation_monitor.divisions import DivisionRegistry
+from innovation_monitor.indicator_system import IndicatorSystem, load_indicator_system
+from innovation_monitor.indicators import compute_indicators
+from innovation_monitor.ingest import IngestResult, ingest_directory
+from innovation_monitor.reports import DataNotice, build_report, write_reports
+from innovation_monitor.scoring import assign_tiers, score_panel
+from innovation_monitor.validation import (
+    COMPLETENESS,
+    INTEGRITY,
+    PLAUSIBILITY,
+    ValidationReport,
+    validate_indicators,
+    validate_statistics,
+)
+
+LEVELS = ("city", "county")
+
+
+@dataclass(frozen=True)
+class StageSummary:
+    """What a stage did, for a log line and for Dagster metadata."""
+
+    text: str
+    figures: dict[str, int | float | str] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        return self.text
+
+    def metadata(self) -> dict[str, int | float | str]:
+        return dict(self.figures)
+
+
+def _years_in(con: duckdb.DuckDBPyConnection, table: str, level: str) -> list[int]:
+    frame = warehouse.read(con, table, level=level)
+    return sorted(frame["year"].unique().to_list())
+
+
+def load_divisions(con: duckdb.DuckDBPyConnection, registry: DivisionRegistry) -> int:
+    """Write the division registry (replacing the table); returns the number of units."""
+    return warehouse.write_divisions(con, registry)
+
+
+def _ingest_summary(result: IngestResult) -> StageSummary:
+    reasons = Counter(reason.split(" (")[0] for reason in result.quarantine["reason"].to_list())
+    synthetic = bool(result.sources["synthetic"].any()) if result.sources.height else False
+    figures: dict[str, int | float | str] = {
+        "files": result.sources.height,
+        "years": ", ".join(str(y) for y in result.years),
+        "statistics_rows": result.statistics.height,
+        "quarantined_cells": result.quarantine.height,
+        "synthetic": str(synthetic),
+    }
+    figures.update({f"quarantine: {reason}": n for reason, n in reasons.most_common()})
+    text = (
+        f"{result.sources.height} files, years {figures['years']}: "
+        f"{result.statistics.height} values loaded, {result.quarantine.height} cells quarantined"
+        + (" (SYNTHETIC sample data)" if synthetic else "")
+    )
+    return StageSummary(text, figures)
+
+
+def load_statistics(
+    con: duckdb.DuckDBPyConnection,
+    data_dir: Path | str,
+    system: IndicatorSystem,
+    registry: DivisionRegistry,
+    years: Iterable[int] | None = None,
+) -> StageSummary:
+    """Ingest every file of ``data_dir`` (for ``years``, or all) and replace those years' slices."""
+    result = ingest_directory(Path(data_dir), system, registry, years)
+    warehouse.load(con, result)
+    return _ingest_summary(result)
+
+
+def _level_years(
+    con: duckdb.DuckDBPyConnection, table: str, level: str, years: Iterable[int] | None
+) -> list[int]:
+    return sorted(years) if years is not None else _years_in(con, table, level)
+
+
+def check_statistics(
+    con: duckdb.DuckDBPyConnection,
+    system: IndicatorSystem,
+    registry: DivisionRegistry,
+    level: str,
+    years: Iterable[int] | None = None,
+) -> ValidationReport:
+    """Integrity and plausibility of a level's statistics (the blocking check)."""
+    return _validate_level_statistics(con, system, registry, level, years).only(
+        INTEGRITY, PLAUSIBILITY
+    )
+
+
+def check_completeness(
+    con: duckdb.DuckDBPyConnection,
+    system: IndicatorSystem,
+    registry: DivisionRegistry,
+    level: str,
+    years: Iterable[int] | None = None,
+) -> ValidationReport:
+    """Completeness of a level's statistics (a warning: gaps are imputed when scoring)."""
+    return _validate_level_statistics(con, system, registry, level, years).only(COMPLETENESS)
+
+
+def _validate_level_statistics(
+    con: duckdb.DuckDBPyConnection,
+    system: IndicatorSystem,
+    registry: DivisionRegistry,
+    level: str,
+    years: Iterable[int] | None,
+) -> ValidationReport:
+    wanted = _level_years(con, "statistics", level, years)
+    statistics = warehouse.read(con, "statistics", years=wanted, level=level)
+    return validate_statistics(statistics, system, registry, level=level, years=wanted)
+
+
+def compute_level_indicators(
+    con: duckdb.DuckDBPyConnection,
+    system: IndicatorSystem,
+    level: str,
+    years: Iterable[int] | None = None,
+) -> StageSummary:
+    """Indicator values of a level from its statistics, replacing those years' slices."""
+    wanted = _level_years(con, "statistics", level, years)
+    statistics = warehouse.read(con, "statistics", years=wanted, level=level)
+    values = compute_indicators(statistics, system.frameworks[level])
+    warehouse.replace_slices(con, {"indicator_values": values}, years=wanted, levels=[level])
+    missing = values["value"].null_count()
+    return StageSummary(
+        f"{level}: {values.height} indicator values for {len(wanted)} years ({missing} missing)",
+        {"rows": values.height, "missing": missing, "years": ", ".join(map(str, wanted))},
+    )
+
+
+def check_indicators(
+    con: duckdb.DuckDBPyConnection,
+    system: IndicatorSystem,
+    level: str,
+    years: Iterable[int] | None = None,
+) -> ValidationReport:
+    """Indicator values are finite and none is missing for too many units."""
+    wanted = _level_years(con, "indicator_values", level, years)
+    values = warehouse.read(con, "indicator_values", years=wanted, level=level)
+    return validate_indicators(values, system.frameworks[level], level=level, years=wanted)
+
+
+def score_level(
+    con: duckdb.DuckDBPyConnection, system: IndicatorSystem, level: str
+) -> StageSummary:
+    """Score every year of a level together (pooled goalposts) and replace its scores."""
+    values = warehouse.read(con, "indicator_values", level=level)
+    scores = score_panel(values, system.frameworks[level])
+    years = sorted(scores["year"].unique().to_list())
+    warehouse.replace_slices(con, {"scores": scores}, years=years, levels=[level])
+    index = scores.filter(pl.col("node") == "Index")
+    latest = index.filter(pl.col("year") == max(years), pl.col("rank") == 1) if years else index
+    leader = latest["region_code"].to_list()[:1]
+    return StageSummary(
+        f"{level}: scored {index.height} unit-years over {len(years)} years"
+        + (f"; {max(years)} leader {leader[0]}" if leader else ""),
+        {"unit_years": index.height, "rows": scores.height, "years": ", ".join(map(str, years))},
+    )
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """A simple pass/fail with its findings (for checks that need no expectation suite)."""
+
+    success: bool
+    problems: list[str]
+
+    def to_metadata(self) -> dict[str, str | int]:
+        return {"problems": len(self.problems), "examples": "; ".join(self.problems[:10])}
+
+
+def check_scores(
+    con: duckdb.DuckDBPyConnection, registry: DivisionRegistry, level: str
+) -> CheckResult:
+    """Every unit valid in a scored year has an index score and a rank, and nothing else does."""
+    index = warehouse.read(con, "scores", level=level).filter(pl.col("node") == "Index")
+    problems: list[str] = []
+    for year in sorted(index["year"].unique().to_list()):
+        scored = index.filter(pl.col("year") == year)
+        expected = {d.code for d in registry.valid_in(year, level)}
+        present = set(scored.drop_nulls("score")["region_code"].to_list())
+        problems += [f"{year} {code}: no index score" for code in sorted(expected - present)]
+        problems += [f"{year} {code}: not a unit that year" for code in sorted(present - expected)]
+    return CheckResult(not problems, problems)
+
+
+def data_notice(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> DataNotice:
+    """What the reports must say about their data: synthetic or not, and from which files."""
+    sources = warehouse.read(con, "sources", years=list(years))
+    synthetic = sources.filter(pl.col("synthetic"))
+    first = synthetic.row(0, named=True) if synthetic.height else None
+    return DataNotice(
+        synthetic=first is not None,
+        notice_zh=first["notice_zh"] if first else "",
+        notice_en=first["notice_en"] if first else "",
+        sources=sorted(set(sources["source_file"].to_list())),
+    )
+
+
+def write_level_reports(
+    con: duckdb.DuckDBPyConnection,
+    system: IndicatorSystem,
+    registry: DivisionRegistry,
+    level: str,
+    out_dir: Path | str,
+    years: Iterable[int] | None = None,
+    langs: Sequence[str] = ("zh", "en"),
+) -> list[Path]:
+    """Reports (HTML per language, CSV ranking) of a level for each scored year asked for."""
+    scores = warehouse.read(con, "scores", level=level)
+    scored_years = sorted(scores["year"].unique().to_list())
+    wanted = [y for y in scored_years if years is None or y in set(years)]
+    values = warehouse.read(con, "indicator_values", level=level)
+    tiers = assign_tiers(scores, system.frameworks[level])
+    paths: list[Path] = []
+    for year in wanted:
+        report = build_report(
+            year,
+            level,
+            scores=scores,
+            indicator_values=values,
+            tiers=tiers,
+            registry=registry,
+            system=system,
+            notice=data_notice(con, [year]),
+        )
+        paths += write_reports(report, Path(out_dir), langs=tuple(langs))
+    return paths
+
+
+def publish_reports(
+    warehouse_path: Path | str,
+    out_dir: Path | str,
+    *,
+    indicators_file: Path | str | None = None,
+    years: Iterable[int] | None = None,
+    langs: Sequence[str] = ("zh", "en"),
+) -> list[Path]:
+    """Reports for both levels from an existing warehouse (read only)."""
+    if not Path(warehouse_path).is_file():
+        raise FileNotFoundError(
+            f"warehouse {warehouse_path} does not exist; run the pipeline first"
+        )
+    system = load_indicator_system(Path(indicators_file) if indicators_file else None)
+    registry = DivisionRegistry.load()
+    with warehouse.connect(warehouse_path, read_only=True) as con:
+        return [
+            path
+            for level in LEVELS
+            for path in write_level_reports(con, system, registry, level, out_dir, years, langs)
+        ]
+
+
+@dataclass(frozen=True)
+class DataCheck:
+    """``innovation-monitor validate``: what ingesting and validating a folder found."""
+
+    ingest: StageSummary
+    quarantine: pl.DataFrame
+    reports: dict[str, ValidationReport]
+
+    @property
+    def success(self) -> bool:
+        return all(report.success for report in self.reports.values())
+
+    def summary(self) -> str:
+        lines = [self.ingest.describe()]
+        for row in self.quarantine.head(20).iter_rows(named=True):
+            where = f"{row['source_file']}:{row['source_row']} [{row['source_column']}]"
+            lines.append(f"  quarantined {where} {row['raw_value']!r}: {row['reason']}")
+        if self.quarantine.height > 20:
+            lines.append(f"  … and {self.quarantine.height - 20} more quarantined cells")
+        lines += [report.summary() for report in self.reports.values()]
+        return "\n".join(lines)
+
+
+def validate_data_dir(
+    data_dir: Path | str,
+    *,
+    indicators_file: Path | str | None = None,
+    years: Iterable[int] | None = None,
+) -> DataCheck:
+    """Ingest a folder in memory and run every statistics check; the warehouse is not touched."""
+    system = load_indicator_system(Path(indicators_file) if indicators_file else None)
+    registry = DivisionRegistry.load()
+    result = ingest_directory(Path(data_dir), system, registry, years)
+    reports = {
+        level: validate_statistics(
+            result.statistics, system, registry, level=level, years=result.years
+        )
+        for level in result.levels
+    }
+    return DataCheck(_ingest_summary(result), result.quarantine, reports)

@@ -1,0 +1,169 @@
+"""The ``innovation-monitor`` command.
+
+It lives beside the Dagster definitions (not in ``innovation_monitor/``) because ``run`` and ``ui``
+drive Dagster; the other subcommands call the domain library directly and import no Dagster.
+Every error a user can act on ends as one line on stderr and exit status 2; only bugs keep their
+traceback.
+"""
+
+import argparse
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from innovation_monitor.errors import InnovationMonitorError
+from innovation_monitor.paths import (
+    DEFAULT_OUTPUT_DIR,
+    DEFAULT_WAREHOUSE,
+    INDICATORS_FILE,
+    PROJECT_ROOT,
+    SAMPLE_DIR,
+)
+from innovation_monitor.years import parse_years
+
+EXIT_USER_ERROR = 2
+
+
+def _common_options(parser: argparse.ArgumentParser, *, warehouse: bool = True) -> None:
+    parser.add_argument("--data-dir", type=Path, default=SAMPLE_DIR, help="raw statistics folder")
+    if warehouse:
+        parser.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="DuckDB file")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUTPUT_DIR, help="report folder")
+    parser.add_argument("--years", default="", help="e.g. 2019-2023 or 2021,2023 (default: all)")
+    parser.add_argument("--indicators", type=Path, default=INDICATORS_FILE, help="framework YAML")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="innovation-monitor",
+        description="Shandong regional innovation capability monitoring (山东省区域创新能力监测).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="load, validate, score and report (the whole pipeline)")
+    _common_options(run)
+
+    validate = commands.add_parser(
+        "validate", help="check raw statistics files without writing the warehouse"
+    )
+    _common_options(validate, warehouse=False)
+
+    report = commands.add_parser("report", help="write reports from the scores in the warehouse")
+    _common_options(report)
+    report.add_argument("--lang", choices=["zh", "en", "both"], default="both")
+
+    ui = commands.add_parser("ui", help="start the Dagster UI on 127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000)
+
+    score = commands.add_parser(
+        "score", help="build any composite indicator from COINr-style iData/iMeta CSV files"
+    )
+    score.add_argument("--data", type=Path, required=True, help="iData CSV (uCode, indicators…)")
+    score.add_argument("--meta", type=Path, required=True, help="iMeta CSV (the framework)")
+    score.add_argument("--build", type=Path, required=True, help="BUILD.yaml (list of steps)")
+    score.add_argument("--out", type=Path, required=True, help="output folder")
+
+    template = commands.add_parser("template", help="write the Excel template for data providers")
+    template.add_argument("--year", type=int, default=2024)
+    template.add_argument("--out", type=Path, default=PROJECT_ROOT / "data" / "template")
+    template.add_argument("--indicators", type=Path, default=INDICATORS_FILE)
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
+    from pipelines.runner import run_pipeline
+
+    return run_pipeline(
+        data_dir=args.data_dir,
+        warehouse=args.warehouse,
+        output_dir=args.out,
+        indicators_file=args.indicators,
+        years=args.years,
+    )
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from innovation_monitor.monitoring import validate_data_dir
+
+    outcome = validate_data_dir(
+        args.data_dir,
+        indicators_file=args.indicators,
+        years=parse_years(args.years) if args.years else None,
+    )
+    print(outcome.summary())
+    return 0 if outcome.success else 1
+
+
+def _report(args: argparse.Namespace) -> int:
+    from innovation_monitor.monitoring import publish_reports
+
+    langs = ("zh", "en") if args.lang == "both" else (args.lang,)
+    paths = publish_reports(
+        args.warehouse,
+        args.out,
+        indicators_file=args.indicators,
+        years=parse_years(args.years) if args.years else None,
+        langs=langs,
+    )
+    for path in paths:
+        print(path)
+    return 0
+
+
+def _ui(args: argparse.Namespace) -> int:
+    """Replace this process with ``dagster dev`` so Ctrl-C reaches it and leaves nothing behind."""
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
+    dagster = shutil.which("dagster", path=str(Path(sys.executable).parent)) or "dagster"
+    argv = [dagster, "dev", "-h", "127.0.0.1", "-p", str(args.port)]
+    argv += ["-w", str(PROJECT_ROOT / "workspace.yaml")]
+    os.chdir(PROJECT_ROOT)
+    os.execv(dagster, argv)
+    return 0  # not reached
+
+
+def _score(args: argparse.Namespace) -> int:
+    from innovation_monitor.composite.build import run_build_files
+
+    for path in run_build_files(args.data, args.meta, args.build, args.out):
+        print(path)
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from innovation_monitor.divisions import DivisionRegistry
+    from innovation_monitor.indicator_system import load_indicator_system
+    from innovation_monitor.template import write_template
+
+    path = args.out / f"innovation_statistics_template_{args.year}.xlsx"
+    write_template(load_indicator_system(args.indicators), DivisionRegistry.load(), args.year, path)
+    print(path)
+    return 0
+
+
+_COMMANDS = {
+    "run": _run,
+    "validate": _validate,
+    "report": _report,
+    "ui": _ui,
+    "score": _score,
+    "template": _template,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except InnovationMonitorError as error:
+        print(f"innovation-monitor {args.command}: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as error:
+        print(f"innovation-monitor {args.command}: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Dagster resources: where the data, the warehouse and the reports live, and which years to run.
+
+Defaults come from environment variables so that the UI (``make ui``) and a scheduled run can be
+pointed at a user's own data without editing code; ``innovation-monitor run`` overrides them
+through run config.
+"""
+
+import os
+from functools import cached_property
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from innovation_monitor.divisions import DivisionRegistry
+from innovation_monitor.indicator_system import IndicatorSystem, load_indicator_system
+from innovation_monitor.paths import DEFAULT_OUTPUT_DIR, DEFAULT_WAREHOUSE, INDICATORS_FILE, SAMPLE_DIR
+from innovation_monitor.years import parse_years
+
+
+class MonitorSettings(dg.ConfigurableResource):
+    """The inputs and outputs of one annual monitoring run."""
+
+    data_dir: str = str(SAMPLE_DIR)
+    output_dir: str = str(DEFAULT_OUTPUT_DIR)
+    indicators_file: str = str(INDICATORS_FILE)
+    years: str = ""
+    """Years to (re)load and publish, e.g. ``2019-2023`` or ``2021,2023``; empty = every year found."""
+
+    def year_list(self) -> list[int] | None:
+        return parse_years(self.years) if self.years else None
+
+    @cached_property
+    def system(self) -> IndicatorSystem:
+        return load_indicator_system(self.indicators_file)
+
+    @cached_property
+    def registry(self) -> DivisionRegistry:
+        return DivisionRegistry.load()
+
+
+def settings_from_env() -> MonitorSettings:
+    """Settings for the UI and schedules, from ``INNOVATION_MONITOR_*`` variables if set."""
+    env = os.environ.get
+    return MonitorSettings(
+        data_dir=env("INNOVATION_MONITOR_DATA_DIR", str(SAMPLE_DIR)),
+        output_dir=env("INNOVATION_MONITOR_OUTPUT_DIR", str(DEFAULT_OUTPUT_DIR)),
+        indicators_file=env("INNOVATION_MONITOR_INDICATORS", str(INDICATORS_FILE)),
+        years=env("INNOVATION_MONITOR_YEARS", ""),
+    )
+
+
+def warehouse_from_env() -> DuckDBResource:
+    return DuckDBResource(
+        database=os.environ.get("INNOVATION_MONITOR_WAREHOUSE", str(DEFAULT_WAREHOUSE))
+    )

@@ -1,0 +1,76 @@
+"""Run the whole asset graph in this process (the ``innovation-monitor run`` command).
+
+The run is recorded in the project's Dagster instance (``DAGSTER_HOME``), so it shows up in the
+UI's run history with its asset checks, exactly like a run launched from the UI.
+"""
+
+import sys
+from pathlib import Path
+
+import dagster as dg
+
+from innovation_monitor.errors import InnovationMonitorError
+from innovation_monitor.years import parse_years
+from pipelines.definitions import ANNUAL_JOB, defs
+
+
+def run_config(
+    *, data_dir: Path, warehouse: Path, output_dir: Path, indicators_file: Path, years: str
+) -> dict:
+    """Run config that points the resources at the given paths and years."""
+    if years:
+        parse_years(years)  # fail early with a clear message
+    if not data_dir.is_dir():
+        raise InnovationMonitorError(f"--data-dir {data_dir}: no such folder")
+    if not indicators_file.is_file():
+        raise InnovationMonitorError(f"--indicators {indicators_file}: no such file")
+    settings = {
+        "data_dir": str(data_dir.resolve()),
+        "output_dir": str(output_dir.resolve()),
+        "indicators_file": str(indicators_file.resolve()),
+        "years": years,
+    }
+    return {
+        "resources": {
+            "settings": {"config": settings},
+            "warehouse": {"config": {"database": str(warehouse.resolve())}},
+        },
+        "loggers": {"progress": {}},
+    }
+
+
+def _failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
+    """The user-facing message of each failed step: the innermost error's message."""
+    messages = []
+    for event in result.all_events:
+        if not event.is_step_failure:
+            continue
+        error = event.step_failure_data.error
+        while error is not None and error.cause is not None:
+            error = error.cause
+        text = error.message.strip() if error is not None else "unknown error"
+        messages.append(f"{event.step_key}: {text}")
+    return messages
+
+
+def run_pipeline(
+    *, data_dir: Path, warehouse: Path, output_dir: Path, indicators_file: Path, years: str
+) -> int:
+    """Materialize every asset (and run every check); return the process exit status."""
+    config = run_config(
+        data_dir=data_dir,
+        warehouse=warehouse,
+        output_dir=output_dir,
+        indicators_file=indicators_file,
+        years=years,
+    )
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with dg.DagsterInstance.get() as instance:
+        job = defs.resolve_job_def(ANNUAL_JOB)
+        result = job.execute_in_process(run_config=config, instance=instance, raise_on_error=False)
+    if result.success:
+        print(f"Done. Warehouse: {warehouse}  Reports: {output_dir}", file=sys.stderr)
+        return 0
+    for message in _failure_messages(result):
+        print(f"innovation-monitor run: {message}", file=sys.stderr)
+    return 1
