@@ -1,0 +1,766 @@
+"""The indicator system: ``indicators.yaml`` loaded into typed, frozen objects.
+
+``indicators.yaml`` is edited by evaluators, so loading is strict: the file is parsed with
+``yaml.safe_load``, validated against ``indicators.schema.json`` (JSON Schema 2020-12), then
+checked for what a schema cannot say — formulas over known variables available at the level,
+unique codes, target references that exist and fit. Every problem raises
+:class:`~innovation_monitor.errors.FrameworkError` naming the file and the key path
+(e.g. ``frameworks.city.pillars[0].indicators[2].formula``).
+
+The result is framework-as-data for the rest of the system: :class:`Variable` for ingestion and
+validation, :class:`MonitoringFramework` for indicator computation and (via
+:meth:`MonitoringFramework.to_imeta` and :attr:`MonitoringFramework.build_steps`) the scoring
+engine, and :class:`Target` / :class:`Baseline` for the real plan figures.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import math
+import operator
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import numpy as np
+import pandas as pd
+import yaml
+
+from innovation_monitor import paths
+from innovation_monitor.errors import DataError, FrameworkError
+from innovation_monitor.formulas import Formula
+
+SCHEMA_FILE = paths.PROJECT_ROOT / "indicators.schema.json"
+LEVELS = ("city", "county")
+INDEX_CODE = "Index"
+IMETA_COLUMNS = (
+    "Level",
+    "iCode",
+    "iName",
+    "iName_zh",
+    "iName_en",
+    "Direction",
+    "Weight",
+    "Parent",
+    "Type",
+    "Unit",
+    "Denominator",
+    "Target",
+)
+_COMPARISONS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+}
+
+
+def normalise_header(text: str) -> str:
+    """The form in which yearbook headers and aliases are compared: NFKC (full-width brackets
+    and letters become half-width), no white space, case-folded."""
+    return "".join(unicodedata.normalize("NFKC", str(text)).split()).casefold()
+
+
+# ------------------------------------------------------------------------------ value objects
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One yearbook statistic, stored in its canonical ``unit``."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    aliases: tuple[str, ...]
+    unit: str
+    units: dict[str, float] = field(hash=False)
+    kind: str
+    levels: tuple[str, ...]
+    range: tuple[float, float] | None
+    integer: bool
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict, hash=False)
+    """Plausible range per level; :attr:`range` is their envelope."""
+
+    def factor(self, unit: str) -> float:
+        """Factor that converts a value in ``unit`` into the canonical unit."""
+        try:
+            return self.units[unit]
+        except KeyError:
+            raise DataError(
+                f"variable {self.code} ({self.name_zh}): unit {unit!r} is not accepted; "
+                f"expected one of {sorted(self.units)}"
+            ) from None
+
+    def range_for(self, level: str) -> tuple[float, float] | None:
+        """Plausible range at ``level`` (city magnitudes differ from county ones)."""
+        return self.ranges.get(level, self.range)
+
+
+@dataclass(frozen=True)
+class Pillar:
+    """A pillar (创新资源, 企业创新, ...): an aggregate of indicators under the index."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator: a formula over variables, with direction, weight and pillar."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    formula: str
+    unit: str
+    direction: int
+    weight: float
+    pillar: str
+    rationale_zh: str
+    rationale_en: str
+    target: str | None = None
+    """Id of the target on this indicator whose value is the iMeta ``Target``."""
+    target_value: float | None = None
+    expression: Formula = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        try:
+            parsed = Formula.parse(self.formula)
+        except FrameworkError as err:
+            raise FrameworkError(f"indicator {self.code}: {err}") from None
+        object.__setattr__(self, "expression", parsed)
+
+    @property
+    def variables(self) -> frozenset[str]:
+        """Variable codes the formula reads."""
+        return self.expression.variables
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A band of the ranking (第一梯队 ...). At most one bound; none = takes the rest."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    max_rank: int | None = None
+    max_rank_share: float | None = None
+    min_score: float | None = None
+
+    @property
+    def bound(self) -> str | None:
+        """Which bound the tier uses, or None for the catch-all last tier."""
+        for name in ("max_rank", "max_rank_share", "min_score"):
+            if getattr(self, name) is not None:
+                return name
+        return None
+
+    def admits(self, rank: int, n_units: int, score: float | None = None) -> bool:
+        """Whether a unit ranked ``rank`` of ``n_units`` (with ``score``) falls in this tier."""
+        if self.max_rank is not None:
+            return rank <= self.max_rank
+        if self.max_rank_share is not None:
+            return rank <= math.ceil(self.max_rank_share * n_units - 1e-9)
+        if self.min_score is not None:
+            return score is not None and not math.isnan(score) and score >= self.min_score
+        return True
+
+
+@dataclass(frozen=True)
+class Methodology:
+    """Scoring-engine build steps (``[{step: {params}}]``) and the tiers of the ranking."""
+
+    steps: tuple[Mapping[str, Any], ...] = ()
+    tiers: tuple[Tier, ...] = ()
+
+    def tier_for(self, rank: int, n_units: int, score: float | None = None) -> Tier:
+        """The first tier (best first) that admits the unit."""
+        for tier in self.tiers:
+            if tier.admits(rank, n_units, score):
+                return tier
+        raise FrameworkError(
+            f"no tier admits rank {rank} of {n_units} (score {score}); the last tier must have "
+            "no bound"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class MonitoringFramework:
+    """The indicator tree of one level (city or county), with its methodology."""
+
+    level: str
+    name_zh: str
+    name_en: str
+    pillars: list[Pillar]
+    indicators: list[Indicator]
+    methodology: Methodology = field(default_factory=Methodology)
+    index_name_zh: str = "综合指数"
+    index_name_en: str = "Composite index"
+
+    def __post_init__(self) -> None:
+        pillar_codes = [p.code for p in self.pillars]
+        codes = [INDEX_CODE, *pillar_codes, *(i.code for i in self.indicators)]
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        if twice:
+            raise FrameworkError(
+                f"framework {self.level}: code(s) {twice} used more than once (the index is "
+                f"{INDEX_CODE!r}; pillar and indicator codes must all differ)"
+            )
+        for ind in self.indicators:
+            if ind.pillar not in pillar_codes:
+                raise FrameworkError(
+                    f"framework {self.level}: indicator {ind.code} is under pillar "
+                    f"{ind.pillar!r}, which is not one of {pillar_codes}"
+                )
+        empty = [p for p in pillar_codes if not any(i.pillar == p for i in self.indicators)]
+        if empty:
+            raise FrameworkError(f"framework {self.level}: pillar(s) {empty} have no indicator")
+
+    @property
+    def build_steps(self) -> list[dict[str, Any]]:
+        """The methodology as scoring-engine build steps (a fresh copy, safe to modify)."""
+        return [copy.deepcopy(dict(step)) for step in self.methodology.steps]
+
+    @property
+    def tiers(self) -> list[Tier]:
+        """Tiers of the ranking, best first."""
+        return list(self.methodology.tiers)
+
+    @property
+    def variables(self) -> frozenset[str]:
+        """Every variable code some indicator reads."""
+        return frozenset().union(*(i.variables for i in self.indicators))
+
+    def indicator(self, code: str) -> Indicator:
+        """The indicator ``code``; FrameworkError naming the framework if unknown."""
+        for ind in self.indicators:
+            if ind.code == code:
+                return ind
+        raise FrameworkError(f"framework {self.level} has no indicator {code!r}")
+
+    def indicators_of(self, pillar: str) -> list[Indicator]:
+        """The indicators of one pillar, in file order."""
+        return [i for i in self.indicators if i.pillar == pillar]
+
+    def to_imeta(self) -> pd.DataFrame:
+        """The framework as a COINr ``iMeta`` table for the scoring engine.
+
+        Level 1 rows are the indicators (Type ``Indicator``), level 2 the pillars and level 3
+        the index ``Index`` (Type ``Aggregate``, no parent). ``iName`` is Chinese (the
+        reports' first language); ``iName_zh``/``iName_en`` carry both. ``Denominator`` is empty
+        because every formula is already a ratio; ``Target`` is the value of the indicator's
+        referenced plan target, if any.
+        """
+        rows: list[dict[str, Any]] = [
+            {
+                "Level": 1,
+                "iCode": i.code,
+                "iName": i.name_zh,
+                "iName_zh": i.name_zh,
+                "iName_en": i.name_en,
+                "Direction": i.direction,
+                "Weight": float(i.weight),
+                "Parent": i.pillar,
+                "Type": "Indicator",
+                "Unit": i.unit,
+                "Denominator": None,
+                "Target": np.nan if i.target_value is None else float(i.target_value),
+            }
+            for i in self.indicators
+        ]
+        rows += [
+            {
+                "Level": 2,
+                "iCode": p.code,
+                "iName": p.name_zh,
+                "iName_zh": p.name_zh,
+                "iName_en": p.name_en,
+                "Direction": 1,
+                "Weight": float(p.weight),
+                "Parent": INDEX_CODE,
+                "Type": "Aggregate",
+                "Unit": "Score",
+                "Denominator": None,
+                "Target": np.nan,
+            }
+            for p in self.pillars
+        ]
+        rows.append(
+            {
+                "Level": 3,
+                "iCode": INDEX_CODE,
+                "iName": self.index_name_zh,
+                "iName_zh": self.index_name_zh,
+                "iName_en": self.index_name_en,
+                "Direction": 1,
+                "Weight": 1.0,
+                "Parent": None,
+                "Type": "Aggregate",
+                "Unit": "Score",
+                "Denominator": None,
+                "Target": np.nan,
+            }
+        )
+        frame = pd.DataFrame(rows, columns=list(IMETA_COLUMNS))
+        frame["Parent"] = frame["Parent"].astype(object)
+        frame["Denominator"] = frame["Denominator"].astype(object)
+        return frame
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a plan figure comes from: the document and the sentence that states it."""
+
+    title_zh: str
+    title_en: str
+    seed: str
+    """File name in ``../shared/seeds``."""
+    quote_zh: str
+
+
+@dataclass(frozen=True)
+class PlanValue:
+    """A figure from a plan for one scope (the province, a city or a county) and year."""
+
+    id: str
+    scope_code: str
+    scope_name_zh: str
+    scope_name_en: str
+    level: str
+    """``province``, ``city`` or ``county``."""
+    indicator: str | None
+    variable: str | None
+    year: int
+    value: float
+    unit: str
+    canonical_value: float
+    """``value`` in the indicator's unit, or in the variable's canonical unit."""
+    source: Source
+    note: str | None = None
+
+    @property
+    def measure(self) -> str:
+        """The indicator or variable code the figure is about."""
+        return self.indicator if self.indicator is not None else str(self.variable)
+
+
+@dataclass(frozen=True)
+class Baseline(PlanValue):
+    """An observed value a plan starts from (e.g. Jiaozhou 2020)."""
+
+
+@dataclass(frozen=True)
+class Target(PlanValue):
+    """A plan target: the actual value must satisfy ``actual <comparison> value``."""
+
+    comparison: str = ">="
+
+    def is_met(self, actual: float | None) -> bool:
+        """Whether ``actual`` (in the canonical unit) meets the target; missing → False."""
+        if actual is None or math.isnan(actual):
+            return False
+        return _COMPARISONS[self.comparison](actual, self.canonical_value)
+
+
+@dataclass(frozen=True, eq=False)
+class IndicatorSystem:
+    """Everything ``indicators.yaml`` defines."""
+
+    path: Path
+    variables: dict[str, Variable]
+    frameworks: dict[str, MonitoringFramework]
+    targets: list[Target]
+    baselines: list[Baseline] = field(default_factory=list)
+
+    def target(self, target_id: str) -> Target:
+        """The target with id ``target_id``."""
+        for tgt in self.targets:
+            if tgt.id == target_id:
+                return tgt
+        raise FrameworkError(f"{self.path}: no target with id {target_id!r}")
+
+    @functools.cached_property
+    def _spellings(self) -> dict[str, Variable]:
+        """Normalised code, name and aliases → variable (unique: checked on load)."""
+        return {
+            normalise_header(spelling): var
+            for var in self.variables.values()
+            for spelling in (var.code, var.name_zh, *var.aliases)
+        }
+
+    def match_variable(self, text: str) -> Variable | None:
+        """The variable whose code, name or alias a yearbook header names (after
+        :func:`normalise_header`), or None."""
+        return self._spellings.get(normalise_header(text))
+
+
+# ------------------------------------------------------------------------------------ loading
+
+
+def load_indicator_system(path: Path | None = None) -> IndicatorSystem:
+    """Load, validate and check ``indicators.yaml`` (default :data:`paths.INDICATORS_FILE`)."""
+    path = Path(path) if path is not None else paths.INDICATORS_FILE
+    return build_indicator_system(_read_yaml(path), path)
+
+
+def build_indicator_system(document: Any, path: Path) -> IndicatorSystem:
+    """Validate and check an already parsed document (``path`` names it in errors), e.g. a
+    variant of the framework built in a notebook."""
+    _validate_schema(document, path)
+    return _Builder(document, path).build()
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise FrameworkError(f"{path}: cannot read the indicator file ({err.strerror})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or str(err)
+        raise FrameworkError(f"{path}:{where}: not valid YAML ({problem})") from None
+
+
+def _key_path(document: Any, keys: Sequence[Any]) -> str:
+    """``frameworks.city.pillars[0].indicators[2].formula``, with the code/id of list items
+    shown in parentheses so the user finds the entry without counting."""
+    parts: list[str] = []
+    node = document
+    for key in keys:
+        if isinstance(key, int):
+            parts.append(f"[{key}]")
+            node = node[key] if isinstance(node, list) and key < len(node) else None
+            label = None
+            if isinstance(node, Mapping):
+                label = node.get("code", node.get("id"))
+            if isinstance(label, str):
+                parts.append(f" ({label})")
+        else:
+            parts.append(f".{key}" if parts else str(key))
+            node = node.get(key) if isinstance(node, Mapping) else None
+    return "".join(parts) or "(top level)"
+
+
+@functools.cache
+def _schema_validator() -> jsonschema.Draft202012Validator:
+    """The validator for ``indicators.schema.json``, read once per process."""
+    try:
+        schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise FrameworkError(f"{SCHEMA_FILE}: cannot read the JSON Schema ({err})") from None
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _validate_schema(document: Any, path: Path) -> None:
+    validator = _schema_validator()
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path)))
+    if not errors:
+        return
+    first = jsonschema.exceptions.best_match(errors)
+    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+    raise FrameworkError(
+        f"{path}: {_key_path(document, list(first.absolute_path))}: {first.message}"
+        f" — does not match {SCHEMA_FILE.name}{more}"
+    )
+
+
+class _Builder:
+    """Turns a schema-valid document into an :class:`IndicatorSystem`, checking semantics."""
+
+    def __init__(self, document: Mapping[str, Any], path: Path) -> None:
+        self.doc = document
+        self.path = path
+
+    def fail(self, keys: Sequence[Any], message: str) -> FrameworkError:
+        return FrameworkError(f"{self.path}: {_key_path(self.doc, keys)}: {message}")
+
+    def build(self) -> IndicatorSystem:
+        variables = self._variables()
+        trees = {level: self._tree(level, variables) for level in LEVELS}
+        targets = [
+            self._plan_value(Target, "targets", i, raw, variables, trees)
+            for i, raw in enumerate(self.doc["targets"])
+        ]
+        baselines = [
+            self._plan_value(Baseline, "baselines", i, raw, variables, trees)
+            for i, raw in enumerate(self.doc.get("baselines") or [])
+        ]
+        seen: set[str] = set()
+        for section, items in (("targets", targets), ("baselines", baselines)):
+            for i, item in enumerate(items):
+                if item.id in seen:
+                    raise self.fail([section, i, "id"], f"id {item.id!r} is used twice")
+                seen.add(item.id)
+        frameworks = {
+            level: self._framework(level, trees[level], {t.id: t for t in targets})
+            for level in LEVELS
+        }
+        self._check_shared_codes(trees)
+        return IndicatorSystem(
+            path=self.path,
+            variables=variables,
+            frameworks=frameworks,
+            targets=targets,
+            baselines=baselines,
+        )
+
+    # -------------------------------------------------------------------------- variables
+
+    def _variables(self) -> dict[str, Variable]:
+        variables: dict[str, Variable] = {}
+        spellings: dict[str, str] = {}
+        for i, raw in enumerate(self.doc["variables"]):
+            keys: list[Any] = ["variables", i]
+            code = raw["code"]
+            if code in variables:
+                raise self.fail([*keys, "code"], f"variable code {code!r} is used twice")
+            if raw["units"].get(raw["unit"]) != 1:
+                raise self.fail(
+                    [*keys, "units"],
+                    f"must map the canonical unit {raw['unit']!r} to 1 (got "
+                    f"{raw['units'].get(raw['unit'])!r})",
+                )
+            for name in (code, raw["name_zh"], *raw["aliases"]):
+                key = normalise_header(name)
+                if spellings.get(key, code) != code:
+                    raise self.fail(
+                        [*keys, "aliases"],
+                        f"spelling {name!r} also names variable {spellings[key]!r}; a header "
+                        "must identify one variable",
+                    )
+                spellings[key] = code
+            ranges = self._ranges(raw, keys)
+            envelope = (
+                (min(r[0] for r in ranges.values()), max(r[1] for r in ranges.values()))
+                if ranges
+                else None
+            )
+            variables[code] = Variable(
+                code=code,
+                name_zh=raw["name_zh"],
+                name_en=raw["name_en"],
+                aliases=tuple(raw["aliases"]),
+                unit=raw["unit"],
+                units={u: float(f) for u, f in raw["units"].items()},
+                kind=raw["kind"],
+                levels=tuple(raw["levels"]),
+                range=envelope,
+                integer=bool(raw["integer"]),
+                ranges=ranges,
+            )
+        return variables
+
+    def _ranges(self, raw: Mapping[str, Any], keys: list[Any]) -> dict[str, tuple[float, float]]:
+        given = raw.get("range")
+        if given is None:
+            return {}
+        per_level = (
+            dict(given) if isinstance(given, Mapping) else dict.fromkeys(raw["levels"], given)
+        )
+        ranges: dict[str, tuple[float, float]] = {}
+        for level, (low, high) in per_level.items():
+            where = [*keys, "range", level] if isinstance(given, Mapping) else [*keys, "range"]
+            if level not in raw["levels"]:
+                raise self.fail(where, f"level {level!r} is not in levels {raw['levels']}")
+            if not low < high:
+                raise self.fail(where, f"low end {low} must be below high end {high}")
+            ranges[level] = (float(low), float(high))
+        return ranges
+
+    # -------------------------------------------------------------------------- frameworks
+
+    def _tree(self, level: str, variables: Mapping[str, Variable]) -> list[tuple[list, Indicator]]:
+        """Indicators of one framework with their key paths, formulas checked."""
+        available = sorted(c for c, v in variables.items() if level in v.levels)
+        out: list[tuple[list, Indicator]] = []
+        for p, pillar in enumerate(self.doc["frameworks"][level]["pillars"]):
+            for j, raw in enumerate(pillar["indicators"]):
+                keys = ["frameworks", level, "pillars", p, "indicators", j]
+                try:
+                    indicator = Indicator(
+                        code=raw["code"],
+                        name_zh=raw["name_zh"],
+                        name_en=raw["name_en"],
+                        formula=raw["formula"],
+                        unit=raw["unit"],
+                        direction=int(raw["direction"]),
+                        weight=float(raw["weight"]),
+                        pillar=pillar["code"],
+                        rationale_zh=raw["rationale_zh"],
+                        rationale_en=raw["rationale_en"],
+                        target=raw.get("target"),
+                    )
+                except FrameworkError as err:
+                    raise self.fail([*keys, "formula"], str(err)) from None
+                unknown = sorted(indicator.variables - set(variables))
+                if unknown:
+                    raise self.fail(
+                        [*keys, "formula"],
+                        f"formula {indicator.formula!r} of indicator {indicator.code} uses "
+                        f"unknown variable(s) {unknown}; known variables: {sorted(variables)}",
+                    )
+                missing_here = sorted(indicator.variables - set(available))
+                if missing_here:
+                    raise self.fail(
+                        [*keys, "formula"],
+                        f"formula {indicator.formula!r} of indicator {indicator.code} uses "
+                        f"variable(s) {missing_here} that are not collected at level {level} "
+                        "(see their `levels`)",
+                    )
+                out.append((keys, indicator))
+        return out
+
+    def _check_shared_codes(self, trees: Mapping[str, list[tuple[list, Indicator]]]) -> None:
+        """One code, one meaning: an indicator in both frameworks has the same definition."""
+        first: dict[str, Indicator] = {}
+        for level in LEVELS:
+            for keys, ind in trees[level]:
+                other = first.setdefault(ind.code, ind)
+                for name in ("formula", "unit", "direction"):
+                    if getattr(other, name) != getattr(ind, name):
+                        raise self.fail(
+                            [*keys, name],
+                            f"indicator {ind.code} has {name} {getattr(ind, name)!r} here but "
+                            f"{getattr(other, name)!r} in another framework; give a different "
+                            "definition a different code",
+                        )
+
+    def _framework(
+        self, level: str, tree: list[tuple[list, Indicator]], targets: Mapping[str, Target]
+    ) -> MonitoringFramework:
+        raw = self.doc["frameworks"][level]
+        indicators: list[Indicator] = []
+        for keys, ind in tree:
+            if ind.target is not None:
+                tgt = targets.get(ind.target)
+                if tgt is None:
+                    raise self.fail(
+                        [*keys, "target"], f"no target with id {ind.target!r} in `targets`"
+                    )
+                if tgt.indicator != ind.code or tgt.level not in ("province", level):
+                    raise self.fail(
+                        [*keys, "target"],
+                        f"target {tgt.id} is on {tgt.measure} for a {tgt.level} scope; expected "
+                        f"a target on indicator {ind.code} for the province or a {level}",
+                    )
+                ind = replace(ind, target_value=tgt.canonical_value)
+            indicators.append(ind)
+        pillars = [
+            Pillar(p["code"], p["name_zh"], p["name_en"], float(p["weight"]))
+            for p in raw["pillars"]
+        ]
+        methodology = self._methodology(level)
+        try:
+            return MonitoringFramework(
+                level=level,
+                name_zh=raw["name_zh"],
+                name_en=raw["name_en"],
+                pillars=pillars,
+                indicators=indicators,
+                methodology=methodology,
+                index_name_zh=raw["index"]["name_zh"],
+                index_name_en=raw["index"]["name_en"],
+            )
+        except FrameworkError as err:
+            raise self.fail(["frameworks", level], str(err)) from None
+
+    def _methodology(self, level: str) -> Methodology:
+        raw = self.doc["methodology"][level]
+        tiers = tuple(Tier(**t) for t in raw["tiers"])
+        keys: list[Any] = ["methodology", level, "tiers"]
+        codes = [t.code for t in tiers]
+        if len(set(codes)) != len(codes):
+            raise self.fail(keys, f"tier codes {codes} are not unique")
+        if tiers[-1].bound is not None:
+            raise self.fail([*keys, len(tiers) - 1], "the last tier must have no bound")
+        bounded = tiers[:-1]
+        for i, tier in enumerate(bounded):
+            if tier.bound is None:
+                raise self.fail([*keys, i], "only the last tier may have no bound")
+            if tier.bound != bounded[0].bound:
+                raise self.fail(
+                    [*keys, i], f"uses {tier.bound} but the first tier uses {bounded[0].bound}"
+                )
+        values = [getattr(t, t.bound) for t in bounded if t.bound is not None]
+        ordered = (
+            values == sorted(values, reverse=bounded[0].bound == "min_score") if values else True
+        )
+        if not ordered or len(set(values)) != len(values):
+            raise self.fail(keys, f"bounds {values} must run from the best tier to the worst")
+        return Methodology(steps=tuple(raw["steps"]), tiers=tiers)
+
+    # -------------------------------------------------------------------------- targets
+
+    def _plan_value(
+        self,
+        cls: type[PlanValue],
+        section: str,
+        i: int,
+        raw: Mapping[str, Any],
+        variables: Mapping[str, Variable],
+        trees: Mapping[str, list[tuple[list, Indicator]]],
+    ) -> Any:
+        keys: list[Any] = [section, i]
+        scope = raw["scope"]
+        if (scope["level"] == "province") != (scope["code"] == "370000"):
+            raise self.fail(
+                [*keys, "scope"],
+                f"scope {scope['code']} with level {scope['level']}: the province is 370000 and "
+                "only it has level province",
+            )
+        value = float(raw["value"])
+        if "indicator" in raw:
+            levels = LEVELS if scope["level"] == "province" else (scope["level"],)
+            found = [ind for lvl in levels for _, ind in trees[lvl] if ind.code == raw["indicator"]]
+            if not found:
+                raise self.fail(
+                    [*keys, "indicator"],
+                    f"no indicator {raw['indicator']!r} in the {'/'.join(levels)} framework(s)",
+                )
+            if raw["unit"] != found[0].unit:
+                raise self.fail(
+                    [*keys, "unit"],
+                    f"unit {raw['unit']!r} differs from indicator {raw['indicator']}'s unit "
+                    f"{found[0].unit!r}",
+                )
+            canonical = value
+        else:
+            var = variables.get(raw["variable"])
+            if var is None:
+                raise self.fail(
+                    [*keys, "variable"], f"no variable {raw['variable']!r} in `variables`"
+                )
+            if raw["unit"] not in var.units:
+                raise self.fail(
+                    [*keys, "unit"],
+                    f"unit {raw['unit']!r} is not accepted for {var.code}; expected one of "
+                    f"{sorted(var.units)}",
+                )
+            canonical = value * var.units[raw["unit"]]
+        extra = {"comparison": raw["comparison"]} if cls is Target else {}
+        return cls(
+            id=raw["id"],
+            scope_code=scope["code"],
+            scope_name_zh=scope["name_zh"],
+            scope_name_en=scope["name_en"],
+            level=scope["level"],
+            indicator=raw.get("indicator"),
+            variable=raw.get("variable"),
+            year=int(raw["year"]),
+            value=value,
+            unit=raw["unit"],
+            canonical_value=canonical,
+            source=Source(**raw["source"]),
+            note=raw.get("note"),
+            **extra,
+        )
