@@ -1,0 +1,280 @@
+"""Bilingual UI strings of the monitoring reports: Chinese first, English too.
+
+Every fixed piece of text a report shows lives here, so that the templates hold structure only
+and a translation fix is a one-line change.
+"""
+
+from dataclasses import dataclass
+
+LANGS: tuple[str, ...] = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """A text in Chinese and English; ``get`` picks one for the page being rendered."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        if lang == "zh":
+            return self.zh
+        if lang == "en":
+            return self.en
+        raise ValueError(f"unknown report language {lang!r}; expected one of {LANGS}")
+
+
+PUNCTUATION: dict[str, dict[str, str]] = {
+    "zh": {"sep": "；", "colon": "：", "open": "（", "close": "）", "gap": ""},
+    "en": {"sep": "; ", "colon": ": ", "open": " (", "close": ")", "gap": " "},
+}
+"""List separator, colon, parentheses and the space between words: full-width (and no
+space) in Chinese text, ASCII in English."""
+
+LEVEL_NAMES: dict[str, Bilingual] = {
+    "city": Bilingual("设区市", "Cities"),
+    "county": Bilingual("县（市、区）", "Counties"),
+}
+
+UNITS_EN: dict[str, str] = {
+    "人年/万人": "person-years per 10,000",
+    "人/万人": "per 10,000 residents",
+    "人/百万人": "per million residents",
+    "个/万人": "per 10,000 residents",
+    "个/百万人": "per million residents",
+    "家/万人": "firms per 10,000 residents",
+    "家/百万人": "firms per million residents",
+    "件/万人": "per 10,000 residents",
+    "件/亿元": "per 100 million yuan",
+    "元/人": "yuan per person",
+    "万元/人": "10,000 yuan per person",
+    "吨标准煤/万元": "tce per 10,000 yuan",
+    "元": "yuan",
+    "万元": "10,000 yuan",
+    "户/百人": "per 100 residents",
+    "个": "units",
+    "家": "firms",
+    "件": "items",
+    "人": "persons",
+}
+"""English for the indicator units of indicators.schema.json; a unit not listed (e.g. %) is
+shown as written."""
+
+
+def unit_text(unit: str, lang: str) -> str:
+    """An indicator unit in the page language (units are written in Chinese in the framework)."""
+    return UNITS_EN.get(unit, unit) if lang == "en" else unit
+
+
+SYNTHETIC_BANNER = Bilingual(
+    "本报告基于合成样例数据，不代表真实统计",
+    "Built from SYNTHETIC sample data — not official statistics",
+)
+
+LABELS: dict[str, Bilingual] = {
+    "contents": Bilingual("目录", "Contents"),
+    "summary": Bilingual("概况", "Summary"),
+    "ranking": Bilingual("综合排名", "Ranking"),
+    "ranking_by_city": Bilingual("分市排名", "Ranking within each city"),
+    "chart": Bilingual("综合指数得分", "Index scores"),
+    "pillar_leaders": Bilingual("分领域领先地区", "Pillar leaders"),
+    "indicators": Bilingual("指标概览", "Indicators"),
+    "profiles": Bilingual("地区指标详情", "Unit profiles"),
+    "tiers": Bilingual("梯队划分", "Tiers"),
+    "departed": Bilingual("不再单独监测的地区", "Units no longer monitored"),
+    "methodology": Bilingual("方法说明", "Methodology"),
+    "framework": Bilingual("指标体系", "Indicator framework"),
+    "steps": Bilingual("计算步骤", "Computation steps"),
+    "data_sources": Bilingual("数据来源", "Data sources"),
+    "data_notice": Bilingual("数据说明", "Data notice"),
+    "rank": Bilingual("排名", "Rank"),
+    "rank_in_city": Bilingual("市内排名", "Rank in city"),
+    "region": Bilingual("地区", "Region"),
+    "code": Bilingual("地区代码", "Code"),
+    "parent_city": Bilingual("所属市", "City"),
+    "index_score": Bilingual("综合指数", "Index score"),
+    "previous_rank": Bilingual("上年排名", "Previous rank"),
+    "rank_change": Bilingual("排名变化", "Rank change"),
+    "tier": Bilingual("梯队", "Tier"),
+    "score": Bilingual("得分", "Score"),
+    "value": Bilingual("数值", "Value"),
+    "unit": Bilingual("单位", "Unit"),
+    "indicator": Bilingual("指标", "Indicator"),
+    "pillar": Bilingual("一级指标（领域）", "Pillar"),
+    "weight": Bilingual("权重", "Weight"),
+    "formula": Bilingual("计算公式", "Formula"),
+    "direction": Bilingual("方向", "Direction"),
+    "positive": Bilingual("正向", "positive"),
+    "negative": Bilingual("逆向", "negative"),
+    "rationale": Bilingual("说明", "Rationale"),
+    "province_best": Bilingual("全省最优", "Province best"),
+    "province_median": Bilingual("全省中位数", "Province median"),
+    "target": Bilingual("规划目标", "Plan target"),
+    "target_source": Bilingual("目标来源", "Target source"),
+    "meets_target": Bilingual("达到目标的地区数", "Units meeting target"),
+    "indicator_rank": Bilingual("指标排名", "Indicator rank"),
+    "rank_history": Bilingual("历年综合排名", "Index rank by year"),
+    "new_unit": Bilingual("新增", "new"),
+    "no_change": Bilingual("持平", "unchanged"),
+    "no_data_this_year": Bilingual("本年无数据", "no data this year"),
+    "rule": Bilingual("划分规则", "Rule"),
+    "met": Bilingual("达到", "met"),
+    "unmet": Bilingual("未达到", "not met"),
+    "share_in_index": Bilingual("占综合指数权重", "Share of index"),
+    "ranking_rule": Bilingual(
+        "每年按综合指数由高到低排名，得分相同者并列同一名次",
+        "each year, units are ranked by index score, highest first; equal scores share a rank",
+    ),
+    "note": Bilingual("备注", "Note"),
+    "recoded_from": Bilingual("由{name}（{code}）调整而来", "formerly {name}, {code}"),
+    "no_previous": Bilingual(
+        "无上年数据，不计算排名变化", "No previous year: rank changes not shown"
+    ),
+    "merged_into": Bilingual("并入{names}", "merged into {names}"),
+    "ended": Bilingual("已撤销", "abolished"),
+    "last_rank": Bilingual("{year}年排名第{rank}", "ranked {rank} in {year}"),
+    "units_count": Bilingual("参评地区数", "Units ranked"),
+    "top_three": Bilingual("综合排名前三", "Top three"),
+    "climbers": Bilingual("排名上升最多", "Biggest climbers"),
+    "no_climbers": Bilingual("无排名上升的地区", "No unit climbed"),
+    "compared_with": Bilingual("排名变化与{year}年比较", "Rank changes are against {year}"),
+    "ties_note": Bilingual("得分相同的地区并列同一名次。", "Units with equal scores share a rank."),
+    "leader": Bilingual("领先地区", "Leaders"),
+    "none": Bilingual("无", "none"),
+    "members": Bilingual("地区", "Units"),
+    "generated_from": Bilingual(
+        "本报告由 innovation-monitor 依据指标体系自动生成。",
+        "This report was generated by innovation-monitor from the indicator framework.",
+    ),
+    "indicator_count": Bilingual("指标数", "Indicators"),
+}
+
+
+def label(key: str) -> Bilingual:
+    """The UI string ``key``; a typo in a template fails loudly instead of printing nothing."""
+    try:
+        return LABELS[key]
+    except KeyError:
+        raise KeyError(f"report label {key!r} is not defined in reports/labels.py") from None
+
+
+def report_title(year: int, level: str) -> Bilingual:
+    """The report title, e.g. ``2023年山东省设区市创新能力监测报告``."""
+    level_name = LEVEL_NAMES[level]
+    return Bilingual(
+        f"{year}年山东省{level_name.zh}创新能力监测报告",
+        f"Shandong Regional Innovation Capability Monitoring Report {year} — {level_name.en}",
+    )
+
+
+STEP_NAMES: dict[str, Bilingual] = {
+    "denominate": Bilingual("分母处理", "Denomination"),
+    "impute": Bilingual("缺失值插补", "Imputation"),
+    "screen": Bilingual("数据可得性筛选", "Screening"),
+    "treat": Bilingual("异常值处理", "Outlier treatment"),
+    "normalise": Bilingual("标准化", "Normalisation"),
+    "weight": Bilingual("权重", "Weighting"),
+    "aggregate": Bilingual("加权汇总", "Aggregation"),
+}
+
+STEP_METHODS: dict[tuple[str, str | None], Bilingual] = {
+    ("denominate", None): Bilingual(
+        "指标除以其分母变量", "indicators are divided by their denominator variables"
+    ),
+    ("screen", None): Bilingual(
+        "剔除数据可得率低于阈值的地区",
+        "units whose data availability is below the threshold are left out",
+    ),
+    ("impute", "group_mean"): Bilingual(
+        "缺失值取同组其他地区当年的平均值", "a missing value takes the mean of its group that year"
+    ),
+    ("impute", "group_median"): Bilingual(
+        "缺失值取同组其他地区当年的中位数",
+        "a missing value takes the median of its group that year",
+    ),
+    ("impute", "column_mean"): Bilingual(
+        "缺失值取全部地区当年的平均值", "a missing value takes the mean of all units that year"
+    ),
+    ("impute", "column_median"): Bilingual(
+        "缺失值取全部地区当年的中位数", "a missing value takes the median of all units that year"
+    ),
+    ("impute", "carry_forward"): Bilingual(
+        "缺失值沿用本地区上一年的数值", "a missing value keeps the unit's previous-year value"
+    ),
+    ("impute", "linear"): Bilingual(
+        "缺失值按本地区前后年份线性插值", "a missing value is interpolated between the unit's years"
+    ),
+    ("impute", "knn"): Bilingual(
+        "缺失值取最相似的 k 个地区的平均值（K 近邻）",
+        "a missing value takes the mean of the k most similar units (k nearest neighbours)",
+    ),
+    ("impute", "iterative"): Bilingual(
+        "缺失值由其他指标迭代回归估计", "a missing value is estimated by iterative regression"
+    ),
+    ("treat", "winsorise_then_log"): Bilingual(
+        "偏度和峰度过高的指标先缩尾处理（最多 winmax 个值），仍偏态时取对数",
+        "skewed, heavy-tailed indicators are winsorised (at most winmax points), "
+        "then log-transformed if still skewed",
+    ),
+    ("treat", "boxcox"): Bilingual("Box-Cox 变换", "Box-Cox transformation"),
+    ("treat", "none"): Bilingual("不做处理", "no treatment"),
+    ("normalise", "minmax"): Bilingual("最小-最大值标准化", "min-max rescaling"),
+    ("normalise", "zscore"): Bilingual("Z 分数标准化", "z-scores"),
+    ("normalise", "rank"): Bilingual("按位次计分", "ranks"),
+    ("normalise", "percentile_rank"): Bilingual("百分位排名", "percentile ranks"),
+    ("normalise", "borda"): Bilingual("Borda 计分", "Borda scores"),
+    ("normalise", "distance_to_max"): Bilingual("与最大值的距离", "distance to the maximum"),
+    ("normalise", "fraction_of_max"): Bilingual("占最大值的比例", "fraction of the maximum"),
+    ("normalise", "distance_to_target"): Bilingual("与目标值的距离", "distance to the target"),
+    ("normalise", "ratio_to_reference"): Bilingual("与参照地区之比", "ratio to a reference unit"),
+    ("weight", "explicit"): Bilingual(
+        "采用指标体系设定的权重（体现政策重点）",
+        "the weights set in the framework (policy priorities)",
+    ),
+    ("weight", "equal"): Bilingual("等权重", "equal weights"),
+    ("weight", "entropy"): Bilingual("熵权法", "entropy weights"),
+    ("weight", "critic"): Bilingual("CRITIC 赋权法", "CRITIC weights"),
+    ("weight", "pca"): Bilingual("主成分分析赋权", "principal-component weights"),
+    ("weight", "ahp"): Bilingual("层次分析法", "analytic hierarchy process"),
+    ("aggregate", "arithmetic"): Bilingual("加权算术平均", "weighted arithmetic mean"),
+    ("aggregate", "geometric"): Bilingual("加权几何平均", "weighted geometric mean"),
+    ("aggregate", "harmonic"): Bilingual("加权调和平均", "weighted harmonic mean"),
+    ("aggregate", "generalised"): Bilingual("广义加权平均", "generalised (power) mean"),
+    ("aggregate", "copeland"): Bilingual("Copeland 两两比较法", "Copeland pairwise comparison"),
+}
+
+
+def step_text(step: str, method: str | None) -> tuple[Bilingual, Bilingual]:
+    """Name and plain-language description of a build step; an engine step or method this
+    table does not know yet is shown by its code rather than hidden."""
+    name = STEP_NAMES.get(step, Bilingual(step, step))
+    description = STEP_METHODS.get((step, method))
+    if description is None:
+        shown = method or step
+        description = Bilingual(shown, shown)
+    return name, description
+
+
+def tier_rule(bound: str | None, value: float | None, previous: float | None) -> Bilingual:
+    """The rule of a tier as the methodology states it: ``bound`` (``max_rank``,
+    ``max_rank_share``, ``min_score`` or None for the rest) at ``value``, below the better
+    tier's bound ``previous`` (None for the first tier)."""
+    if bound is None or value is None:
+        return Bilingual("其余地区", "all other units")
+    if bound == "max_rank":
+        low = 1 if previous is None else int(previous) + 1
+        return Bilingual(f"综合排名第 {low}–{value:g} 位", f"index rank {low} to {value:g}")
+    if bound == "max_rank_share":
+        top = f"{value * 100:g}%"
+        if previous is None:
+            return Bilingual(f"综合排名前 {top}", f"index rank within the top {top}")
+        above = f"{previous * 100:g}%"
+        return Bilingual(
+            f"综合排名前 {above} 之后、前 {top} 之内",
+            f"index rank below the top {above}, within the top {top}",
+        )
+    if previous is None:
+        return Bilingual(f"综合指数 ≥ {value:g}", f"index score ≥ {value:g}")
+    return Bilingual(
+        f"{value:g} ≤ 综合指数 < {previous:g}", f"{value:g} ≤ index score < {previous:g}"
+    )

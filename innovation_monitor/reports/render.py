@@ -1,0 +1,310 @@
+"""Render a :class:`MonitoringReport` as HTML (Chinese or English) and as a ranking CSV.
+
+HTML comes from Jinja2 templates with autoescaping on, so names and notices taken from data are
+always escaped. The CSV is UTF-8 with a byte-order mark so that Excel shows Chinese correctly.
+Its layout (documented here because data users script against it):
+
+* line 1: one cell with the data notice — for synthetic data the warning
+  ``本报告基于合成样例数据，不代表真实统计 / Built from SYNTHETIC sample data — not official
+  statistics`` first; read the table with ``skiprows=1``;
+* line 2: bilingual headers (``排名 Rank``, ``地区代码 Code``, ``地区 Region (zh)``, ``地区 Region
+  (en)``, ...; see :func:`ranking_table`), names in one column per language;
+* then one row per ranked unit in rank order. ``排名变化 Rank change`` is previous rank minus
+  current rank (positive = climbed), empty for a unit with no previous rank.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from innovation_monitor.reports.labels import LANGS, PUNCTUATION, Bilingual, label, unit_text
+from innovation_monitor.reports.model import MonitoringReport, RankingRow
+
+CHART_ROWS_PER_PANEL = 40
+"""Bars per SVG panel: a panel never splits across printed pages, so long county charts are cut
+into panels that each fit one A4 page."""
+CHART_BAR_HEIGHT = 18
+CHART_LABEL_WIDTH = 170
+CHART_BAR_WIDTH = 440
+CHART_VALUE_WIDTH = 60
+FONTS = Markup(
+    '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+)
+"""CSS font stack: CJK fonts first (Linux, Adobe, Windows, macOS names), so Chinese never falls
+back to a font without the glyphs."""
+COMPARISONS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of the index chart, in SVG user units: label left of the bar, value right."""
+
+    label: str
+    value: str
+    top: float
+    x: float
+    width: float
+
+    @property
+    def baseline(self) -> float:
+        """Text baseline of the label and value, centred on the bar."""
+        return self.top + CHART_BAR_HEIGHT - 5
+
+    @property
+    def label_x(self) -> float:
+        return CHART_LABEL_WIDTH - 6
+
+    @property
+    def value_x(self) -> float:
+        return self.x + self.width + 4
+
+
+@dataclass(frozen=True)
+class ChartPanel:
+    """One SVG of at most :data:`CHART_ROWS_PER_PANEL` bars."""
+
+    width: int
+    height: int
+    bars: tuple[Bar, ...]
+
+
+def render_html(report: MonitoringReport, lang: str = "zh") -> str:
+    """The report as one self-contained HTML page (inline CSS and SVG, no JavaScript)."""
+    _check_lang(lang)
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        report=report,
+        lang=lang,
+        chart=chart_panels(report, lang),
+        comparisons=COMPARISONS,
+        bar_height=CHART_BAR_HEIGHT,
+        punct=PUNCTUATION[lang],
+        fonts=FONTS,
+    )
+
+
+def write_reports(
+    report: MonitoringReport, out_dir: Path, langs: Sequence[str] = LANGS
+) -> list[Path]:
+    """Write ``<out_dir>/<year>/<level>_report.<lang>.html`` for each language and
+    ``<out_dir>/<year>/<level>_ranking.csv``; returns the paths written."""
+    for lang in langs:
+        _check_lang(lang)
+    folder = Path(out_dir) / str(report.year)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for lang in langs:
+        path = folder / f"{report.level}_report.{lang}.html"
+        path.write_text(render_html(report, lang), encoding="utf-8")
+        written.append(path)
+    csv_path = folder / f"{report.level}_ranking.csv"
+    with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([notice_line(report)])
+        writer.writerows(ranking_table(report))
+    written.append(csv_path)
+    return written
+
+
+def notice_line(report: MonitoringReport) -> str:
+    """The first line of the CSV: synthetic-data warning (if any), then the data notice."""
+    parts = []
+    if report.banner is not None:
+        parts.append(f"{report.banner.zh} / {report.banner.en}")
+    notice = report.notice
+    if notice.notice_zh or notice.notice_en:
+        parts.append(" / ".join(t for t in (notice.notice_zh, notice.notice_en) if t))
+    head = label("data_notice")
+    return f"{head.zh} {head.en}: " + ("; ".join(parts) or "—")
+
+
+def ranking_table(report: MonitoringReport) -> list[list[str]]:
+    """Header and rows of the ranking CSV (both languages in every header)."""
+
+    def both(key: str, suffix: str = "") -> str:
+        text = label(key)
+        return f"{text.zh} {text.en}{suffix}"
+
+    def names(key: str) -> list[str]:
+        """A name column per language: ``地区 Region (zh)``, ``地区 Region (en)``."""
+        return [both(key, f" ({lang})") for lang in LANGS]
+
+    county = report.level == "county"
+    header = [both("rank"), both("code"), *names("region")]
+    if county:
+        header += [*names("parent_city"), both("rank_in_city")]
+    header += [both("index_score"), both("previous_rank"), both("rank_change"), both("note")]
+    if report.has_tiers:
+        header += names("tier")
+    header += [f"{p.name.zh} {p.name.en}" for p in report.pillars]
+
+    table = [header]
+    for row in report.rows:
+        line = [_csv_int(row.rank), row.unit.code, row.unit.name.zh, row.unit.name.en]
+        if county:
+            parent = row.parent
+            line += [
+                parent.name.zh if parent else "",
+                parent.name.en if parent else "",
+                _csv_int(row.rank_in_parent),
+            ]
+        line += [
+            _csv_number(row.score),
+            _csv_int(row.change.previous_rank),
+            _csv_int(row.change.change),
+            _change_note(row),
+        ]
+        if report.has_tiers:
+            line += [row.tier.name.zh, row.tier.name.en] if row.tier else ["", ""]
+        line += [_csv_number(row.pillars[p.code].score) for p in report.pillars]
+        table.append(line)
+    return table
+
+
+def _change_note(row: RankingRow) -> str:
+    """Why a row has no plain same-code comparison, in both languages."""
+    if row.change.predecessor is not None:
+        text = label("recoded_from")
+        name = row.change.predecessor.name
+        code = row.change.predecessor.code
+        return (
+            f"{text.zh.format(name=name.zh, code=code)} / {text.en.format(name=name.en, code=code)}"
+        )
+    if row.change.is_new:
+        text = label("new_unit")
+        return f"{text.zh} / {text.en}"
+    return ""
+
+
+def _csv_int(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _csv_number(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+def chart_panels(report: MonitoringReport, lang: str) -> list[ChartPanel]:
+    """Horizontal bars of the index score, in rank order, cut into page-sized panels.
+
+    Bars start at zero, or at the lowest score when scores are negative (z-score methods).
+    """
+    scored = [r for r in report.rows if r.score is not None]
+    if not scored:
+        return []
+    scores = [r.score for r in scored if r.score is not None]
+    low, high = min(0.0, *scores), max(0.0, *scores)
+    span = high - low or 1.0
+    panels = []
+    for start in range(0, len(scored), CHART_ROWS_PER_PANEL):
+        chunk = scored[start : start + CHART_ROWS_PER_PANEL]
+        bars = tuple(
+            Bar(
+                label=f"{row.rank if row.rank is not None else '–'}. {row.unit.name.get(lang)}",
+                value=format_score(row.score),
+                top=i * CHART_BAR_HEIGHT,
+                x=CHART_LABEL_WIDTH + (min(0.0, row.score or 0.0) - low) / span * CHART_BAR_WIDTH,
+                width=abs(row.score or 0.0) / span * CHART_BAR_WIDTH,
+            )
+            for i, row in enumerate(chunk)
+        )
+        panels.append(
+            ChartPanel(
+                width=CHART_LABEL_WIDTH + CHART_BAR_WIDTH + CHART_VALUE_WIDTH,
+                height=len(chunk) * CHART_BAR_HEIGHT,
+                bars=bars,
+            )
+        )
+    return panels
+
+
+# ------------------------------------------------------------------------- template helpers
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"unknown report language {lang!r}; expected one of {LANGS}")
+
+
+def format_score(value: float | None) -> str:
+    """Scores (index, pillar, normalised indicator) with two decimals."""
+    return "—" if value is None or math.isnan(value) else f"{value:.2f}"
+
+
+def format_value(value: float | None) -> str:
+    """Indicator values with precision that suits their size (3.14, 55.2, 12,345)."""
+    if value is None or math.isnan(value):
+        return "—"
+    size = abs(value)
+    if size >= 1000:
+        return f"{value:,.0f}"
+    if size >= 100:
+        return f"{value:,.1f}"
+    return f"{value:.2f}"
+
+
+def format_share(value: float) -> str:
+    return f"{value * 100:.1f}%"
+
+
+def css_string(text: str) -> Markup:
+    """A quoted CSS string (for ``content:``); every character that could end the string or the
+    style element is written as a CSS escape."""
+    escaped = "".join(f"\\{ord(c):x} " if c in "\\\"'<>&\n\r" or ord(c) < 32 else c for c in text)
+    return Markup(f'"{escaped}"')
+
+
+@pass_context
+def _translate(context: Context, text: Bilingual) -> str:
+    return text.get(context["lang"])
+
+
+@pass_context
+def _unit(context: Context, unit: str) -> str:
+    return unit_text(unit, context["lang"])
+
+
+@pass_context
+def _label(context: Context, key: str, **fields: Any) -> str:
+    text = label(key).get(context["lang"])
+    return text.format(**fields) if fields else text
+
+
+@pass_context
+def _join_names(context: Context, items: Iterable[Any]) -> str:
+    """Names of units (anything with a bilingual ``name``) as a list in the page language."""
+    lang = context["lang"]
+    return ("、" if lang == "zh" else ", ").join(item.name.get(lang) for item in items)
+
+
+@functools.cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("innovation_monitor.reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        t=_translate,
+        score=format_score,
+        value=format_value,
+        share=format_share,
+        css_string=css_string,
+        names=_join_names,
+        unit=_unit,
+    )
+    env.globals.update(L=_label)
+    return env

@@ -1,0 +1,698 @@
+"""Monitoring reports built from small hand-made frames, on the real registry and framework.
+
+The toy cities and counties cover the cases the report must get right: a tie, a climber and a
+faller, a unit new in the data, Laiwu's merger into Jinan between the 2018 and 2019 data years
+(a city that left) and its districts' new codes (莱城区 371202 → 莱芜区 370116).
+"""
+
+import csv
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from innovation_monitor.divisions import DivisionRegistry
+from innovation_monitor.errors import DataError
+from innovation_monitor.indicator_system import (
+    IndicatorSystem,
+    MonitoringFramework,
+    load_indicator_system,
+)
+from innovation_monitor.reports import (
+    DataNotice,
+    MonitoringReport,
+    build_report,
+    render_html,
+    write_reports,
+)
+from innovation_monitor.reports.labels import SYNTHETIC_BANNER
+from innovation_monitor.reports.model import RankChange
+from innovation_monitor.reports.render import CHART_ROWS_PER_PANEL, chart_panels
+
+JINAN, QINGDAO, ZIBO, YANTAI, WEIFANG, LAIWU = (
+    "370100",
+    "370200",
+    "370300",
+    "370600",
+    "370700",
+    "371200",
+)
+# Index (score, rank) per data year; 2019 has a tie at rank 3 and Weifang is new in the data.
+CITY_INDEX = {
+    2018: {
+        QINGDAO: (80.0, 1),
+        JINAN: (75.0, 2),
+        YANTAI: (60.0, 3),
+        LAIWU: (50.0, 4),
+        ZIBO: (40.0, 5),
+    },
+    2019: {
+        JINAN: (82.0, 1),
+        QINGDAO: (78.0, 2),
+        ZIBO: (70.0, 3),
+        WEIFANG: (70.0, 3),
+        YANTAI: (55.0, 5),
+    },
+}
+LIXIA, LICHENG, LAICHENG, GANGCHENG_OLD, LAIWU_DISTRICT, GANGCHENG = (
+    "370102",
+    "370112",
+    "371202",
+    "371203",
+    "370116",
+    "370117",
+)
+JIAOZHOU, HUANGDAO, CHIPING = "370281", "370211", "371503"
+COUNTY_INDEX = {
+    2018: {
+        HUANGDAO: (90.0, 1),
+        LIXIA: (85.0, 2),
+        JIAOZHOU: (70.0, 3),
+        LAICHENG: (50.0, 4),
+        LICHENG: (45.0, 5),
+        GANGCHENG_OLD: (30.0, 6),
+    },
+    2019: {
+        LIXIA: (88.0, 1),
+        HUANGDAO: (86.0, 2),
+        LAIWU_DISTRICT: (60.0, 3),
+        JIAOZHOU: (58.0, 4),
+        LICHENG: (47.0, 5),
+        GANGCHENG: (31.0, 6),
+        CHIPING: (20.0, 7),
+    },
+}
+SYNTHETIC = DataNotice(
+    synthetic=True,
+    notice_zh="样例数据由程序生成",
+    notice_en="Sample data made by a program",
+    sources=["合成样例数据集 / synthetic sample dataset"],
+)
+REAL = DataNotice(
+    synthetic=False,
+    notice_zh="山东统计年鉴",
+    notice_en="Shandong Statistical Yearbook",
+    sources=["山东统计年鉴 / Shandong Statistical Yearbook"],
+)
+
+
+@pytest.fixture(scope="module")
+def registry() -> DivisionRegistry:
+    return DivisionRegistry.load()
+
+
+@pytest.fixture(scope="module")
+def system() -> IndicatorSystem:
+    return load_indicator_system()
+
+
+def frames(
+    framework: MonitoringFramework, index: dict[int, dict[str, tuple[float, int | None]]]
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """scores, indicator_values and tiers for the given index (score, rank) of each unit-year.
+
+    Pillar and indicator scores are the index score shifted by the node's position, ranked
+    within the year (so every unit leads or trails consistently); indicator values are
+    ``position + index score / 30``, so rd_intensity (position 0) meets the 2.5 % target for
+    units scoring 75 or more.
+    """
+    score_rows, value_rows, tier_rows = [], [], []
+    for year, units in index.items():
+        for code, (score, rank) in units.items():
+            score_rows.append((year, framework.level, code, "Index", score, rank))
+            for i, pillar in enumerate(framework.pillars):
+                score_rows.append((year, framework.level, code, pillar.code, score - i, None))
+            for i, ind in enumerate(framework.indicators):
+                score_rows.append((year, framework.level, code, ind.code, score / 2 + i, None))
+                value_rows.append((year, framework.level, code, ind.code, i + score / 30))
+            if rank is not None:
+                tier = "tier1" if rank <= 2 else "tier2" if rank <= 4 else "tier3"
+                tier_rows.append((year, framework.level, code, tier))
+    columns = ["year", "level", "region_code", "node", "score", "rank"]
+    scores = pl.DataFrame(score_rows, schema=columns, orient="row")
+    ranked = scores.with_columns(
+        pl.when(pl.col("node") == "Index")
+        .then(pl.col("rank"))
+        .otherwise(pl.col("score").rank("min", descending=True).over("year", "node"))
+        .cast(pl.Int64)
+        .alias("rank")
+    )
+    values = pl.DataFrame(
+        value_rows,
+        schema=["year", "level", "region_code", "indicator", "value"],
+        orient="row",
+    )
+    tiers = pl.DataFrame(tier_rows, schema=["year", "level", "region_code", "tier"], orient="row")
+    return ranked, values, tiers
+
+
+def make_report(
+    registry: DivisionRegistry,
+    system: IndicatorSystem,
+    level: str,
+    year: int = 2019,
+    notice: DataNotice = SYNTHETIC,
+    with_tiers: bool = True,
+) -> MonitoringReport:
+    index = CITY_INDEX if level == "city" else COUNTY_INDEX
+    scores, values, tiers = frames(system.frameworks[level], index)
+    return build_report(
+        year,
+        level,
+        scores=scores,
+        indicator_values=values,
+        tiers=tiers if with_tiers else None,
+        registry=registry,
+        system=system,
+        notice=notice,
+    )
+
+
+def section(html: str, section_id: str) -> str:
+    """The HTML of one <section id=...>."""
+    match = re.search(rf'<section id="{section_id}"[^>]*>(.*?)</section>', html, re.S)
+    assert match, f"no section {section_id}"
+    return match.group(1)
+
+
+def table_rows(html: str) -> list[list[str]]:
+    """Cell texts (tags stripped) of every body row of the first table in ``html``."""
+    body = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
+    assert body
+    rows = re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)
+    return [
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
+        for row in rows
+    ]
+
+
+# ------------------------------------------------------------------------------- rendering
+
+
+@pytest.mark.parametrize("level", ["city", "county"])
+def test_both_languages_render_for_both_levels(registry, system, level):
+    report = make_report(registry, system, level)
+    zh = render_html(report, "zh")
+    en = render_html(report, "en")
+    level_zh = "设区市" if level == "city" else "县（市、区）"
+    level_en = "Cities" if level == "city" else "Counties"
+    assert f"<title>2019年山东省{level_zh}创新能力监测报告</title>" in zh
+    title_en = f"Shandong Regional Innovation Capability Monitoring Report 2019 — {level_en}"
+    assert f"<title>{title_en}</title>" in en
+    assert '<html lang="zh-CN">' in zh and '<html lang="en">' in en
+    unit = registry.get(JINAN if level == "city" else LIXIA)
+    assert unit.name_zh in zh and unit.name_en not in zh
+    assert unit.name_en in en
+    for html in (zh, en):
+        assert "<script" not in html  # no JavaScript
+        assert '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei"' in html
+        assert "size: A4" in html and "break-before: page" in html
+        assert html.count("<svg") == 1
+
+
+def test_default_language_is_chinese(registry, system):
+    report = make_report(registry, system, "city")
+    assert render_html(report) == render_html(report, "zh")
+
+
+def test_unknown_language_is_refused(registry, system):
+    report = make_report(registry, system, "city")
+    with pytest.raises(ValueError, match="fr"):
+        render_html(report, "fr")
+    with pytest.raises(ValueError, match="fr"):
+        write_reports(report, Path("/nonexistent"), langs=("zh", "fr"))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_synthetic_banner_at_top_and_in_footer(registry, system, lang):
+    html = render_html(make_report(registry, system, "city", notice=SYNTHETIC), lang)
+    banner = SYNTHETIC_BANNER.get(lang)
+    body = html[html.index("<body>") :]
+    assert body.index(banner) < body.index("<header>")  # before the title
+    footer = html[html.index("<footer>") :]
+    assert banner in footer
+    # and on every printed page, through the page margin boxes
+    page_rule = html[html.index("@page") : html.index(":root")]
+    assert "@top-center" in page_rule and banner in page_rule
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_banner_for_real_statistics(registry, system, lang):
+    html = render_html(make_report(registry, system, "city", notice=REAL), lang)
+    for text in (SYNTHETIC_BANNER.zh, SYNTHETIC_BANNER.en, "SYNTHETIC", "合成"):
+        assert text not in html
+    assert 'class="banner"' not in html
+    assert REAL.text.get(lang) in html
+
+
+def test_data_from_names_and_notices_is_escaped(registry, system):
+    report = make_report(registry, system, "city")
+    evil = "<script>alert('x')</script>"
+    first = report.rows[0]
+    evil_unit = replace(first.unit, name=replace(first.unit.name, zh=evil, en=evil))
+    report = replace(
+        report,
+        rows=(replace(first, unit=evil_unit), *report.rows[1:]),
+        indicators=(
+            replace(
+                report.indicators[0], name=replace(report.indicators[0].name, zh=evil, en=evil)
+            ),
+            *report.indicators[1:],
+        ),
+        notice=replace(report.notice, notice_zh=evil, notice_en=evil),
+    )
+    for lang in ("zh", "en"):
+        html = render_html(report, lang)
+        assert "<script" not in html
+        assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+        chart = section(html, "chart")
+        assert "&lt;script&gt;" in chart  # SVG labels too
+
+
+# ------------------------------------------------------------------------------ ranking
+
+
+def test_ranks_and_ties_render_as_given(registry, system):
+    report = make_report(registry, system, "city")
+    assert [(r.unit.code, r.rank) for r in report.rows] == [
+        (JINAN, 1),
+        (QINGDAO, 2),
+        (ZIBO, 3),
+        (WEIFANG, 3),
+        (YANTAI, 5),
+    ]
+    rows = table_rows(section(render_html(report, "zh"), "ranking"))
+    assert [r[0] for r in rows] == ["1", "2", "3", "3", "5"]
+    assert [r[1] for r in rows] == ["济南市", "青岛市", "淄博市", "潍坊市", "烟台市"]
+    assert [r[2] for r in rows] == ["82.00", "78.00", "70.00", "70.00", "55.00"]
+
+
+def test_rank_changes_against_previous_year(registry, system):
+    report = make_report(registry, system, "city")
+    changes = {r.unit.code: r.change for r in report.rows}
+    assert report.previous_year == 2018
+    assert (changes[JINAN].previous_rank, changes[JINAN].change) == (2, 1)
+    assert (changes[QINGDAO].previous_rank, changes[QINGDAO].change) == (1, -1)
+    assert (changes[ZIBO].previous_rank, changes[ZIBO].change) == (5, 2)
+    assert (changes[YANTAI].previous_rank, changes[YANTAI].change) == (3, -2)
+    assert changes[WEIFANG].is_new and changes[WEIFANG].change is None
+    assert not any(c.is_new for code, c in changes.items() if code != WEIFANG)
+    assert [r.unit.code for r in report.climbers] == [ZIBO, JINAN]
+    assert [r.unit.code for r in report.top] == [JINAN, QINGDAO, ZIBO, WEIFANG]  # tie at 3rd
+
+    # Laiwu (ranked 4th in 2018) left: merged into Jinan from data year 2019
+    (laiwu,) = report.departed
+    assert laiwu.unit.code == LAIWU and laiwu.previous_rank == 4
+    assert [s.code for s in laiwu.successors] == [JINAN]
+
+    zh = render_html(report, "zh")
+    rows = {r[1]: r[3] for r in table_rows(section(zh, "ranking"))}
+    assert rows == {
+        "济南市": "↑1",
+        "青岛市": "↓1",
+        "淄博市": "↑2",
+        "潍坊市": "新增",
+        "烟台市": "↓2",
+    }
+    summary = section(zh, "summary")
+    assert "莱芜市（2018年排名第4）并入济南市" in summary
+    assert "排名变化与2018年比较" in summary
+    en = render_html(report, "en")
+    assert "Laiwu (ranked 4 in 2018) merged into Jinan" in section(en, "summary")
+    assert [r[3] for r in table_rows(section(en, "ranking"))] == ["↑1", "↓1", "↑2", "new", "↓2"]
+
+
+def test_first_year_has_no_rank_change(registry, system):
+    report = make_report(registry, system, "city", year=2018)
+    assert report.previous_year is None
+    assert report.departed == () and report.climbers == ()
+    assert all(r.change.previous_rank is None and not r.change.is_new for r in report.rows)
+    zh = render_html(report, "zh")
+    assert {r[3] for r in table_rows(section(zh, "ranking"))} == {"—"}
+    assert "无上年数据，不计算排名变化" in section(zh, "summary")
+
+
+def test_recoded_districts_compare_with_their_predecessor(registry, system):
+    report = make_report(registry, system, "county")
+    changes = {r.unit.code: r.change for r in report.rows}
+    # 莱城区 (4th in 2018) became 莱芜区 (3rd in 2019); 钢城区 got a new code
+    assert changes[LAIWU_DISTRICT].predecessor.code == LAICHENG
+    assert (changes[LAIWU_DISTRICT].previous_rank, changes[LAIWU_DISTRICT].change) == (4, 1)
+    assert changes[GANGCHENG].predecessor.code == GANGCHENG_OLD
+    assert changes[GANGCHENG].change == 0
+    # 茌平区 was 茌平县 (371523) in 2018, which had no rank: new in the ranking
+    assert changes[CHIPING].is_new and changes[CHIPING].predecessor is None
+    assert (changes[JIAOZHOU].previous_rank, changes[JIAOZHOU].change) == (3, -1)
+    assert report.departed == ()  # both Laiwu districts live on under new codes
+    zh = section(render_html(report, "zh"), "ranking")
+    assert "↑1 （由莱城区（371202）调整而来）" in re.sub(r"<[^>]+>", "", zh)
+    assert "持平" in zh
+
+
+def test_counties_are_ranked_province_wide_and_within_their_city(registry, system):
+    report = make_report(registry, system, "county")
+    groups = {
+        g.parent.code: [(r.unit.code, r.rank, r.rank_in_parent) for r in g.rows]
+        for g in report.groups
+    }
+    assert groups == {
+        JINAN: [(LIXIA, 1, 1), (LAIWU_DISTRICT, 3, 2), (LICHENG, 5, 3), (GANGCHENG, 6, 4)],
+        QINGDAO: [(HUANGDAO, 2, 1), (JIAOZHOU, 4, 2)],
+        "371500": [(CHIPING, 7, 1)],
+    }
+    assert {r.unit.code: r.parent.code for r in report.rows}[JIAOZHOU] == QINGDAO
+    zh = render_html(report, "zh")
+    by_city = section(zh, "by-city")
+    assert "<h3>济南市" in by_city and "<h3>青岛市" in by_city and "<h3>聊城市" in by_city
+    ranking = table_rows(section(zh, "ranking"))
+    assert ranking[3][:3] == ["4", "胶州市", "青岛市"]
+
+
+def test_county_ties_share_the_rank_within_their_city(registry, system):
+    index = {
+        2019: {
+            LIXIA: (80.0, 1),
+            LICHENG: (70.0, 2),
+            LAIWU_DISTRICT: (70.0, 2),
+            GANGCHENG: (60.0, 4),
+        }
+    }
+    scores, values, _ = frames(system.frameworks["county"], index)
+    report = build_report(
+        2019,
+        "county",
+        scores=scores,
+        indicator_values=values,
+        tiers=None,
+        registry=registry,
+        system=system,
+        notice=REAL,
+    )
+    (group,) = report.groups
+    assert [r.rank_in_parent for r in group.rows] == [1, 2, 2, 4]
+
+
+def test_names_shared_by_several_units_carry_their_city(registry, system):
+    index = {
+        2019: {"370103": (80.0, 1), "370402": (70.0, 2), "371103": (60.0, 3), LIXIA: (50.0, 4)}
+    }
+    scores, values, _ = frames(system.frameworks["county"], index)
+    report = build_report(
+        2019,
+        "county",
+        scores=scores,
+        indicator_values=values,
+        tiers=None,
+        registry=registry,
+        system=system,
+        notice=REAL,
+    )
+    names = [(r.unit.name.zh, r.unit.name.en) for r in report.rows]
+    assert names == [
+        ("市中区（济南市）", "Shizhong District (Jinan)"),
+        ("市中区（枣庄市）", "Shizhong District (Zaozhuang)"),
+        ("岚山区", "Lanshan District (Rizhao)"),  # 兰山区 of Linyi is Lanshan District too
+        ("历下区", "Lixia District"),
+    ]
+
+
+# ------------------------------------------------------------------------ other sections
+
+
+def test_tiers_section_from_tier_codes_and_omitted_without_tiers(registry, system):
+    report = make_report(registry, system, "city")
+    names = [(t.code, t.name.zh, [u.code for u in t.members]) for t in report.tiers]
+    assert names == [
+        ("tier1", "第一梯队", [JINAN, QINGDAO]),
+        ("tier2", "第二梯队", [ZIBO, WEIFANG]),
+        ("tier3", "第三梯队", [YANTAI]),
+    ]
+    zh = render_html(report, "zh")
+    assert "综合排名第 1–4 位" in section(zh, "tiers")  # the rule from indicators.yaml
+    assert [r[4] for r in table_rows(section(zh, "ranking"))][:3] == [
+        "第一梯队",
+        "第一梯队",
+        "第二梯队",
+    ]
+
+    without = make_report(registry, system, "city", with_tiers=False)
+    assert without.tiers == () and all(r.tier is None for r in without.rows)
+    html = render_html(without, "zh")
+    assert 'id="tiers"' not in html and 'href="#tiers"' not in html
+    assert "<th>梯队</th>" not in html and "第一梯队" not in html
+
+
+def test_unknown_tier_code_is_a_data_error(registry, system):
+    scores, values, tiers = frames(system.frameworks["city"], CITY_INDEX)
+    with pytest.raises(DataError, match=r"tier code\(s\) \['gold'\].*methodology.city.tiers"):
+        build_report(
+            2019,
+            "city",
+            scores=scores,
+            indicator_values=values,
+            tiers=tiers.with_columns(pl.lit("gold").alias("tier")),
+            registry=registry,
+            system=system,
+            notice=REAL,
+        )
+
+
+def test_pillar_leaders_come_from_pillar_scores(registry, system):
+    report = make_report(registry, system, "city")
+    framework = system.frameworks["city"]
+    assert [p.code for p in report.pillars] == [p.code for p in framework.pillars]
+    assert sum(p.share for p in report.pillars) == pytest.approx(1.0)
+    for pillar in report.pillars:
+        assert [(u.code, n.rank) for u, n in pillar.leaders] == [
+            (JINAN, 1),
+            (QINGDAO, 2),
+            (ZIBO, 3),
+            (WEIFANG, 3),  # tied for third place: both lead
+        ]
+    rows = table_rows(section(render_html(report, "en"), "pillars"))
+    assert rows[0][0] == framework.pillars[0].name_en
+    assert rows[0][2].startswith("1. Jinan (82.00)")
+
+
+def test_indicator_table_shows_best_median_and_targets_with_source(registry, system):
+    report = make_report(registry, system, "city")
+    rd = next(i for i in report.indicators if i.code == "rd_intensity")
+    position = [i.code for i in system.frameworks["city"].indicators].index("rd_intensity")
+    # values are position + score / 30: Jinan 82 → best, median of 82, 78, 70, 70, 55 is 70
+    assert rd.best == pytest.approx(position + 82 / 30)
+    assert [u.code for u in rd.best_units] == [JINAN]
+    assert rd.median == pytest.approx(position + 70 / 30)
+    (target,) = rd.targets
+    assert (target.value, target.unit, target.comparison, target.year) == (2.5, "%", ">=", 2018)
+    expected_met = sum(position + s / 30 >= 2.5 for s, _ in CITY_INDEX[2019].values())
+    assert (target.met, target.assessed) == (expected_met, 5)
+    zh = render_html(report, "zh")
+    indicators = section(zh, "indicators")
+    assert "山东省 2018: ≥ 2.50 %" in indicators
+    assert f"达到目标的地区数 {expected_met}/5" in indicators
+    assert "山东省创新型省份建设实施方案" in indicators
+    assert "全社会R&amp;D经费支出占GDP比重达到2.5%" in section(zh, "methodology")
+
+
+def test_a_units_own_target_applies_to_it_alone(registry, system):
+    report = make_report(registry, system, "city")
+    share = next(i for i in report.indicators if i.code == "large_firms_rd_institution_share")
+    (jinan_target,) = [t for t in share.targets if t.scope.code == JINAN]
+    assert jinan_target.assessed == 1  # only Jinan is held to Jinan's plan
+    profiles = {p.unit.code: p for p in report.profiles}
+    position = [c.indicator for c in profiles[JINAN].cells].index(share.code)
+    assert [t.id for t, _ in profiles[JINAN].cells[position].targets_met] == [jinan_target.id]
+    assert profiles[QINGDAO].cells[position].targets_met == ()
+
+
+def test_profiles_have_every_indicator_and_the_rank_history(registry, system):
+    report = make_report(registry, system, "city")
+    framework = system.frameworks["city"]
+    assert [p.unit.code for p in report.profiles] == [r.unit.code for r in report.rows]
+    jinan = report.profiles[0]
+    assert [c.indicator for c in jinan.cells] == [i.code for i in framework.indicators]
+    assert jinan.rank_history == ((2018, 2), (2019, 1))
+    assert report.profiles[3].rank_history == ((2019, 3),)  # Weifang: no 2018 data
+    profile_html = section(render_html(report, "en"), "profiles")
+    assert profile_html.count('class="profile"') == 5
+    assert "2018 — 2 · 2019 — 1" in profile_html
+
+
+def test_profiles_check_each_units_value_against_the_target(registry, system):
+    report = make_report(registry, system, "city")
+    position = [i.code for i in system.frameworks["city"].indicators].index("rd_intensity")
+    assert position == 0  # values 82/30 … 55/30 straddle the 2.5 % target
+    met = {p.unit.code: p.cells[0].targets_met for p in report.profiles}
+    assert {code: [ok for _, ok in checks] for code, checks in met.items()} == {
+        JINAN: [True],  # 2.73 %
+        QINGDAO: [True],  # 2.60 %
+        ZIBO: [False],  # 2.33 %
+        WEIFANG: [False],
+        YANTAI: [False],  # 1.83 %
+    }
+    profiles = section(render_html(report, "zh"), "profiles").split('class="profile"')[1:]
+    assert '<div class="met" title="达到">✓ 山东省 2018: ≥ 2.50 %</div>' in profiles[0]
+    assert '<div class="unmet" title="未达到">✗ 山东省 2018: ≥ 2.50 %</div>' in profiles[4]
+
+
+def test_unranked_unit_and_unit_without_scores_this_year(registry, system):
+    index = {
+        2018: {JINAN: (70.0, 1), QINGDAO: (60.0, 2), ZIBO: (50.0, 3)},
+        2019: {JINAN: (75.0, 1), QINGDAO: (float("nan"), None)},
+    }
+    scores, values, _ = frames(system.frameworks["city"], index)
+    report = build_report(
+        2019,
+        "city",
+        scores=scores,
+        indicator_values=values,
+        tiers=None,
+        registry=registry,
+        system=system,
+        notice=REAL,
+    )
+    assert [(r.unit.code, r.rank, r.score) for r in report.rows] == [
+        (JINAN, 1, 75.0),
+        (QINGDAO, None, None),
+    ]
+    assert report.rows[1].change == RankChange(previous_rank=2)  # no current rank: no change
+    (zibo,) = report.departed  # Zibo still exists but has no 2019 scores
+    assert zibo.still_exists and zibo.previous_rank == 3
+    zh = render_html(report, "zh")
+    assert table_rows(section(zh, "ranking"))[1][:4] == ["—", "青岛市", "—", "—"]
+    assert "淄博市（2018年排名第3）本年无数据" in section(zh, "summary")
+    (panel,) = chart_panels(report, "zh")
+    assert [b.label for b in panel.bars] == ["1. 济南市"]
+
+
+@pytest.mark.parametrize("level", ["city", "county"])
+def test_methodology_lists_every_pillar_indicator_and_step(registry, system, level):
+    report = make_report(registry, system, level)
+    framework = system.frameworks[level]
+    for lang in ("zh", "en"):
+        methodology = section(render_html(report, lang), "methodology")
+        for pillar in framework.pillars:
+            assert getattr(pillar, f"name_{lang}") in methodology
+        for indicator in framework.indicators:
+            assert f"<code>{indicator.code}</code>" in methodology
+            name = getattr(indicator, f"name_{lang}").replace("&", "&amp;")
+            assert name in methodology
+            assert f"<code>{indicator.formula}</code>" in methodology
+        assert methodology.count("<li><strong>") == len(framework.build_steps) + 1
+    zh = section(render_html(report, "zh"), "methodology")
+    assert "R&amp;D经费内部支出 / 地区生产总值 × 100" in zh  # formulas spelled with names
+    assert "最小-最大值标准化" in zh and "<code>method=minmax</code>" in zh
+
+
+def test_sources_list_the_notice_and_the_plan_documents(registry, system):
+    zh = section(render_html(make_report(registry, system, "city"), "zh"), "sources")
+    assert "合成样例数据集 / synthetic sample dataset" in zh
+    assert "山东省创新型省份建设实施方案" in zh and "000_277b23217dbb1f57.txt" in zh
+
+
+def test_chart_has_one_bar_per_scored_unit_in_page_sized_panels(registry, system):
+    report = make_report(registry, system, "county")
+    (panel,) = chart_panels(report, "zh")
+    assert [b.label for b in panel.bars][:2] == ["1. 历下区", "2. 黄岛区"]
+    widths = [b.width for b in panel.bars]
+    assert widths == sorted(widths, reverse=True) and widths[0] == pytest.approx(440)
+    many = replace(report, rows=report.rows * 12)  # 84 rows
+    panels = chart_panels(many, "en")
+    assert [len(p.bars) for p in panels] == [CHART_ROWS_PER_PANEL, CHART_ROWS_PER_PANEL, 4]
+
+
+def test_chart_handles_negative_scores(registry, system):
+    report = make_report(registry, system, "city")
+    rows = tuple(
+        replace(r, score=s) for r, s in zip(report.rows, [2.0, 1.0, 0.0, -1.0, -2.0], strict=True)
+    )
+    (panel,) = chart_panels(replace(report, rows=rows), "en")
+    zero = panel.bars[2].x
+    assert panel.bars[0].x == pytest.approx(zero) and panel.bars[4].x + panel.bars[
+        4
+    ].width == pytest.approx(zero)
+
+
+# ----------------------------------------------------------------------------- the files
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+@pytest.mark.parametrize("level", ["city", "county"])
+def test_write_reports_files_and_csv(registry, system, level, tmp_path):
+    report = make_report(registry, system, level)
+    paths = write_reports(report, tmp_path)
+    folder = tmp_path / "2019"
+    assert paths == [
+        folder / f"{level}_report.zh.html",
+        folder / f"{level}_report.en.html",
+        folder / f"{level}_ranking.csv",
+    ]
+    assert paths[0].read_text(encoding="utf-8") == render_html(report, "zh")
+    raw = paths[2].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Chinese correctly
+    lines = read_csv(paths[2])
+    assert len(lines[0]) == 1
+    assert lines[0][0].startswith(
+        "数据说明 Data notice: 本报告基于合成样例数据，不代表真实统计 / Built from SYNTHETIC"
+    )
+    header, body = lines[1], lines[2:]
+    index = CITY_INDEX if level == "city" else COUNTY_INDEX
+    assert len(body) == len(index[2019])  # one row per unit
+    assert sorted(r[1] for r in body) == sorted(index[2019])
+    assert header[:4] == ["排名 Rank", "地区代码 Code", "地区 Region (zh)", "地区 Region (en)"]
+    assert "梯队 Tier (zh)" in header and "梯队 Tier (en)" in header
+    column = {name: i for i, name in enumerate(header)}
+    assert {r[column["地区 Region (en)"]] for r in body} == {r.unit.name.en for r in report.rows}
+    assert [r[column["排名 Rank"]] for r in body] == [str(r.rank) for r in report.rows]
+    pillars = system.frameworks[level].pillars
+    assert header[-len(pillars) :] == [f"{p.name_zh} {p.name_en}" for p in pillars]
+    if level == "county":
+        assert body[0][column["所属市 City (zh)"]] == "济南市"
+        assert body[0][column["所属市 City (en)"]] == "Jinan"
+        changes = {r[1]: (r[column["排名变化 Rank change"]], r[column["备注 Note"]]) for r in body}
+        assert changes[LAIWU_DISTRICT] == (
+            "1",
+            "由莱城区（371202）调整而来 / formerly Laicheng District, 371202",
+        )
+        assert changes[CHIPING] == ("", "新增 / new")
+        assert changes[JIAOZHOU] == ("-1", "")
+
+
+def test_csv_notice_line_for_real_data_has_no_warning(registry, system, tmp_path):
+    report = make_report(registry, system, "city", notice=REAL, with_tiers=False)
+    *_, csv_path = write_reports(report, tmp_path, langs=("zh",))
+    lines = read_csv(csv_path)
+    assert lines[0] == ["数据说明 Data notice: 山东统计年鉴 / Shandong Statistical Yearbook"]
+    assert "梯队 Tier (zh)" not in lines[1]
+    assert sorted(p.name for p in (tmp_path / "2019").iterdir()) == [
+        "city_ranking.csv",
+        "city_report.zh.html",
+    ]
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+def test_missing_year_or_columns_are_data_errors(registry, system):
+    scores, values, tiers = frames(system.frameworks["city"], CITY_INDEX)
+    kwargs = dict(
+        indicator_values=values, tiers=tiers, registry=registry, system=system, notice=REAL
+    )
+    with pytest.raises(DataError, match=r"no 'Index' rows for city 2020.*\[2018, 2019\]"):
+        build_report(2020, "city", scores=scores, **kwargs)
+    with pytest.raises(DataError, match=r"scores frame lacks column\(s\) \['rank'\]"):
+        build_report(2019, "city", scores=scores.drop("rank"), **kwargs)
+    with pytest.raises(DataError, match="report level 'province'"):
+        build_report(2019, "province", scores=scores, **kwargs)
+    doubled = pl.concat([scores, scores.filter(pl.col("region_code") == JINAN)])
+    with pytest.raises(DataError, match=r"unit\(s\) \['370100'\] more than once"):
+        build_report(2019, "city", scores=doubled, **kwargs)
