@@ -12,8 +12,10 @@ from innovation_monitor import monitoring
 from pipelines.resources import MonitorSettings
 
 
-def level_assets(level: str) -> list[dg.AssetsDefinition | dg.AssetChecksDefinition]:
-    """The indicator, score and report assets of one level, with their checks."""
+def level_assets(
+    level: str,
+) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
+    """The indicator, score and report assets of one level, and their checks."""
 
     @dg.asset(name=f"{level}_indicators", deps=[statistics], group_name=level, kinds={"duckdb"})
     def indicators(
@@ -27,7 +29,7 @@ def level_assets(level: str) -> list[dg.AssetsDefinition | dg.AssetChecksDefinit
         context.log.info(summary.describe())
         return dg.MaterializeResult(metadata=summary.metadata())
 
-    @dg.asset_check(asset=indicators, name=f"{level}_indicators_usable", blocking=True)
+    @dg.asset_check(asset=indicators, name="usable", blocking=True)
     def indicators_usable(
         settings: MonitorSettings, warehouse: DuckDBResource
     ) -> dg.AssetCheckResult:
@@ -46,8 +48,10 @@ def level_assets(level: str) -> list[dg.AssetsDefinition | dg.AssetChecksDefinit
         context.log.info(summary.describe())
         return dg.MaterializeResult(metadata=summary.metadata())
 
-    @dg.asset_check(asset=scores, name=f"{level}_scores_complete", blocking=True)
-    def scores_complete(settings: MonitorSettings, warehouse: DuckDBResource) -> dg.AssetCheckResult:
+    @dg.asset_check(asset=scores, name="complete", blocking=True)
+    def scores_complete(
+        settings: MonitorSettings, warehouse: DuckDBResource
+    ) -> dg.AssetCheckResult:
         """Every unit valid in a scored year has an index score and a rank."""
         with warehouse.get_connection() as con:
             report = monitoring.check_scores(con, settings.registry, level)
@@ -72,7 +76,9 @@ def level_assets(level: str) -> list[dg.AssetsDefinition | dg.AssetChecksDefinit
             metadata={"files": len(paths), "folder": dg.MetadataValue.path(settings.output_dir)}
         )
 
-    return [indicators, indicators_usable, scores, scores_complete, reports]
+    return [indicators, scores, reports], [indicators_usable, scores_complete]
 
 
-level_definitions = [definition for level in LEVELS for definition in level_assets(level)]
+level_assets_and_checks = [level_assets(level) for level in LEVELS]
+level_asset_definitions = [asset for assets, _ in level_assets_and_checks for asset in assets]
+level_check_definitions = [check for _, checks in level_assets_and_checks for check in checks]

@@ -4,6 +4,8 @@ Thin by design: the work is done by ``innovation_monitor.monitoring``; these def
 it a place in the asset graph, resources and metadata for the UI.
 """
 
+from collections.abc import Iterator
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
@@ -34,43 +36,45 @@ def statistics(
     return dg.MaterializeResult(metadata=summary.metadata())
 
 
-def _statistics_check(level: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=statistics,
-        name=f"{level}_statistics_valid",
-        blocking=True,
-        description=f"Great Expectations suite from indicators.yaml over the {level} statistics "
-        "(ranges, whole counts, units valid in each year, unique keys).",
+def _statistics_checks(level: str) -> dg.AssetChecksDefinition:
+    @dg.multi_asset_check(
+        name=f"{level}_statistics_checks",
+        specs=[
+            dg.AssetCheckSpec(
+                f"{level}_statistics_valid",
+                asset=statistics,
+                blocking=True,
+                description=f"Great Expectations suite from indicators.yaml over the {level} "
+                "statistics: ranges, whole counts, units valid in each year, unique keys.",
+            ),
+            dg.AssetCheckSpec(
+                f"{level}_statistics_complete",
+                asset=statistics,
+                description=f"Every {level} unit valid in a year reports every variable of its "
+                "level; gaps are imputed when scoring, so this warns instead of blocking.",
+            ),
+        ],
     )
-    def check(settings: MonitorSettings, warehouse: DuckDBResource) -> dg.AssetCheckResult:
+    def checks(
+        settings: MonitorSettings, warehouse: DuckDBResource
+    ) -> Iterator[dg.AssetCheckResult]:
         with warehouse.get_connection() as con:
-            report = monitoring.check_statistics(
+            valid, complete = monitoring.check_statistics(
                 con, settings.system, settings.registry, level, settings.year_list()
             )
-        return dg.AssetCheckResult(passed=report.success, metadata=report.to_metadata())
-
-    return check
-
-
-def _completeness_check(level: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=statistics,
-        name=f"{level}_statistics_complete",
-        description=f"Every {level} unit valid in a year reports every variable of its level; "
-        "gaps are imputed later, so this warns instead of blocking.",
-    )
-    def check(settings: MonitorSettings, warehouse: DuckDBResource) -> dg.AssetCheckResult:
-        with warehouse.get_connection() as con:
-            report = monitoring.check_completeness(
-                con, settings.system, settings.registry, level, settings.year_list()
-            )
-        return dg.AssetCheckResult(
-            passed=report.success,
+        yield dg.AssetCheckResult(
+            check_name=f"{level}_statistics_valid",
+            passed=valid.success,
+            metadata=valid.to_metadata(),
+        )
+        yield dg.AssetCheckResult(
+            check_name=f"{level}_statistics_complete",
+            passed=complete.success,
             severity=dg.AssetCheckSeverity.WARN,
-            metadata=report.to_metadata(),
+            metadata=complete.to_metadata(),
         )
 
-    return check
+    return checks
 
 
-statistics_checks = [make(level) for level in LEVELS for make in (_statistics_check, _completeness_check)]
+statistics_checks = [_statistics_checks(level) for level in LEVELS]

@@ -101,34 +101,13 @@ def check_statistics(
     registry: DivisionRegistry,
     level: str,
     years: Iterable[int] | None = None,
-) -> ValidationReport:
-    """Integrity and plausibility of a level's statistics (the blocking check)."""
-    return _validate_level_statistics(con, system, registry, level, years).only(
-        INTEGRITY, PLAUSIBILITY
-    )
-
-
-def check_completeness(
-    con: duckdb.DuckDBPyConnection,
-    system: IndicatorSystem,
-    registry: DivisionRegistry,
-    level: str,
-    years: Iterable[int] | None = None,
-) -> ValidationReport:
-    """Completeness of a level's statistics (a warning: gaps are imputed when scoring)."""
-    return _validate_level_statistics(con, system, registry, level, years).only(COMPLETENESS)
-
-
-def _validate_level_statistics(
-    con: duckdb.DuckDBPyConnection,
-    system: IndicatorSystem,
-    registry: DivisionRegistry,
-    level: str,
-    years: Iterable[int] | None,
-) -> ValidationReport:
+) -> tuple[ValidationReport, ValidationReport]:
+    """One Great Expectations run over a level's statistics, split into the blocking part
+    (integrity and plausibility) and the warning part (completeness: gaps are imputed later)."""
     wanted = _level_years(con, "statistics", level, years)
     statistics = warehouse.read(con, "statistics", years=wanted, level=level)
-    return validate_statistics(statistics, system, registry, level=level, years=wanted)
+    report = validate_statistics(statistics, system, registry, level=level, years=wanted)
+    return report.only(INTEGRITY, PLAUSIBILITY), report.only(COMPLETENESS)
 
 
 def compute_level_indicators(

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets.levels import level_definitions
+from assets.levels import level_asset_definitions, level_check_definitions
 from assets.statistics import divisions, statistics, statistics_checks
 from pipelines.progress import progress_logger
 from pipelines.resources import settings_from_env, warehouse_from_env
@@ -26,8 +26,8 @@ annual_schedule = dg.ScheduleDefinition(
 )
 
 defs = dg.Definitions(
-    assets=[divisions, statistics, *(d for d in level_definitions if isinstance(d, dg.AssetsDefinition))],
-    asset_checks=[*statistics_checks, *(d for d in level_definitions if isinstance(d, dg.AssetChecksDefinition))],
+    assets=[divisions, statistics, *level_asset_definitions],
+    asset_checks=[*statistics_checks, *level_check_definitions],
     jobs=[annual_monitoring],
     schedules=[annual_schedule],
     resources={"settings": settings_from_env(), "warehouse": warehouse_from_env()},

@@ -13,7 +13,12 @@ from dagster_duckdb import DuckDBResource
 
 from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.indicator_system import IndicatorSystem, load_indicator_system
-from innovation_monitor.paths import DEFAULT_OUTPUT_DIR, DEFAULT_WAREHOUSE, INDICATORS_FILE, SAMPLE_DIR
+from innovation_monitor.paths import (
+    DEFAULT_OUTPUT_DIR,
+    DEFAULT_WAREHOUSE,
+    INDICATORS_FILE,
+    SAMPLE_DIR,
+)
 from innovation_monitor.years import parse_years
 
 
@@ -24,7 +29,7 @@ class MonitorSettings(dg.ConfigurableResource):
     output_dir: str = str(DEFAULT_OUTPUT_DIR)
     indicators_file: str = str(INDICATORS_FILE)
     years: str = ""
-    """Years to (re)load and publish, e.g. ``2019-2023`` or ``2021,2023``; empty = every year found."""
+    """Years to (re)load and publish, e.g. ``2019-2023`` or ``2021,2023``; empty = all found."""
 
     def year_list(self) -> list[int] | None:
         return parse_years(self.years) if self.years else None

@@ -1,0 +1,95 @@
+"""The command line: clear one-line errors with a non-zero exit, never a traceback."""
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.cli import EXIT_USER_ERROR, main
+
+
+def test_bad_years_is_one_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status = main(["run", "--years", "2023-2019", "--warehouse", str(tmp_path / "w.duckdb")])
+    err = capsys.readouterr().err
+    assert status == EXIT_USER_ERROR
+    assert "--years" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_missing_data_dir_is_one_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status = main(["run", "--data-dir", str(tmp_path / "nowhere")])
+    err = capsys.readouterr().err
+    assert status == EXIT_USER_ERROR
+    assert "nowhere" in err and "no such folder" in err
+
+
+def test_report_without_warehouse(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status = main(["report", "--warehouse", str(tmp_path / "none.duckdb"), "--out", str(tmp_path)])
+    assert status == EXIT_USER_ERROR
+    assert "run the pipeline first" in capsys.readouterr().err
+
+
+def test_score_with_a_cycle_names_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "data.csv").write_text("uCode,a,b\nX,1,2\nY,3,4\n")
+    (tmp_path / "meta.csv").write_text(
+        "Level,iCode,iName,Direction,Weight,Parent,Type\n"
+        "1,a,A,1,1,P,Indicator\n1,b,B,1,1,Q,Indicator\n"
+        "2,P,P,1,1,Q,Aggregate\n2,Q,Q,1,1,P,Aggregate\n"
+    )
+    (tmp_path / "build.yaml").write_text(
+        "steps:\n  - normalise: {method: minmax, range: [0, 100]}\n"
+    )
+    status = main(
+        [
+            "score",
+            "--data",
+            str(tmp_path / "data.csv"),
+            "--meta",
+            str(tmp_path / "meta.csv"),
+            "--build",
+            str(tmp_path / "build.yaml"),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert status == EXIT_USER_ERROR
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_score_writes_steps_and_results(tmp_path: Path) -> None:
+    (tmp_path / "data.csv").write_text("uCode,a,b\nX,1,2\nY,3,4\nZ,2,9\n")
+    (tmp_path / "meta.csv").write_text(
+        "Level,iCode,iName,Direction,Weight,Parent,Type\n"
+        "1,a,A,1,1,Index,Indicator\n1,b,B,-1,1,Index,Indicator\n2,Index,Index,1,1,,Aggregate\n"
+    )
+    (tmp_path / "build.yaml").write_text(
+        "steps:\n  - normalise: {method: minmax, range: [0, 100]}\n"
+        "  - aggregate: {method: arithmetic}\n"
+    )
+    out = tmp_path / "out"
+    assert (
+        main(
+            [
+                "score",
+                "--data",
+                str(tmp_path / "data.csv"),
+                "--meta",
+                str(tmp_path / "meta.csv"),
+                "--build",
+                str(tmp_path / "build.yaml"),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert sorted(p.name for p in out.iterdir()) == [
+        "aggregate.csv",
+        "normalise.csv",
+        "results.csv",
+    ]
+    results = (out / "results.csv").read_text().splitlines()
+    # a: X 0, Y 100, Z 50; b (direction -1): X 100, Y 71.43, Z 0 → Y first, then X, then Z
+    assert [line.split(",")[0] for line in results[1:]] == ["Y", "X", "Z"]
