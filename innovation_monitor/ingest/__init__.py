@@ -1,0 +1,24 @@
+"""Yearbook ingestion: CSV/XLSX statistics files → clean long statistics plus a quarantine.
+
+``ingest_directory`` walks a data directory (``dataset.yaml`` plus ``city/``, ``county/`` and
+``long/`` files), ``ingest_file`` reads one file; both return an :class:`IngestResult` whose
+frames have the warehouse columns (``innovation_monitor.warehouse.load`` writes it).
+"""
+
+from innovation_monitor.ingest.loader import (
+    FileEntry,
+    Manifest,
+    ingest_directory,
+    ingest_file,
+    read_manifest,
+)
+from innovation_monitor.ingest.result import IngestResult
+
+__all__ = [
+    "FileEntry",
+    "IngestResult",
+    "Manifest",
+    "ingest_directory",
+    "ingest_file",
+    "read_manifest",
+]

@@ -1,0 +1,170 @@
+"""Table headers → variables, and region codes/names → units of the division registry.
+
+Matching never guesses: a header is a variable only by its code, Chinese name or a listed alias
+(:meth:`IndicatorSystem.match_variable`);
+a region is a unit only if the registry says so for that data year. When a match fails the
+reason says *why* (unknown, ambiguous, not a unit in that year, a total row), because that
+reason is what a data provider reads in the quarantine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from innovation_monitor.errors import DataError
+from innovation_monitor.ingest.cleaning import cell_text, compact, is_blank, split_unit
+
+if TYPE_CHECKING:
+    from innovation_monitor.divisions import Division, DivisionRegistry
+    from innovation_monitor.indicator_system import IndicatorSystem, Variable
+
+PROVINCE_TOTALS = frozenset(
+    {"全省", "全省合计", "全省总计", "山东省", "山东", "山东省合计", "合计", "总计", "370000"}
+)
+"""Summary rows of a city table: the province, not a unit (their cells go to the quarantine)."""
+
+YEARS_SEARCHED = 30
+"""How far from the data year to look for a unit to explain why a name is not valid then."""
+
+
+def match_header(system: IndicatorSystem, header: str) -> tuple[Variable | None, str | None]:
+    """The variable a column header names and the unit it states (``地区生产总值(亿元)``).
+
+    The whole header is tried first, so an alias with brackets (``地区生产总值(GDP)``) is not
+    mistaken for a unit; then the name before a trailing bracket.
+    """
+    whole = system.match_variable(header)
+    if whole is not None:
+        return whole, None
+    name, unit = split_unit(header)
+    if unit is None:
+        return None, None
+    return system.match_variable(name), unit
+
+
+def region_text(raw: object) -> str | None:
+    """A region code or name cell as text: 370102 (a number in Excel) or 370102.0 → ``370102``."""
+    if is_blank(raw):
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = compact(cell_text(raw) or "")
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    return text or None
+
+
+@dataclass(frozen=True)
+class RegionMatch:
+    """A unit, or the reason there is none; ``city`` is set when a county table names a city."""
+
+    division: Division | None
+    reason: str = ""
+    city: Division | None = None
+
+
+class RegionMatcher:
+    """Resolve region cells through :meth:`DivisionRegistry.match`, explaining every failure."""
+
+    def __init__(self, registry: DivisionRegistry) -> None:
+        self.registry = registry
+        self._lookup = lru_cache(maxsize=None)(self._lookup_uncached)
+        self._explain = lru_cache(maxsize=None)(self._explain_uncached)
+
+    def match(
+        self,
+        code: object,
+        name: object,
+        year: int,
+        level: str | None,
+        parent: str | None = None,
+    ) -> RegionMatch:
+        """The unit of ``level`` in data ``year`` given by a code and/or a name cell.
+
+        The code decides when given; a name that denotes another unit is a conflict. ``parent``
+        (a city code or name) only settles names that are ambiguous without it (市中区).
+        """
+        code_text, name_text = region_text(code), region_text(name)
+        if code_text is None and name_text is None:
+            return RegionMatch(None, "no region (neither a region code nor a name in this row)")
+        if code_text in PROVINCE_TOTALS or name_text in PROVINCE_TOTALS:
+            return RegionMatch(None, "province total row")
+        try:
+            if code_text is not None:
+                division = self._lookup(code_text, year, level, None)
+                if division is None:
+                    return self._explain(code_text, year, level)
+                named = self._lookup(name_text, year, level, parent) if name_text else None
+                if named is not None and named.code != division.code:
+                    return RegionMatch(
+                        None,
+                        f"region code and name disagree ({code_text} is {division.name_zh} "
+                        f"but {name_text!r} is {named.code} {named.name_zh})",
+                    )
+                return RegionMatch(division)
+            assert name_text is not None
+            division = self._lookup(name_text, year, level, parent)
+            return RegionMatch(division) if division else self._explain(name_text, year, level)
+        except DataError as error:  # e.g. a year the registry does not cover
+            return RegionMatch(None, f"year outside the division registry ({error})")
+
+    def _lookup_uncached(
+        self, text: str, year: int, level: str | None, parent: str | None
+    ) -> Division | None:
+        found = self.registry.match(text, year, level)
+        if found is None and parent is not None:
+            found = self.registry.match(text, year, level, parent=parent)
+        return found
+
+    def _explain_uncached(self, text: str, year: int, level: str | None) -> RegionMatch:
+        """Why ``text`` is no unit of ``level`` in ``year``: the most specific reason found."""
+        registry = self.registry
+        if level is not None:
+            other = registry.match(text, year, "city" if level == "county" else "county")
+            if other is not None and other.level == "city":
+                return RegionMatch(
+                    None,
+                    f"city row in a county table ({other.code} {other.name_zh}: a subtotal, "
+                    "not a county-level unit)",
+                    city=other,
+                )
+            if other is not None:
+                return RegionMatch(
+                    None, f"county-level unit in a city table ({other.code} {other.name_zh})"
+                )
+        rivals = registry.candidates(text, year, level)
+        if len(rivals) > 1:
+            listed = ", ".join(f"{d.code} {d.name_zh}" for d in rivals)
+            return RegionMatch(
+                None,
+                f"ambiguous region ({text!r} may be {listed} in {year}; "
+                "give the region code or the city)",
+            )
+        kind = f"{level}-level unit" if level else "unit"
+        nearby = range(year - YEARS_SEARCHED, year + YEARS_SEARCHED + 1)
+        for when in sorted(nearby, key=lambda other_year: abs(other_year - year)):
+            try:
+                found = registry.match(text, when, level)
+            except DataError:  # a year the registry does not cover
+                continue
+            if found is not None:
+                return RegionMatch(
+                    None,
+                    f"region not valid in {year} ({text!r} is not a {kind} then: "
+                    f"{lifetime(registry, found)})",
+                )
+        return RegionMatch(
+            None, f"unknown region ({text!r}: no {kind} of Shandong has this code or name)"
+        )
+
+
+def lifetime(registry: DivisionRegistry, division: Division) -> str:
+    """``371200 莱芜市 existed in data years 2014–2018, succeeded by 370100 济南市``."""
+    last = division.last_year if division.last_year is not None else "today"
+    text = f"{division.code} {division.name_zh} existed in data years {division.first_year}–{last}"
+    if division.successor_codes:
+        names = [f"{code} {registry.get(code).name_zh}" for code in division.successor_codes]
+        text += f", succeeded by {', '.join(names)}"
+    return text

@@ -1,0 +1,362 @@
+"""The DuckDB warehouse: schema, atomic per-(year, level) writes and parameterised reads.
+
+Every table except ``divisions`` is cut into (year, level) slices. A write replaces whole slices
+inside one transaction, so re-running a year gives identical rows and a failure half-way leaves
+the previous state. The tables are described as data (:data:`TABLES`, with the polars schemas
+of what ingestion produces taken from :mod:`innovation_monitor.ingest.result`); the DDL and the
+column checks are derived from that one description. ``docs/warehouse.md`` documents every
+column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+import polars as pl
+
+from innovation_monitor.errors import DataError
+from innovation_monitor.ingest.result import (
+    QUARANTINE_SCHEMA,
+    SOURCES_SCHEMA,
+    STATISTICS_SCHEMA,
+    IngestResult,
+)
+from innovation_monitor.paths import DEFAULT_WAREHOUSE
+
+if TYPE_CHECKING:
+    from innovation_monitor.divisions import DivisionRegistry
+
+
+_SQL_TYPES: dict[pl.DataType, str] = {
+    pl.String(): "VARCHAR",
+    pl.Int64(): "BIGINT",
+    pl.Float64(): "DOUBLE",
+    pl.Boolean(): "BOOLEAN",
+    pl.Datetime("us"): "TIMESTAMP",
+    pl.List(pl.String()): "VARCHAR[]",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """One warehouse table; ``sliced`` tables have ``year``/``level`` and are written by slice."""
+
+    name: str
+    schema: Mapping[str, pl.DataType]
+    not_null: tuple[str, ...] = ()
+    primary_key: tuple[str, ...] = ()
+    sliced: bool = True
+
+    @property
+    def column_names(self) -> list[str]:
+        return list(self.schema)
+
+    @property
+    def ddl(self) -> str:
+        lines = [
+            f"    {name} {_SQL_TYPES[dtype]}{' NOT NULL' if name in self.not_null else ''}"
+            for name, dtype in self.schema.items()
+        ]
+        if self.primary_key:
+            lines.append(f"    PRIMARY KEY ({', '.join(self.primary_key)})")
+        return f"CREATE TABLE IF NOT EXISTS {self.name} (\n" + ",\n".join(lines) + "\n);"
+
+
+_KEY = ("year", "level", "region_code")
+
+TABLES: dict[str, Table] = {
+    table.name: table
+    for table in (
+        Table(
+            "divisions",
+            {
+                "code": pl.String(),
+                "name_zh": pl.String(),
+                "name_en": pl.String(),
+                "level": pl.String(),
+                "type": pl.String(),
+                "parent_code": pl.String(),
+                "valid_from": pl.Int64(),
+                "valid_to": pl.Int64(),
+                "successor_codes": pl.List(pl.String()),
+            },
+            not_null=("code", "name_zh", "name_en", "level", "type", "valid_from"),
+            primary_key=("code",),
+            sliced=False,
+        ),
+        Table(
+            "statistics",
+            STATISTICS_SCHEMA,
+            not_null=(*_KEY, "variable", "value", "unit", "source_file"),
+            primary_key=(*_KEY, "variable"),
+        ),
+        # year/level stay NULL only for a long-file row whose year or region is unreadable;
+        # such rows belong to their source file and are replaced when that file is re-loaded.
+        Table("quarantine", QUARANTINE_SCHEMA, not_null=("source_file", "reason")),
+        # One row per loaded file and (year, level) slice it contributed to; a file that
+        # contributed to no slice keeps one row with NULL year and level.
+        Table(
+            "sources",
+            SOURCES_SCHEMA,
+            not_null=("source_file", "sha256", "format", "synthetic", "loaded_at"),
+        ),
+        Table(
+            "indicator_values",
+            {
+                "year": pl.Int64(),
+                "level": pl.String(),
+                "region_code": pl.String(),
+                "indicator": pl.String(),
+                "value": pl.Float64(),
+            },
+            not_null=(*_KEY, "indicator"),
+            primary_key=(*_KEY, "indicator"),
+        ),
+        Table(
+            "scores",
+            {
+                "year": pl.Int64(),
+                "level": pl.String(),
+                "region_code": pl.String(),
+                "node": pl.String(),
+                "score": pl.Float64(),
+                "rank": pl.Int64(),
+            },
+            not_null=(*_KEY, "node"),
+            primary_key=(*_KEY, "node"),
+        ),
+    )
+}
+
+SCHEMA: str = "\n\n".join(table.ddl for table in TABLES.values())
+"""DDL for every table (``CREATE TABLE IF NOT EXISTS``), in dependency-free order."""
+
+
+def table(name: str) -> Table:
+    """The table called ``name``; anything else is refused (names are never interpolated raw)."""
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise DataError(
+            f"unknown warehouse table {name!r}; expected one of {', '.join(TABLES)}"
+        ) from None
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create any missing table; every write calls it, so connections opened elsewhere (Dagster's
+    ``DuckDBResource``) work on an empty database file too."""
+    con.execute(SCHEMA)
+
+
+def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse (default ``data/warehouse.duckdb``); create folder and schema if missing.
+
+    ``":memory:"`` gives a throw-away in-memory warehouse.
+    """
+    target = str(DEFAULT_WAREHOUSE if path is None else path)
+    in_memory = target == ":memory:"
+    if read_only:
+        if in_memory or not Path(target).is_file():
+            raise DataError(
+                f"warehouse {target} does not exist; load statistics into it first "
+                "(innovation-monitor run)"
+            )
+        return duckdb.connect(target, read_only=True)
+    if not in_memory:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(target)
+    create_schema(con)
+    return con
+
+
+def _conform(spec: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """Exactly the table's columns, in order and cast to its dtypes; missing/extra columns fail."""
+    columns = set(frame.columns)
+    expected = set(spec.column_names)
+    if columns != expected:
+        missing = sorted(expected - columns)
+        extra = sorted(columns - expected)
+        raise DataError(
+            f"frame for table {spec.name!r} does not have its columns: "
+            f"missing {missing or 'none'}, unexpected {extra or 'none'}"
+        )
+    return frame.select(spec.column_names).cast(dict(spec.schema))
+
+
+def _check_within(
+    spec: Table,
+    frame: pl.DataFrame,
+    slices: Collection[tuple[int, str]],
+    orphan_files: Collection[str],
+) -> None:
+    """Refuse rows outside the slices being replaced: they would survive the next replacement."""
+    allowed = pl.DataFrame(
+        {"year": [y for y, _ in slices], "level": [lv for _, lv in slices]},
+        schema={"year": pl.Int64(), "level": pl.String()},
+    )
+    keyed = frame.filter(pl.col("year").is_not_null() & pl.col("level").is_not_null())
+    outside = keyed.select("year", "level").unique().join(allowed, on=["year", "level"], how="anti")
+    if outside.height:
+        pairs = ", ".join(f"({r['year']}, {r['level']})" for r in outside.sort("year").to_dicts())
+        raise DataError(f"rows for table {spec.name!r} lie outside the slices written: {pairs}")
+    unkeyed = frame.filter(pl.col("year").is_null() | pl.col("level").is_null())
+    if unkeyed.height:
+        if "source_file" not in frame.columns:
+            raise DataError(f"rows for table {spec.name!r} have no year or level")
+        strays = set(unkeyed["source_file"].unique().to_list()) - set(orphan_files)
+        if strays:
+            raise DataError(
+                f"rows for table {spec.name!r} without year or level come from files not being "
+                f"re-loaded: {', '.join(sorted(map(str, strays)))}"
+            )
+
+
+def _delete(
+    con: duckdb.DuckDBPyConnection,
+    spec: Table,
+    slices: Collection[tuple[int, str]],
+    orphan_files: Collection[str],
+) -> None:
+    for year, level in sorted(slices):
+        con.execute(f"DELETE FROM {spec.name} WHERE year = ? AND level = ?", [year, level])
+    if orphan_files and "source_file" in spec.column_names:
+        con.execute(
+            f"DELETE FROM {spec.name} WHERE (year IS NULL OR level IS NULL) "
+            "AND list_contains(?, source_file)",
+            [sorted(orphan_files)],
+        )
+
+
+def _insert(con: duckdb.DuckDBPyConnection, spec: Table, view: str) -> None:
+    con.execute(f"INSERT INTO {spec.name} BY NAME SELECT * FROM {view}")
+
+
+@contextmanager
+def _registered(
+    con: duckdb.DuckDBPyConnection, frames: Mapping[str, pl.DataFrame]
+) -> Iterator[dict[str, str]]:
+    """Frames as views for ``INSERT … SELECT``, registered outside the transaction.
+
+    (A view cannot be unregistered inside a transaction that an error has aborted.)
+    """
+    views: dict[str, str] = {}
+    try:
+        for name, frame in frames.items():
+            views[name] = f"_incoming_{name}"
+            con.register(views[name], frame)
+        yield views
+    finally:
+        for view in views.values():
+            con.unregister(view)
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """BEGIN … COMMIT, or ROLLBACK and re-raise on any error: all or nothing."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def _replace(
+    con: duckdb.DuckDBPyConnection,
+    frames: Mapping[str, pl.DataFrame],
+    slices: Collection[tuple[int, str]],
+    orphan_files: Collection[str] = (),
+) -> None:
+    """Delete the slices (and orphan rows of re-loaded files) and insert, all in one transaction."""
+    prepared: dict[str, pl.DataFrame] = {}
+    for name, frame in frames.items():
+        spec = table(name)
+        if not spec.sliced:
+            raise DataError(f"table {name!r} is not written by (year, level) slice")
+        prepared[name] = _conform(spec, frame)
+        _check_within(spec, prepared[name], slices, orphan_files)
+    create_schema(con)
+    with _registered(con, prepared) as views, _transaction(con):
+        for name, view in views.items():
+            _delete(con, TABLES[name], slices, orphan_files)
+            _insert(con, TABLES[name], view)
+
+
+def replace_slices(
+    con: duckdb.DuckDBPyConnection,
+    frames: Mapping[str, pl.DataFrame],
+    *,
+    years: Iterable[int],
+    levels: Iterable[str],
+) -> None:
+    """Replace every (year, level) slice of ``years`` × ``levels`` in each named table, atomically.
+
+    Rows of the frames must lie within those slices. On any error the transaction is rolled back
+    and the error re-raised, so the warehouse is exactly as it was.
+    """
+    slices = {(int(year), level) for year in years for level in levels}
+    _replace(con, frames, slices)
+
+
+def load(con: duckdb.DuckDBPyConnection, result: IngestResult) -> None:
+    """Write an ingest result: its statistics, quarantine and sources replace the slices it covers.
+
+    Only the (year, level) slices the result actually covers are replaced (not the cross product
+    of its years and levels), plus the year-less quarantine and sources rows of its files.
+    """
+    frames = {
+        "statistics": result.statistics,
+        "quarantine": result.quarantine,
+        "sources": result.sources,
+    }
+    _replace(con, frames, result.slices, set(result.sources["source_file"].to_list()))
+
+
+def write_divisions(con: duckdb.DuckDBPyConnection, registry: DivisionRegistry) -> int:
+    """Replace the ``divisions`` table with every unit of the registry; returns the unit count."""
+    spec = TABLES["divisions"]
+    frame = _conform(spec, registry.to_frame())
+    create_schema(con)
+    with _registered(con, {spec.name: frame}) as views, _transaction(con):
+        con.execute("DELETE FROM divisions")
+        _insert(con, spec, views[spec.name])
+    return frame.height
+
+
+def read(
+    con: duckdb.DuckDBPyConnection,
+    table_name: str,
+    *,
+    years: Iterable[int] | None = None,
+    level: str | None = None,
+) -> pl.DataFrame:
+    """Rows of one table, optionally for some years and one level, in a stable order.
+
+    For ``divisions``, ``years`` selects the units valid in any of those data years.
+    """
+    spec = table(table_name)
+    conditions: list[str] = []
+    params: list[object] = []
+    if years is not None:
+        year_list = sorted({int(year) for year in years})
+        if spec.sliced:
+            conditions.append("list_contains(?, year)")
+        else:
+            conditions.append(
+                "EXISTS (SELECT 1 FROM unnest(?) AS y(year) "
+                "WHERE valid_from <= y.year AND (valid_to IS NULL OR valid_to >= y.year))"
+            )
+        params.append(year_list)
+    if level is not None:
+        conditions.append("level = ?")
+        params.append(level)
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    order = ", ".join(f"{name} NULLS FIRST" for name in spec.column_names)
+    query = f"SELECT {', '.join(spec.column_names)} FROM {spec.name}{where} ORDER BY {order}"
+    return con.sql(query, params=params).pl().cast(dict(spec.schema))

@@ -1,0 +1,255 @@
+"""The DuckDB warehouse: schema, idempotent and atomic slice writes, parameterised reads."""
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from innovation_monitor import warehouse
+from innovation_monitor.divisions import DivisionRegistry
+from innovation_monitor.errors import DataError
+from innovation_monitor.indicator_system import load_indicator_system
+from innovation_monitor.ingest import IngestResult, ingest_directory
+from innovation_monitor.warehouse import TABLES
+
+
+@pytest.fixture(scope="module")
+def system():
+    return load_indicator_system()
+
+
+@pytest.fixture(scope="module")
+def registry() -> DivisionRegistry:
+    return DivisionRegistry.load()
+
+
+@pytest.fixture
+def con():
+    connection = warehouse.connect(":memory:")
+    yield connection
+    connection.close()
+
+
+def scores(rows: list[tuple[int, str, str, str, float, int]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=dict(TABLES["scores"].schema), orient="row")
+
+
+def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
+    return {name: warehouse.read(con, name) for name in TABLES}
+
+
+def assert_same(before: dict[str, pl.DataFrame], after: dict[str, pl.DataFrame]) -> None:
+    assert before.keys() == after.keys()
+    for name in before:
+        assert_frame_equal(before[name], after[name], check_exact=True)
+
+
+def test_schema_has_every_shared_table_with_its_columns(con) -> None:
+    expected = {
+        "divisions": "code name_zh name_en level type parent_code valid_from valid_to "
+        "successor_codes",
+        "statistics": "year level region_code variable value unit source_file source_sheet "
+        "source_row source_column raw_value",
+        "quarantine": "year level source_file source_sheet source_row source_column raw_value "
+        "region_text variable_text reason",
+        "sources": "source_file sha256 level year format synthetic notice_zh notice_en loaded_at",
+        "indicator_values": "year level region_code indicator value",
+        "scores": "year level region_code node score rank",
+    }
+    for name, columns in expected.items():
+        described = con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position",
+            [name],
+        ).fetchall()
+        assert [row[0] for row in described] == columns.split()
+        assert warehouse.read(con, name).columns == columns.split()
+
+
+def test_writes_create_the_schema_on_a_bare_connection(registry) -> None:
+    bare = duckdb.connect(":memory:")
+    assert warehouse.write_divisions(bare, registry) == len(registry.all())
+    frame = scores([(2020, "city", "370100", "Index", 1.0, 1)])
+    warehouse.replace_slices(bare, {"scores": frame}, years=[2020], levels=["city"])
+    assert_frame_equal(warehouse.read(bare, "scores"), frame)
+    assert warehouse.read(bare, "statistics").is_empty()
+
+
+def test_primary_keys_are_enforced(con) -> None:
+    frame = scores([(2020, "city", "370100", "Index", 1.0, 1)] * 2)
+    with pytest.raises(duckdb.ConstraintException):
+        warehouse.replace_slices(con, {"scores": frame}, years=[2020], levels=["city"])
+    assert warehouse.read(con, "scores").is_empty()
+
+
+def test_connect_creates_the_folder_and_schema_and_opens_read_only(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "warehouse.duckdb"
+    with pytest.raises(DataError, match="does not exist"):
+        warehouse.connect(path, read_only=True)
+    writer = warehouse.connect(path)
+    frame = scores([(2020, "city", "370100", "Index", 80.0, 1)])
+    warehouse.replace_slices(writer, {"scores": frame}, years=[2020], levels=["city"])
+    writer.close()
+    reader = warehouse.connect(path, read_only=True)
+    try:
+        assert_frame_equal(warehouse.read(reader, "scores"), frame)
+        with pytest.raises(duckdb.Error):
+            reader.execute("DELETE FROM scores")
+    finally:
+        reader.close()
+
+
+def test_replace_slices_replaces_only_the_named_slices(con) -> None:
+    first = scores(
+        [
+            (2020, "city", "370100", "Index", 80.0, 1),
+            (2020, "county", "370102", "Index", 70.0, 1),
+            (2021, "city", "370100", "Index", 81.0, 1),
+        ]
+    )
+    warehouse.replace_slices(con, {"scores": first}, years=[2020, 2021], levels=["city", "county"])
+    again = scores([(2020, "city", "370200", "Index", 90.0, 1)])
+    warehouse.replace_slices(con, {"scores": again}, years=[2020], levels=["city"])
+    assert warehouse.read(con, "scores").select("year", "level", "region_code").rows() == [
+        (2020, "city", "370200"),
+        (2020, "county", "370102"),
+        (2021, "city", "370100"),
+    ]
+    warehouse.replace_slices(con, {"scores": scores([])}, years=[2021], levels=["city"])
+    assert warehouse.read(con, "scores", years=[2021]).is_empty()
+
+
+def test_rows_outside_the_slices_and_wrong_columns_are_refused(con) -> None:
+    stray = scores([(2019, "city", "370100", "Index", 1.0, 1)])
+    with pytest.raises(DataError, match=r"outside the slices written: \(2019, city\)"):
+        warehouse.replace_slices(con, {"scores": stray}, years=[2020], levels=["city"])
+    with pytest.raises(DataError, match=r"missing \['rank'\], unexpected \['extra'\]"):
+        warehouse.replace_slices(
+            con,
+            {"scores": stray.drop("rank").with_columns(extra=pl.lit(1))},
+            years=[2019],
+            levels=["city"],
+        )
+    with pytest.raises(DataError, match=r"not written by \(year, level\) slice"):
+        warehouse.replace_slices(
+            con,
+            {"divisions": pl.DataFrame(schema=dict(TABLES["divisions"].schema))},
+            years=[2019],
+            levels=["city"],
+        )
+
+
+def test_read_validates_the_table_name_and_filters_with_parameters(con) -> None:
+    with pytest.raises(DataError, match="unknown warehouse table 'scores; DROP TABLE scores'"):
+        warehouse.read(con, "scores; DROP TABLE scores")
+    frame = scores(
+        [
+            (2020, "city", "370100", "Index", 80.0, 1),
+            (2021, "city", "370100", "Index", 81.0, 1),
+            (2021, "county", "370102", "Index", 70.0, 1),
+        ]
+    )
+    warehouse.replace_slices(con, {"scores": frame}, years=[2020, 2021], levels=["city", "county"])
+    assert warehouse.read(con, "scores", years=[2021], level="city")["score"].to_list() == [81.0]
+    assert warehouse.read(con, "scores", level="city' OR '1'='1").is_empty()
+    assert warehouse.read(con, "scores", years=range(2019, 2022)).height == 3
+
+
+def test_write_divisions_and_read_units_valid_in_a_year(con, registry) -> None:
+    count = warehouse.write_divisions(con, registry)
+    assert count == len(registry.all())
+    assert warehouse.write_divisions(con, registry) == count  # idempotent
+    laiwu = warehouse.read(con, "divisions").filter(pl.col("code") == "371200").to_dicts()[0]
+    assert (laiwu["valid_from"], laiwu["valid_to"], laiwu["successor_codes"]) == (
+        2014,
+        2018,
+        ["370100"],
+    )
+    for year in (2018, 2019):
+        codes = set(warehouse.read(con, "divisions", years=[year], level="city")["code"])
+        assert codes == {d.code for d in registry.valid_in(year, "city")}
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A tiny data directory: two years of city data and a long county file with a bad row."""
+    (tmp_path / "city").mkdir()
+    (tmp_path / "long").mkdir()
+    (tmp_path / "city" / "2020.csv").write_text(
+        "地区,地区生产总值(亿元),专利申请量\n济南市,12000,5\n青岛市,14000,…\n火星市,1,2\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "city" / "2021.csv").write_text(
+        "地区,地区生产总值(亿元)\n济南市,12500\n", encoding="utf-8"
+    )
+    (tmp_path / "long" / "county.csv").write_text(
+        "region_code,year,variable,value\n370102,2020,专利申请量,7\n370102,20x0,gdp,1\n",
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def ingest(data_dir: Path, system, registry, years=None) -> IngestResult:
+    return ingest_directory(data_dir, system, registry, years)
+
+
+def test_load_writes_the_ingest_result(con, data_dir, system, registry) -> None:
+    result = ingest(data_dir, system, registry)
+    warehouse.load(con, result)
+    order = ["year", "level", "region_code", "variable"]
+    assert_frame_equal(warehouse.read(con, "statistics"), result.statistics.sort(order))
+    assert warehouse.read(con, "quarantine").height == result.quarantine.height
+    assert warehouse.read(con, "sources").height == result.sources.height == 3
+    orphan = warehouse.read(con, "quarantine").filter(pl.col("year").is_null()).to_dicts()
+    assert [row["source_file"] for row in orphan] == ["long/county.csv"]
+
+
+def test_reloading_gives_identical_tables(con, data_dir, system, registry) -> None:
+    warehouse.load(con, ingest(data_dir, system, registry))
+    before = snapshot(con)
+    warehouse.load(con, ingest(data_dir, system, registry))
+    after = snapshot(con)
+    load_time = pl.col("loaded_at")
+    assert_frame_equal(before.pop("sources").drop(load_time), after.pop("sources").drop(load_time))
+    assert_same(before, after)
+    warehouse.load(con, ingest(data_dir, system, registry, years=[2021]))
+    assert_same({name: frame for name, frame in snapshot(con).items() if name != "sources"}, after)
+
+
+def test_a_year_reload_replaces_that_year_only(con, data_dir, system, registry) -> None:
+    warehouse.load(con, ingest(data_dir, system, registry))
+    (data_dir / "city" / "2021.csv").write_text(
+        "地区,地区生产总值(亿元)\n青岛市,15000\n", encoding="utf-8"
+    )
+    warehouse.load(con, ingest(data_dir, system, registry, years=[2021]))
+    statistics = warehouse.read(con, "statistics")
+    assert statistics.filter(pl.col("year") == 2021)["region_code"].to_list() == ["370200"]
+    assert statistics.filter(pl.col("year") == 2020).height == 4  # 3 city values + 1 county
+
+
+def test_a_load_that_fails_midway_leaves_the_warehouse_as_it_was(
+    con, data_dir, system, registry, monkeypatch
+) -> None:
+    warehouse.load(con, ingest(data_dir, system, registry))
+    before = snapshot(con)
+    (data_dir / "city" / "2020.csv").write_text("地区,专利申请量\n济南市,6\n", encoding="utf-8")
+    changed = ingest(data_dir, system, registry)
+    real_insert = warehouse._insert
+    written: list[str] = []
+
+    def insert_then_fail(connection, spec, view) -> None:
+        real_insert(connection, spec, view)
+        written.append(spec.name)
+        if spec.name == "quarantine":  # statistics already deleted and re-inserted
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(warehouse, "_insert", insert_then_fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        warehouse.load(con, changed)
+    assert written == ["statistics", "quarantine"]
+    assert_same(before, snapshot(con))
+    monkeypatch.undo()
+    warehouse.load(con, changed)  # the connection is usable: no transaction left open
+    assert warehouse.read(con, "statistics", years=[2020], level="city").height == 1
