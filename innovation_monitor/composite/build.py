@@ -1,0 +1,224 @@
+"""Run a build — a list of steps — over a data set and a framework, keeping everything.
+
+The build is data (BUILD.yaml)::
+
+    steps:
+      - denominate: {}
+      - impute: {method: group_mean, group: EurAsia_group}
+      - screen: {min_data: 0.9}
+      - treat: {method: winsorise_then_log, winmax: 5, skew: 2.0, kurtosis: 3.5}
+      - normalise: {method: minmax, range: [0, 100]}
+      - weight: {method: entropy}          # optional; after normalise
+      - aggregate: {method: arithmetic}    # or {method: {2: geometric, 3: arithmetic}}
+
+Steps run in the order listed. Every intermediate data set (``Raw``, ``Denominated``, ...) and
+every step's record is kept; ``screen`` drops screened-out indicators from the framework and
+``weight`` rewrites its weights, and later steps use that framework.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from innovation_monitor.composite.aggregate import aggregate
+from innovation_monitor.composite.dataset import check_data, id_columns, numeric_frame
+from innovation_monitor.composite.denominate import denominate
+from innovation_monitor.composite.framework import Framework
+from innovation_monitor.composite.impute import impute
+from innovation_monitor.composite.normalise import normalise
+from innovation_monitor.composite.record import StepRecord
+from innovation_monitor.composite.results import Results, make_results
+from innovation_monitor.composite.screen import screen
+from innovation_monitor.composite.treat import treat
+from innovation_monitor.composite.weight import DATA_DRIVEN, weight
+from innovation_monitor.errors import FrameworkError, IngestError
+
+STEPS: dict[str, Callable[..., tuple[Any, StepRecord]]] = {
+    "denominate": denominate,
+    "impute": impute,
+    "screen": screen,
+    "treat": treat,
+    "normalise": normalise,
+    "weight": weight,
+    "aggregate": aggregate,
+}
+#: Data set written by each data step, as COINr names them (``weight`` changes the framework).
+DATASET_NAMES = {
+    "denominate": "Denominated",
+    "impute": "Imputed",
+    "screen": "Screened",
+    "treat": "Treated",
+    "normalise": "Normalised",
+    "aggregate": "Aggregated",
+}
+FLOAT_FORMAT = "%.17g"  # full double precision, so written results compare exactly
+
+Step = tuple[str, dict[str, Any]]
+
+
+@dataclass
+class Build:
+    """Everything a build produced."""
+
+    steps: list[Step]
+    framework: Framework  # as the last step used it (screened, re-weighted)
+    datasets: dict[str, pd.DataFrame] = field(default_factory=dict)  # "Raw" first, in order
+    records: list[StepRecord] = field(default_factory=list)
+    frameworks: list[Framework] = field(default_factory=list)  # the framework after each step
+    results: Results | None = None  # from the last aggregate step
+
+    def output_names(self) -> list[str]:
+        """A file stem per step, in order: the step name, ``_2`` etc. when it repeats."""
+        return _numbered([name for name, _ in self.steps])
+
+
+def parse_steps(steps: Any, source: str = "build") -> list[Step]:
+    """Check the shape of a step list: ``{steps: [...]}`` or the list itself, each item one
+    ``{step: {param: value}}`` mapping (or a ``(step, params)`` pair)."""
+    if isinstance(steps, Mapping) and set(steps) == {"steps"}:
+        steps = steps["steps"]
+    elif isinstance(steps, Mapping):
+        raise FrameworkError(
+            f"{source}: unknown key(s) {sorted(set(steps) - {'steps'})}; expected only 'steps'"
+        )
+    if not isinstance(steps, Sequence) or isinstance(steps, str) or not steps:
+        raise FrameworkError(f"{source}: 'steps' must be a non-empty list")
+    parsed: list[Step] = []
+    for number, item in enumerate(steps, start=1):
+        if isinstance(item, tuple) and len(item) == 2:
+            item = {item[0]: item[1]}
+        if not isinstance(item, Mapping) or len(item) != 1:
+            raise FrameworkError(
+                f"{source}: step {number} must be one mapping like 'normalise: {{...}}', "
+                f"got {item!r}"
+            )
+        ((name, params),) = item.items()
+        if name not in STEPS:
+            raise FrameworkError(
+                f"{source}: step {number} is unknown step {name!r}; expected one of {list(STEPS)}"
+            )
+        if params is None:
+            params = {}
+        if not isinstance(params, Mapping):
+            raise FrameworkError(
+                f"{source}: parameters of step {number} ({name}) must be a mapping"
+            )
+        parsed.append((name, dict(params)))
+    return parsed
+
+
+def _numbered(names: list[str]) -> list[str]:
+    """Make repeated names unique: ``normalise``, ``normalise_2``, ..."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return out
+
+
+def load_build(path: Path | str) -> list[Step]:
+    """Read a BUILD.yaml file."""
+    path = Path(path)
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise FrameworkError(f"{path}: cannot read build file ({err})") from None
+    except yaml.YAMLError as err:
+        raise FrameworkError(f"{path}: not valid YAML ({err})") from None
+    return parse_steps(spec, source=str(path))
+
+
+def _check_keywords(name: str, func: Callable[..., Any], params: Mapping[str, Any]) -> None:
+    """Unknown parameters of a step with a fixed signature (the others check their own)."""
+    signature = inspect.signature(func)
+    if any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values()):
+        return
+    allowed = [p.name for p in signature.parameters.values() if p.kind is p.KEYWORD_ONLY]
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        raise FrameworkError(f"{name}: unknown parameter(s) {unknown}; expected some of {allowed}")
+
+
+def run_build(data: pd.DataFrame, framework: Framework, steps: Any) -> Build:
+    """Run ``steps`` (anything :func:`parse_steps` accepts) in order over ``data`` (COINr's
+    iData) and ``framework`` (its iMeta)."""
+    parsed = parse_steps(steps)
+    check_data(data, framework.indicators, what="data")
+    current = numeric_frame(data, framework.indicators)
+    build = Build(steps=parsed, framework=framework, datasets={"Raw": current})
+    normalised = False
+    labels: list[str] = []
+    for name, params in parsed:
+        func = STEPS[name]
+        _check_keywords(name, func, params)
+        if name == "weight" and params.get("method") in DATA_DRIVEN and not normalised:
+            raise FrameworkError(
+                f"weight {{method: {params['method']}}} needs normalised, direction-adjusted "
+                "data: put the weight step after normalise"
+            )
+        output, record = func(current, build.framework, **params)
+        if name == "weight":
+            build.framework = output
+        else:
+            current = output
+            if record.dropped_indicators:
+                build.framework = build.framework.without(record.dropped_indicators)
+            labels.append(DATASET_NAMES[name])
+            build.datasets[_numbered(labels)[-1]] = current
+        normalised = normalised or name == "normalise"
+        build.records.append(record)
+        build.frameworks.append(build.framework)
+        if name == "aggregate":
+            build.results = make_results(current, build.framework, record.tables.get("topsis"))
+    return build
+
+
+def dataset_view(data: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+    """The columns a data set is written with: ids, then indicators and aggregates present."""
+    codes = [c for c in (*framework.indicators, *framework.aggregates) if c in data.columns]
+    return data[id_columns(data) + codes]
+
+
+def run_build_files(
+    data_csv: Path | str, meta_csv: Path | str, build_yaml: Path | str, out_dir: Path | str
+) -> list[Path]:
+    """Read COINr-style ``iData`` and ``iMeta`` CSVs and a BUILD.yaml, run the build, and write
+    ``<step>.csv`` for every step in order (the ``weight`` step writes the weights) plus
+    ``results.csv`` (every aggregate's score and rank) when the build aggregates.
+    Returns the written paths in that order."""
+    data_csv, meta_csv, out = Path(data_csv), Path(meta_csv), Path(out_dir)
+    try:
+        data = pd.read_csv(data_csv)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise IngestError(f"{data_csv}: cannot read the data CSV ({err})") from None
+    try:
+        imeta = pd.read_csv(meta_csv)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise FrameworkError(f"{meta_csv}: cannot read the metadata CSV ({err})") from None
+    framework = Framework.from_imeta(imeta, source=str(meta_csv))
+    steps = load_build(build_yaml)
+    check_data(data, framework.indicators, what=str(data_csv))
+    build = run_build(data, framework, steps)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    datasets = iter(list(build.datasets.values())[1:])
+    for stem, (name, _), record, used in zip(
+        build.output_names(), build.steps, build.records, build.frameworks, strict=True
+    ):
+        path = out / f"{stem}.csv"
+        table = record.details if name == "weight" else dataset_view(next(datasets), used)
+        table.to_csv(path, index=False, float_format=FLOAT_FORMAT)
+        written.append(path)
+    if build.results is not None:
+        path = out / "results.csv"
+        build.results.table().to_csv(path, index=False, float_format=FLOAT_FORMAT)
+        written.append(path)
+    return written

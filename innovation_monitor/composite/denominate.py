@@ -1,0 +1,76 @@
+"""Denomination: turn totals into ratios (per capita, per GDP, per area) so units of different
+size compare. Each indicator with a ``denominator`` in the framework is divided by that column of
+the data (times an optional scale factor, e.g. 10 000 for "per 10 000 people")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from innovation_monitor.composite.dataset import UNIT, check_data, numeric_frame
+from innovation_monitor.composite.framework import Framework
+from innovation_monitor.composite.record import StepRecord, changed_cells
+from innovation_monitor.composite.spec import per_indicator_specs, resolve_params
+from innovation_monitor.errors import DataError
+
+
+def denominate(
+    data: pd.DataFrame,
+    framework: Framework,
+    *,
+    scale: float = 1.0,
+    indicators: Mapping[str, Any] | None = None,
+) -> tuple[pd.DataFrame, StepRecord]:
+    """Divide indicators by their denominators.
+
+    ``indicators: {CODE: {denominator: COLUMN or null, scale: S}}`` overrides the framework's
+    denominator of one indicator (``null`` leaves it as it is) and the global ``scale``.
+    """
+    where = "denominate"
+    codes = framework.indicators
+    check_data(data, codes, what=where)
+    overrides = per_indicator_specs(indicators, codes, where)
+    plan: dict[str, tuple[str, float]] = {}
+    for code in codes:
+        spec = resolve_params(
+            overrides.get(code, {}),
+            {"denominator": framework[code].denominator, "scale": scale},
+            f"{where}: indicator {code!r}",
+        )
+        if spec["denominator"] is not None:
+            plan[code] = (str(spec["denominator"]), float(spec["scale"]))
+    denominator_columns = sorted({d for d, _ in plan.values()})
+    for col in denominator_columns:
+        if col not in data.columns:
+            users = [c for c, (d, _) in plan.items() if d == col]
+            raise DataError(
+                f"{where}: denominator column {col!r} (for {', '.join(users)}) is not in the data"
+            )
+    check_data(data, denominator_columns, what=f"{where}: denominators")
+    before = numeric_frame(data, codes)
+    out = before.copy()
+    for code, (col, factor) in plan.items():
+        denom = pd.to_numeric(data[col]).to_numpy(dtype=float)
+        zero = (denom == 0) & before[code].notna().to_numpy()
+        if zero.any():
+            unit = data[UNIT].iloc[np.flatnonzero(zero)[0]]
+            raise DataError(
+                f"{where}: unit {unit!r} has denominator {col!r} = 0, so {code!r} cannot be "
+                "divided by it; expected a non-zero value (or leave it missing)"
+            )
+        out[code] = before[code].to_numpy() / denom * factor
+    details = pd.DataFrame(
+        [{"iCode": c, "denominator": d, "scale": s} for c, (d, s) in plan.items()],
+        columns=["iCode", "denominator", "scale"],
+    )
+    actions = {c: f"divided by {d}" + (f" x {s:g}" if s != 1 else "") for c, (d, s) in plan.items()}
+    record = StepRecord(
+        step="denominate",
+        params={"scale": scale, "indicators": dict(overrides)},
+        cells=changed_cells(before, out, list(plan), actions),
+        details=details,
+    )
+    return out, record

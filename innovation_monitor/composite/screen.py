@@ -1,0 +1,91 @@
+"""Screening by data availability: a unit (or indicator) with too little data is dropped rather
+than scored mostly from imputed or missing values (COINr's ``Screen`` with ``dat_thresh``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from innovation_monitor.composite.dataset import TIME, UNIT, check_data, numeric_frame
+from innovation_monitor.composite.framework import Framework
+from innovation_monitor.composite.record import StepRecord
+from innovation_monitor.errors import DataError, FrameworkError
+
+
+def screen(
+    data: pd.DataFrame,
+    framework: Framework,
+    *,
+    min_data: float = 0.0,
+    min_data_indicators: float | None = None,
+    keep: Sequence[str] = (),
+    remove: Sequence[str] = (),
+) -> tuple[pd.DataFrame, StepRecord]:
+    """Drop indicators, then units, whose share of non-missing values is below a threshold.
+
+    Indicators are screened first (``min_data_indicators``: share of rows with a value) so that
+    the units' share (``min_data``) is counted over the indicators that remain. A unit in
+    ``keep`` always stays; one in ``remove`` always goes. The caller drops the screened-out
+    indicators from the framework (:meth:`Framework.without`).
+    """
+    where = "screen"
+    for name, value in (("min_data", min_data), ("min_data_indicators", min_data_indicators)):
+        if value is not None and not (
+            isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
+        ):
+            raise FrameworkError(f"{where}: {name} is {value!r}; expected a share from 0 to 1")
+    codes = list(framework.indicators)
+    check_data(data, codes, what=where)
+    units = set(data[UNIT].astype(str))
+    for name, listed in (("keep", keep), ("remove", remove)):
+        missing = sorted(set(map(str, listed)) - units)
+        if missing:
+            raise DataError(f"{where}: {name} lists unit(s) {missing} that are not in the data")
+    both = sorted(set(map(str, keep)) & set(map(str, remove)))
+    if both:
+        raise FrameworkError(f"{where}: unit(s) {both} are in both 'keep' and 'remove'")
+    values = numeric_frame(data, codes)
+
+    dropped_indicators: list[str] = []
+    if min_data_indicators is not None:
+        share_ind = values[codes].notna().mean(axis=0)
+        dropped_indicators = [c for c in codes if share_ind[c] < min_data_indicators]
+        if len(dropped_indicators) == len(codes):
+            raise DataError(
+                f"{where}: every indicator has less than {min_data_indicators:.0%} data"
+            )
+    kept_codes = [c for c in codes if c not in dropped_indicators]
+
+    share = values[kept_codes].notna().mean(axis=1).to_numpy()
+    unit_codes = values[UNIT].astype(str).to_numpy()
+    forced_in = np.isin(unit_codes, list(map(str, keep)))
+    forced_out = np.isin(unit_codes, list(map(str, remove)))
+    kept = ((share >= min_data) | forced_in) & ~forced_out
+    reason = np.where(
+        forced_out,
+        "removed by request",
+        np.where(share >= min_data, "", np.where(forced_in, "kept by request", "too little data")),
+    )
+    details = pd.DataFrame({UNIT: values[UNIT].to_numpy(), "data_share": share, "kept": kept})
+    if TIME in values.columns:
+        details.insert(1, TIME, values[TIME].to_numpy())
+    details["reason"] = reason
+    out = values.loc[kept].drop(columns=dropped_indicators).reset_index(drop=True)
+    if out.empty:
+        raise DataError(f"{where}: no unit has at least {min_data:.0%} of its indicator data")
+    dropped_units = tuple(dict.fromkeys(unit_codes[~kept]))
+    record = StepRecord(
+        step="screen",
+        params={
+            "min_data": min_data,
+            "min_data_indicators": min_data_indicators,
+            "keep": list(keep),
+            "remove": list(remove),
+        },
+        details=details,
+        dropped_units=dropped_units,
+        dropped_indicators=tuple(dropped_indicators),
+    )
+    return out, record

@@ -1,0 +1,34 @@
+"""Results: ranks (higher better, ties "min", per period), the results table, weights."""
+
+import numpy as np
+import pandas as pd
+
+from innovation_monitor.composite import aggregate, make_results, rank_scores
+
+
+def test_ranks_higher_is_better_with_min_ties():
+    scores = pd.DataFrame({"uCode": list("ABCDE"), "s": [3.0, 9.0, 3.0, np.nan, 1.0]})
+    ranks = rank_scores(scores, ["s"])
+    assert ranks["s"].tolist() == [2, 1, 2, pd.NA, 4]
+    assert str(ranks["s"].dtype) == "Int64"
+
+
+def test_ranks_within_each_period():
+    scores = pd.DataFrame(
+        {"uCode": ["A", "B"] * 2, "Time": [2020, 2020, 2021, 2021], "s": [1.0, 2.0, 5.0, 4.0]}
+    )
+    assert rank_scores(scores, ["s"])["s"].tolist() == [2, 1, 1, 2]
+
+
+def test_results_table_and_weights(toy_data, toy_framework):
+    complete = toy_data.fillna({"a": 200.0, "b": 2.5, "d": 30.0})
+    aggregated, _ = aggregate(complete, toy_framework)
+    results = make_results(aggregated, toy_framework)
+    table = results.table()
+    assert list(table.columns) == ["uCode", "Index", "Index_rank", "P1", "P1_rank", "P2", "P2_rank"]
+    assert table["Index_rank"].tolist() == sorted(table["Index_rank"].tolist())
+    assert table["Index"].is_monotonic_decreasing
+    assert list(results.scores.columns) == ["uCode", "Index", "P1", "P2", "a", "b", "c", "d"]
+    weights = results.effective_weights.set_index("iCode")
+    assert weights.loc[["a", "b", "c", "d"], "EffWeight"].sum() == 1.0
+    assert weights.loc["P1", "Parent"] == "Index"
