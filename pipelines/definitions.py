@@ -11,7 +11,7 @@ ANNUAL_JOB = "annual_monitoring"
 
 annual_monitoring = dg.define_asset_job(
     ANNUAL_JOB,
-    selection=dg.AssetSelection.all(include_sources=False),
+    selection=dg.AssetSelection.all(),
     description="Load every year's statistics, validate, score and publish the monitoring reports.",
     executor_def=dg.in_process_executor,  # DuckDB allows one writing process at a time
 )
