@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from innovation_monitor.divisions import DivisionRegistry
+from innovation_monitor.indicator_system import IndicatorSystem, load_indicator_system
 from innovation_monitor.paths import shared_reference_dir
 
 
@@ -45,3 +47,15 @@ def census_reference_dir() -> Path:
 def province_reference_dir() -> Path:
     """Shandong province-level S&T statistics 2000-2024."""
     return _reference("province")
+
+
+@pytest.fixture(scope="session")
+def system() -> IndicatorSystem:
+    """The project's indicators.yaml, loaded once (frozen, safe to share)."""
+    return load_indicator_system()
+
+
+@pytest.fixture(scope="session")
+def registry() -> DivisionRegistry:
+    """The division registry, loaded once (immutable, safe to share)."""
+    return DivisionRegistry.load()

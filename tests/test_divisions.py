@@ -25,11 +25,6 @@ from innovation_monitor.paths import PROJECT_ROOT
 YEARS = range(2014, 2025)
 
 
-@pytest.fixture(scope="module")
-def registry() -> DivisionRegistry:
-    return DivisionRegistry.load()
-
-
 def codes(units: list[Division]) -> set[str]:
     return {d.code for d in units}
 

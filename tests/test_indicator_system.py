@@ -65,11 +65,6 @@ PILLARS = {
 
 
 @pytest.fixture(scope="module")
-def system() -> IndicatorSystem:
-    return load_indicator_system()
-
-
-@pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
     return yaml.safe_load(paths.INDICATORS_FILE.read_text(encoding="utf-8"))
 

@@ -12,7 +12,6 @@ from innovation_monitor.indicator_system import (
     IndicatorSystem,
     MonitoringFramework,
     Pillar,
-    load_indicator_system,
 )
 from innovation_monitor.indicators import compute_indicators, indicator_matrix, parent_code
 
@@ -30,11 +29,6 @@ def _indicator(code: str, formula: str, pillar: str = "p1", direction: int = 1) 
         rationale_zh="测试",
         rationale_en="test",
     )
-
-
-@pytest.fixture(scope="module")
-def system() -> IndicatorSystem:
-    return load_indicator_system()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from innovation_monitor.errors import DataError
 from innovation_monitor.indicator_system import (
     IndicatorSystem,
     MonitoringFramework,
-    load_indicator_system,
 )
 from innovation_monitor.reports import (
     DataNotice,
@@ -96,16 +95,6 @@ REAL = DataNotice(
     notice_en="Shandong Statistical Yearbook",
     sources=["山东统计年鉴 / Shandong Statistical Yearbook"],
 )
-
-
-@pytest.fixture(scope="module")
-def registry() -> DivisionRegistry:
-    return DivisionRegistry.load()
-
-
-@pytest.fixture(scope="module")
-def system() -> IndicatorSystem:
-    return load_indicator_system()
 
 
 def frames(

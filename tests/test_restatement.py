@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 
 from innovation_monitor.divisions import DivisionRegistry
-from innovation_monitor.indicator_system import load_indicator_system
+from innovation_monitor.indicator_system import IndicatorSystem
 from innovation_monitor.ingest import ingest_directory
 from innovation_monitor.paths import SAMPLE_DIR
 from innovation_monitor.restatement import restate_statistics, restated_indicators
@@ -13,8 +13,7 @@ JINAN, LAIWU = "370100", "371200"
 
 
 @pytest.fixture(scope="module")
-def sample_2016() -> pl.DataFrame:
-    system, registry = load_indicator_system(), DivisionRegistry.load()
+def sample_2016(system: IndicatorSystem, registry: DivisionRegistry) -> pl.DataFrame:
     return ingest_directory(SAMPLE_DIR, system, registry, [2016]).statistics
 
 
@@ -24,8 +23,9 @@ def _value(frame: pl.DataFrame, code: str, variable: str) -> float:
     return row["value"][0]
 
 
-def test_laiwu_is_added_into_jinan(sample_2016: pl.DataFrame) -> None:
-    system, registry = load_indicator_system(), DivisionRegistry.load()
+def test_laiwu_is_added_into_jinan(
+    sample_2016: pl.DataFrame, system: IndicatorSystem, registry: DivisionRegistry
+) -> None:
     restated = restate_statistics(sample_2016, system, registry, to_year=2023, level="city")
     assert set(restated["region_code"].unique()) == {
         d.code for d in registry.valid_in(2023, "city")
@@ -40,8 +40,9 @@ def test_laiwu_is_added_into_jinan(sample_2016: pl.DataFrame) -> None:
     assert _value(restated, JINAN, "urban_income") == pytest.approx(income)
 
 
-def test_ratios_are_recomputed_not_averaged(sample_2016: pl.DataFrame) -> None:
-    system, registry = load_indicator_system(), DivisionRegistry.load()
+def test_ratios_are_recomputed_not_averaged(
+    sample_2016: pl.DataFrame, system: IndicatorSystem, registry: DivisionRegistry
+) -> None:
     indicators = restated_indicators(sample_2016, system, registry, to_year=2023, level="city")
     rd = _value(sample_2016, JINAN, "rd_expenditure") + _value(sample_2016, LAIWU, "rd_expenditure")
     gdp = _value(sample_2016, JINAN, "gdp") + _value(sample_2016, LAIWU, "gdp")
@@ -53,8 +54,9 @@ def test_ratios_are_recomputed_not_averaged(sample_2016: pl.DataFrame) -> None:
     assert row["value"][0] == pytest.approx(rd / gdp * 100)
 
 
-def test_penglai_counties_merge(sample_2016: pl.DataFrame) -> None:
-    system, registry = load_indicator_system(), DivisionRegistry.load()
+def test_penglai_counties_merge(
+    sample_2016: pl.DataFrame, system: IndicatorSystem, registry: DivisionRegistry
+) -> None:
     restated = restate_statistics(sample_2016, system, registry, to_year=2023, level="county")
     expected = _value(sample_2016, "370684", "gdp") + _value(sample_2016, "370634", "gdp")
     assert _value(restated, "370614", "gdp") == pytest.approx(expected)

@@ -16,7 +16,7 @@ import yaml
 from innovation_monitor import synthetic
 from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.errors import DataError
-from innovation_monitor.indicator_system import IndicatorSystem, load_indicator_system
+from innovation_monitor.indicator_system import IndicatorSystem
 from innovation_monitor.ingest import ingest_directory
 from innovation_monitor.paths import SAMPLE_DIR
 from innovation_monitor.synthetic import (
@@ -36,16 +36,6 @@ from innovation_monitor.synthetic import (
 )
 
 STRONG_CITIES = {"370100", "370200", "370300", "370600", "370700"}  # Jinan … Zibo
-
-
-@pytest.fixture(scope="module")
-def registry() -> DivisionRegistry:
-    return DivisionRegistry.load()
-
-
-@pytest.fixture(scope="module")
-def system() -> IndicatorSystem:
-    return load_indicator_system()
 
 
 @pytest.fixture(scope="module")

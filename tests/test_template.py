@@ -10,7 +10,7 @@ import yaml
 
 from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.errors import DataError
-from innovation_monitor.indicator_system import IndicatorSystem, Variable, load_indicator_system
+from innovation_monitor.indicator_system import IndicatorSystem, Variable
 from innovation_monitor.ingest import ingest_directory
 from innovation_monitor.template import (
     DICTIONARY_SHEET,
@@ -23,16 +23,6 @@ from innovation_monitor.template import (
     template_path,
     write_template,
 )
-
-
-@pytest.fixture(scope="module")
-def registry() -> DivisionRegistry:
-    return DivisionRegistry.load()
-
-
-@pytest.fixture(scope="module")
-def system() -> IndicatorSystem:
-    return load_indicator_system()
 
 
 @pytest.fixture(scope="module")

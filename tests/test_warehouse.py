@@ -8,21 +8,9 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from innovation_monitor import warehouse
-from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.errors import DataError
-from innovation_monitor.indicator_system import load_indicator_system
 from innovation_monitor.ingest import IngestResult, ingest_directory
 from innovation_monitor.warehouse import TABLES
-
-
-@pytest.fixture(scope="module")
-def system():
-    return load_indicator_system()
-
-
-@pytest.fixture(scope="module")
-def registry() -> DivisionRegistry:
-    return DivisionRegistry.load()
 
 
 @pytest.fixture

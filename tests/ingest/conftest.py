@@ -7,20 +7,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from innovation_monitor.divisions import DivisionRegistry
-from innovation_monitor.indicator_system import IndicatorSystem, load_indicator_system
-
-
-@pytest.fixture(scope="session")
-def system() -> IndicatorSystem:
-    return load_indicator_system()
-
-
-@pytest.fixture(scope="session")
-def registry() -> DivisionRegistry:
-    return DivisionRegistry.load()
-
-
 WriteCsv = Callable[..., Path]
 
 
