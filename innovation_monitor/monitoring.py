@@ -253,15 +253,29 @@ def publish_reports(
 
 @dataclass(frozen=True)
 class DataCheck:
-    """``innovation-monitor validate``: what ingesting and validating a folder found."""
+    """``innovation-monitor validate``: what ingesting and validating a folder found.
+
+    Cells a provider declared unavailable ("…", "—") and total rows are expected; any other
+    quarantined cell (unknown region, unit or column, out of range, duplicate, …) is a problem in
+    the files and fails the check, as do integrity and plausibility failures. Completeness gaps
+    are warnings, as in the pipeline, because scoring imputes them.
+    """
 
     ingest: StageSummary
     quarantine: pl.DataFrame
     reports: dict[str, ValidationReport]
 
     @property
+    def problem_cells(self) -> pl.DataFrame:
+        """Quarantined cells other than declared gaps and total rows."""
+        reason = pl.col("reason")
+        expected = reason.str.starts_with("not available") | reason.str.contains("total row")
+        return self.quarantine.filter(~expected)
+
+    @property
     def success(self) -> bool:
-        return all(report.success for report in self.reports.values())
+        valid = all(r.only(INTEGRITY, PLAUSIBILITY).success for r in self.reports.values())
+        return valid and self.problem_cells.is_empty()
 
     def summary(self) -> str:
         lines = [self.ingest.describe()]
@@ -271,6 +285,13 @@ class DataCheck:
         if self.quarantine.height > 20:
             lines.append(f"  … and {self.quarantine.height - 20} more quarantined cells")
         lines += [report.summary() for report in self.reports.values()]
+        gaps = sum(len(r.only(COMPLETENESS).failures) for r in self.reports.values())
+        verdict = "通过 / PASSED" if self.success else "未通过 / FAILED"
+        lines.append(
+            f"{verdict}: {self.problem_cells.height} problem cells, "
+            f"{self.quarantine.height - self.problem_cells.height} declared gaps or total rows, "
+            f"{gaps} completeness warnings"
+        )
         return "\n".join(lines)
 
 

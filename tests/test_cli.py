@@ -93,3 +93,29 @@ def test_score_writes_steps_and_results(tmp_path: Path) -> None:
     results = (out / "results.csv").read_text().splitlines()
     # a: X 0, Y 100, Z 50; b (direction -1): X 100, Y 71.43, Z 0 → Y first, then X, then Z
     assert [line.split(",")[0] for line in results[1:]] == ["Y", "X", "Z"]
+
+
+def test_validate_passes_the_sample_with_its_declared_gaps(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert "PASSED: 0 problem cells, 4 declared gaps" in out
+    assert "quarantined city/2016.csv:18" in out
+
+
+def test_validate_fails_on_unusable_cells_and_names_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "city").mkdir()
+    (tmp_path / "city" / "2023.csv").write_text(
+        "地区代码,地区,地区生产总值(亿元),常住人口(万人),外星人口(万人)\n"
+        "370100,济南市,12757.4,943.7,1\n"
+        "379900,不存在市,100,10,1\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", "--data-dir", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED" in out
+    assert "city/2023.csv:3" in out  # the unknown region, by file and row
+    assert "[外星人口(万人)]" in out  # the unknown column, by header
