@@ -6,6 +6,7 @@ notebook) and the data flows one way: raw files → statistics → indicator val
 reports. The Dagster assets in ``assets/`` call exactly these functions.
 """
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from innovation_monitor import warehouse
 from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.indicator_system import IndicatorSystem, load_indicator_system
 from innovation_monitor.indicators import compute_indicators
-from innovation_monitor.ingest import IngestResult, ingest_directory
+from innovation_monitor.ingest import IngestResult, ingest_directory, read_manifest
+from innovation_monitor.ingest.loader import discover
 from innovation_monitor.reports import DataNotice, build_report, write_reports
 from innovation_monitor.scoring import assign_tiers, score_panel
 from innovation_monitor.validation import (
@@ -50,6 +52,20 @@ class StageSummary:
 def _years_in(con: duckdb.DuckDBPyConnection, table: str, level: str) -> list[int]:
     frame = warehouse.read(con, table, level=level)
     return sorted(frame["year"].unique().to_list())
+
+
+def data_fingerprint(data_dir: Path | str) -> str:
+    """A digest of every statistics file of a data folder (paths and contents) and its manifest,
+    so a sensor can tell when a provider has delivered or corrected a file."""
+    data_dir = Path(data_dir)
+    digest = hashlib.sha256()
+    manifest = data_dir / "dataset.yaml"
+    paths = [manifest] if manifest.is_file() else []
+    paths += sorted({entry.path for entry in discover(data_dir, read_manifest(data_dir))})
+    for path in paths:
+        digest.update(path.relative_to(data_dir).as_posix().encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def load_divisions(con: duckdb.DuckDBPyConnection, registry: DivisionRegistry) -> int:

@@ -11,7 +11,8 @@ import dagster as dg
 
 from innovation_monitor.errors import InnovationMonitorError
 from innovation_monitor.years import parse_years
-from pipelines.definitions import ANNUAL_JOB, defs
+from pipelines.definitions import defs
+from pipelines.jobs import ANNUAL_JOB
 
 
 def run_config(
