@@ -7,6 +7,7 @@ that share the statistics asset.
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.metadata import materialized
 from assets.statistics import LEVELS, statistics
 from innovation_monitor import monitoring
 from pipelines.resources import MonitorSettings
@@ -26,8 +27,7 @@ def level_assets(
             summary = monitoring.compute_level_indicators(
                 con, settings.system, level, settings.year_list()
             )
-        context.log.info(summary.describe())
-        return dg.MaterializeResult(metadata=summary.metadata())
+        return materialized(context, summary)
 
     @dg.asset_check(asset=indicators, name="usable", blocking=True)
     def indicators_usable(
@@ -44,9 +44,8 @@ def level_assets(
     ) -> dg.MaterializeResult:
         """Composite innovation index, pillar scores and ranks (methodology in indicators.yaml)."""
         with warehouse.get_connection() as con:
-            summary = monitoring.score_level(con, settings.system, level)
-        context.log.info(summary.describe())
-        return dg.MaterializeResult(metadata=summary.metadata())
+            summary = monitoring.score_level(con, settings.system, settings.registry, level)
+        return materialized(context, summary)
 
     @dg.asset_check(asset=scores, name="complete", blocking=True)
     def scores_complete(

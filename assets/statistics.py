@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.metadata import materialized
 from innovation_monitor import monitoring
 from pipelines.resources import MonitorSettings
 
@@ -32,8 +33,7 @@ def statistics(
         summary = monitoring.load_statistics(
             con, settings.data_dir, settings.system, settings.registry, settings.year_list()
         )
-    context.log.info(summary.describe())
-    return dg.MaterializeResult(metadata=summary.metadata())
+    return materialized(context, summary)
 
 
 def _statistics_checks(level: str) -> dg.AssetChecksDefinition:

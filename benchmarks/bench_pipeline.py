@@ -58,7 +58,7 @@ def time_stages() -> dict[str, float]:
             with stopwatch(times, "indicators"):
                 monitoring.compute_level_indicators(con, system, level)
             with stopwatch(times, "score"):
-                monitoring.score_level(con, system, level)
+                monitoring.score_level(con, system, registry, level)
             with stopwatch(times, "reports"):
                 monitoring.write_level_reports(con, system, registry, level, Path(tmp) / "out")
     return times

@@ -37,16 +37,24 @@ LEVELS = ("city", "county")
 
 @dataclass(frozen=True)
 class StageSummary:
-    """What a stage did, for a log line and for Dagster metadata."""
+    """What a stage did: a log line, figures and a Markdown table for the Dagster UI."""
 
     text: str
     figures: dict[str, int | float | str] = field(default_factory=dict)
+    table: str = ""
 
     def describe(self) -> str:
         return self.text
 
     def metadata(self) -> dict[str, int | float | str]:
         return dict(self.figures)
+
+
+def markdown_table(frame: pl.DataFrame) -> str:
+    """A small frame as a Markdown table (pipes in values escaped)."""
+    cells = [[str(v).replace("|", "\\|") for v in row] for row in frame.iter_rows()]
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * frame.width]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in cells])
 
 
 def _years_in(con: duckdb.DuckDBPyConnection, table: str, level: str) -> list[int]:
@@ -83,13 +91,15 @@ def _ingest_summary(result: IngestResult) -> StageSummary:
         "quarantined_cells": result.quarantine.height,
         "synthetic": str(synthetic),
     }
-    figures.update({f"quarantine: {reason}": n for reason, n in reasons.most_common()})
+    table = markdown_table(
+        pl.DataFrame(reasons.most_common(), schema=["quarantine reason", "cells"], orient="row")
+    )
     text = (
         f"{result.sources.height} files, years {figures['years']}: "
         f"{result.statistics.height} values loaded, {result.quarantine.height} cells quarantined"
         + (" (SYNTHETIC sample data)" if synthetic else "")
     )
-    return StageSummary(text, figures)
+    return StageSummary(text, figures, table if reasons else "")
 
 
 def load_statistics(
@@ -157,7 +167,11 @@ def check_indicators(
 
 
 def score_level(
-    con: duckdb.DuckDBPyConnection, system: IndicatorSystem, level: str
+    con: duckdb.DuckDBPyConnection,
+    system: IndicatorSystem,
+    registry: DivisionRegistry,
+    level: str,
+    top: int = 10,
 ) -> StageSummary:
     """Score every year of a level together (pooled goalposts) and replace its scores."""
     values = warehouse.read(con, "indicator_values", level=level)
@@ -165,12 +179,20 @@ def score_level(
     years = sorted(scores["year"].unique().to_list())
     warehouse.replace_slices(con, {"scores": scores}, years=years, levels=[level])
     index = scores.filter(pl.col("node") == "Index")
-    latest = index.filter(pl.col("year") == max(years), pl.col("rank") == 1) if years else index
-    leader = latest["region_code"].to_list()[:1]
+    text = f"{level}: scored {index.height} unit-years over {len(years)} years"
+    if not years:
+        return StageSummary(text, {"unit_years": 0})
+    names = registry.to_frame().select(pl.col("code").alias("region_code"), "name_zh", "name_en")
+    leaders = (
+        index.filter(pl.col("year") == years[-1], pl.col("rank") <= top)
+        .join(names, on="region_code", how="left")
+        .sort("rank", "region_code")
+        .select("rank", "region_code", "name_zh", "name_en", pl.col("score").round(2))
+    )
     return StageSummary(
-        f"{level}: scored {index.height} unit-years over {len(years)} years"
-        + (f"; {max(years)} leader {leader[0]}" if leader else ""),
+        f"{text}; {years[-1]} first: {leaders['name_zh'][0]} ({leaders['score'][0]:.2f})",
         {"unit_years": index.height, "rows": scores.height, "years": ", ".join(map(str, years))},
+        f"**{years[-1]} top {top}**\n\n" + markdown_table(leaders),
     )
 
 
