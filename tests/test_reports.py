@@ -685,3 +685,12 @@ def test_missing_year_or_columns_are_data_errors(registry, system):
     doubled = pl.concat([scores, scores.filter(pl.col("region_code") == JINAN)])
     with pytest.raises(DataError, match=r"unit\(s\) \['370100'\] more than once"):
         build_report(2019, "city", scores=doubled, **kwargs)
+
+
+def test_pooled_goalposts_are_explained_with_the_panel_years() -> None:
+    from innovation_monitor.reports.model import _step_view
+
+    view = _step_view({"normalise": {"method": "minmax", "goalposts": "pooled"}}, [2016, 2023])
+    assert "2016–2023" in view.description.zh and "supersede" in view.description.en
+    plain = _step_view({"normalise": {"method": "minmax"}}, [2016, 2023])
+    assert "2016" not in plain.description.zh

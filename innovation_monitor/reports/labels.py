@@ -244,6 +244,16 @@ STEP_METHODS: dict[tuple[str, str | None], Bilingual] = {
 }
 
 
+def pooled_goalposts_note(first: int, last: int) -> Bilingual:
+    """Why scores of past years can differ from earlier editions (pooled goalposts)."""
+    return Bilingual(
+        f"标准化基准统一取 {first}–{last} 年全部数据，各年得分可直接比较；"
+        "每期报告按新增数据重新测算全部年份，往年得分以本期为准",
+        f"goalposts are pooled over all years {first}–{last}, so scores compare across years; "
+        "each edition re-estimates every year, so past years' scores supersede earlier editions'",
+    )
+
+
 def step_text(step: str, method: str | None) -> tuple[Bilingual, Bilingual]:
     """Name and plain-language description of a build step; an engine step or method this
     table does not know yet is shown by its code rather than hidden."""

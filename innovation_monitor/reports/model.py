@@ -31,6 +31,7 @@ from innovation_monitor.reports.labels import (
     LEVEL_NAMES,
     SYNTHETIC_BANNER,
     Bilingual,
+    pooled_goalposts_note,
     report_title,
     step_text,
     tier_rule,
@@ -381,7 +382,10 @@ def build_report(
             rows, index, year, values_by_indicator, node_scores, targets, indicator_views
         ),
         tiers=_tier_views(rows, framework) if tier_of else (),
-        steps=tuple(_step_view(step) for step in framework.build_steps),
+        steps=tuple(
+            _step_view(step, sorted(index.get_column("year").unique().to_list()))
+            for step in framework.build_steps
+        ),
         sources=_sources(notice, indicator_views),
     )
 
@@ -766,10 +770,15 @@ def _profiles(
     return tuple(profiles)
 
 
-def _step_view(step: Mapping[str, Any]) -> StepView:
+def _step_view(step: Mapping[str, Any], panel_years: list[int]) -> StepView:
+    """A build step explained; pooled goalposts also say that this edition re-estimates every
+    year of the panel, so earlier years' scores supersede those of earlier reports."""
     ((name, parameters),) = step.items()
     parameters = dict(parameters or {})
     title, description = step_text(name, parameters.get("method"))
+    if parameters.get("goalposts") == "pooled" and panel_years:
+        note = pooled_goalposts_note(panel_years[0], panel_years[-1])
+        description = Bilingual(f"{description.zh}；{note.zh}", f"{description.en}; {note.en}")
     return StepView(
         step=name,
         name=title,
