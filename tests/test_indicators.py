@@ -6,6 +6,8 @@ import numpy as np
 import polars as pl
 import pytest
 
+from innovation_monitor.composite.build import run_build
+from innovation_monitor.composite.framework import Framework
 from innovation_monitor.errors import DataError, FrameworkError
 from innovation_monitor.indicator_system import (
     Indicator,
@@ -231,8 +233,6 @@ def test_county_matrix_groups_counties_by_city(system: IndicatorSystem) -> None:
 @pytest.mark.parametrize("level", ["city", "county"])
 def test_methodology_runs_in_the_scoring_engine(system: IndicatorSystem, level: str) -> None:
     """The YAML's build steps, iMeta and matrix fit the engine (a 3-year panel, gaps included)."""
-    build = pytest.importorskip("innovation_monitor.composite.build")
-    engine_framework = pytest.importorskip("innovation_monitor.composite.framework")
     framework = system.frameworks[level]
     rng = np.random.default_rng(7)
     codes = (
@@ -248,11 +248,11 @@ def test_methodology_runs_in_the_scoring_engine(system: IndicatorSystem, level: 
         if level in var.levels and rng.random() > 0.05
     ]
     matrix = indicator_matrix(compute_indicators(_stats(rows), framework), framework)
-    engine = engine_framework.Framework.from_imeta(framework.to_imeta())
+    engine = Framework.from_imeta(framework.to_imeta())
     assert list(engine.indicators) == [i.code for i in framework.indicators]
     assert engine["energy_intensity"].direction == -1
     assert engine["rd_intensity"].name_en.startswith("R&D intensity")
-    result = build.run_build(matrix, engine, framework.build_steps)
+    result = run_build(matrix, engine, framework.build_steps)
     scores = result.results.scores
     assert len(scores) == len(codes) * 3
     assert scores["Index"].between(0, 100).all()

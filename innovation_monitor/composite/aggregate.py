@@ -2,13 +2,16 @@
 
 Each aggregate is a weighted mean of its children with the framework's weights (as rewritten by
 the ``weight`` step). Methods, as COINr defines them: ``arithmetic``; ``geometric``
-(``exp(Σw·log x / Σw)``, every value must be > 0); ``harmonic`` (``Σw / Σ(w/x)``, no zeros);
-``generalised`` with power ``p`` (``(Σw·x^p / Σw)^(1/p)``, p ≠ 0; values ≤ 0 refused when p < 0;
-a missing child makes the result missing); ``copeland`` (row sums of the weighted outranking
-matrix, within each period). ``method`` may differ per level: ``{2: geometric, 3: arithmetic}``
-(the key is the level being built; unlisted levels are arithmetic). Missing children are skipped
-and the remaining weights rescaled; ``dat_thresh`` (one share or one per level) leaves an
-aggregate missing when its share of present children is below it.
+(``exp(Σw·log x / Σw)``, every value must be > 0); ``harmonic`` (``Σw / Σ(w/x)``, every value
+must be > 0 — COINr refuses only zeros, but a negative child gives a meaningless mean);
+``generalised`` with power ``p`` (``(Σw·x^p / Σw)^(1/p)``, p ≠ 0; values ≤ 0 refused when p < 0,
+and negative values when p is not whole, where COINr silently returns missing; a missing child
+makes the result missing); ``copeland`` (row sums of the weighted outranking matrix, within each
+period). A non-finite child (±∞ from a division by zero upstream) is refused by every method.
+``method`` may differ per level: ``{2: geometric, 3: arithmetic}`` (the key is the level being
+built; unlisted levels are arithmetic). Missing children are skipped and the remaining weights
+rescaled; ``dat_thresh`` (one share or one per level) leaves an aggregate missing when its share
+of present children is below it.
 
 ``topsis: true`` (or ``topsis: {normalise: vector|none}``) also ranks the units by TOPSIS over
 all indicators with their effective weights; the result is in ``record.tables["topsis"]`` and
@@ -29,14 +32,18 @@ from innovation_monitor.composite.dataset import (
     check_data,
     numeric_frame,
     period_indices,
+    row_label,
 )
 from innovation_monitor.composite.framework import Framework
 from innovation_monitor.composite.record import StepRecord
-from innovation_monitor.composite.spec import check_method
+from innovation_monitor.composite.spec import check_method, check_share
 from innovation_monitor.composite.topsis import topsis as topsis_rank
 from innovation_monitor.errors import DataError, FrameworkError
 
 METHODS = ("arithmetic", "geometric", "harmonic", "generalised", "copeland")
+_POSITIVE = "normalise onto a positive range such as [1, 100] or use another method"
+#: Relative margin below which two units' Copeland weights count as equal (float rounding).
+_COPELAND_TOLERANCE = 1e-12
 
 
 class _Context:
@@ -45,14 +52,18 @@ class _Context:
     def __init__(self, code: str, level: int, kids: list[str], data: pd.DataFrame) -> None:
         self.code, self.level, self.kids, self.data = code, level, kids, data
 
-    def fail(self, method: str, row: int, col: int, value: float, rule: str) -> DataError:
-        unit = self.data[UNIT].iloc[row]
-        when = f" in {self.data[TIME].iloc[row]}" if TIME in self.data.columns else ""
-        return DataError(
-            f"aggregate: the {method} mean for {self.code!r} (level {self.level}) cannot take "
-            f"{self.kids[col]!r} = {value:g} of unit {unit!r}{when}: {rule}; normalise onto a "
-            "positive range such as [1, 100] or use another method"
-        )
+    def refuse(
+        self, bad: np.ndarray, x: np.ndarray, method: str, rule: str, advice: str = _POSITIVE
+    ) -> None:
+        """Raise a :class:`DataError` naming the first cell of ``x`` flagged in ``bad``: the
+        aggregate, the child, its value and the unit (and period), with what to do about it."""
+        if bad.any():
+            row, col = (int(i) for i in np.argwhere(bad)[0])
+            raise DataError(
+                f"aggregate: the {method} mean for {self.code!r} (level {self.level}) cannot "
+                f"take {self.kids[col]!r} = {x[row, col]:g} of {row_label(self.data, row)}: "
+                f"{rule}; {advice}"
+            )
 
 
 def _weights_present(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -62,48 +73,45 @@ def _weights_present(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return wp, np.where(total > 0, total, np.nan)
 
 
-def _first_bad(mask: np.ndarray) -> tuple[int, int]:
-    row, col = np.argwhere(mask)[0]
-    return int(row), int(col)
-
-
 def _arithmetic(x: np.ndarray, w: np.ndarray, p: float | None, ctx: _Context) -> np.ndarray:
     wp, total = _weights_present(x, w)
-    return np.sum(wp / total[:, np.newaxis] * np.nan_to_num(x), axis=1)
+    return np.sum(wp / total[:, np.newaxis] * np.where(np.isnan(x), 0.0, x), axis=1)
 
 
 def _geometric(x: np.ndarray, w: np.ndarray, p: float | None, ctx: _Context) -> np.ndarray:
-    bad = x <= 0
-    if bad.any():
-        r, c = _first_bad(bad)
-        raise ctx.fail("geometric", r, c, x[r, c], "every value must be > 0")
+    ctx.refuse(x <= 0, x, "geometric", "every value must be > 0")
     wp, total = _weights_present(x, w)
     return np.exp(np.sum(wp * np.log(np.where(np.isnan(x), 1.0, x)), axis=1) / total)
 
 
 def _harmonic(x: np.ndarray, w: np.ndarray, p: float | None, ctx: _Context) -> np.ndarray:
-    bad = x == 0
-    if bad.any():
-        r, c = _first_bad(bad)
-        raise ctx.fail("harmonic", r, c, x[r, c], "a zero has no reciprocal")
+    # COINr only refuses zeros; a negative value would make a meaningless (negative) mean
+    ctx.refuse(x <= 0, x, "harmonic", "every value must be > 0 (its reciprocal is averaged)")
     wp, total = _weights_present(x, w)
     return total / np.sum(wp / np.where(np.isnan(x), 1.0, x), axis=1)
 
 
 def _generalised(x: np.ndarray, w: np.ndarray, p: float | None, ctx: _Context) -> np.ndarray:
-    if p is None or p == 0:
+    if isinstance(p, bool) or not isinstance(p, int | float) or p == 0 or not np.isfinite(p):
         raise FrameworkError(
-            f"aggregate: the generalised mean for level {ctx.level} needs a power p ≠ 0 "
+            f"aggregate: the generalised mean for level {ctx.level} needs a number p ≠ 0 "
             f"(got {p!r}); for p = 0 use geometric"
         )
     if p < 0:
-        bad = x <= 0
-        if bad.any():
-            r, c = _first_bad(bad)
-            raise ctx.fail("generalised", r, c, x[r, c], f"with p = {p:g} every value must be > 0")
-    with np.errstate(invalid="ignore"):
-        inner = np.sum(w * x**p, axis=1) / w.sum()
-        return inner ** (1.0 / p)
+        ctx.refuse(x <= 0, x, "generalised", f"with p = {p:g} every value must be > 0")
+    elif not float(p).is_integer():
+        # COINr lets these through: x**p is NaN, and the aggregate would silently go missing
+        ctx.refuse(x < 0, x, "generalised", f"with p = {p:g} (not whole) no value may be < 0")
+    inner = np.sum(w * x**p, axis=1) / w.sum()
+    negative = inner < 0  # an odd p over negative values: no real 1/p-th power
+    if negative.any():
+        row = int(np.flatnonzero(negative)[0])
+        raise DataError(
+            f"aggregate: the generalised mean for {ctx.code!r} (level {ctx.level}) of "
+            f"{row_label(ctx.data, row)}: the weighted mean of x^{p:g} is {inner[row]:g}, "
+            f"which has no real root of order {p:g}; {_POSITIVE}"
+        )
+    return inner ** (1.0 / p)
 
 
 def _copeland(x: np.ndarray, w: np.ndarray, p: float | None, ctx: _Context) -> np.ndarray:
@@ -116,18 +124,15 @@ def _copeland(x: np.ndarray, w: np.ndarray, p: float | None, ctx: _Context) -> n
 
 
 def copeland_scores(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Row sums of the Copeland matrix: unit i beats j (+1) when the share of weight on which
-    it scores higher, ties counted half, exceeds one half; loses (−1) below; 0 at one half."""
+    """Row sums of the Copeland matrix: unit i beats j (+1) when its share of weight where it
+    scores higher, ties counted half, exceeds one half, i.e. when the weight it wins on exceeds
+    the weight it loses on; that difference is compared with a tolerance, not a computed share
+    with 0.5, so the matrix stays antisymmetric whatever the rounding of the weights."""
     a, b = x[:, np.newaxis, :], x[np.newaxis, :, :]
-    both = ~(np.isnan(a) | np.isnan(b))
-    weight = np.where(both, w, 0.0)
-    total = weight.sum(axis=2)
-    with np.errstate(invalid="ignore"):
-        wins = np.where(both & (a > b), weight, 0.0).sum(axis=2)
-        ties = np.where(both & (a == b), weight, 0.0).sum(axis=2)
-        share = (wins + ties / 2) / np.where(total > 0, total, np.nan)
-    outcome = np.where(share > 0.5, 1.0, np.where(share < 0.5, -1.0, 0.0))
-    outcome[np.isnan(share)] = 0.0
+    weight = np.where(np.isnan(a) | np.isnan(b), 0.0, w)
+    margin = np.where(a > b, weight, 0.0).sum(axis=2) - np.where(a < b, weight, 0.0).sum(axis=2)
+    tolerance = _COPELAND_TOLERANCE * weight.sum(axis=2)
+    outcome = np.where(margin > tolerance, 1.0, np.where(margin < -tolerance, -1.0, 0.0))
     np.fill_diagonal(outcome, 0.0)
     scores = outcome.sum(axis=1)
     scores[np.all(np.isnan(x), axis=1)] = np.nan
@@ -180,12 +185,8 @@ def aggregate(
     for level, name in methods.items():
         check_method(name, METHODS, f"{where} level {level}")
     for level, share in thresholds.items():
-        if share is not None and not (
-            isinstance(share, int | float) and not isinstance(share, bool) and 0 <= share <= 1
-        ):
-            raise FrameworkError(
-                f"{where}: dat_thresh for level {level} is {share!r}; expected a share 0 to 1"
-            )
+        if share is not None:
+            check_share(share, f"{where}: dat_thresh for level {level}")
     codes = list(framework.indicators)
     check_data(data, codes, what=where)
     out = numeric_frame(data, codes)
@@ -199,6 +200,14 @@ def aggregate(
             enough = share >= thresholds[level] if thresholds[level] is not None else share >= 0
             ctx = _Context(code, level, kids, out)
             x_used = np.where(enough[:, np.newaxis], x, np.nan)
+            ctx.refuse(
+                np.isinf(x_used),
+                x_used,
+                methods[level],
+                "every value must be finite",
+                "find the division by zero in an earlier step (denominate, or normalise with "
+                "fraction_of_max, distance_to_target or ratio_to_reference)",
+            )
             with np.errstate(invalid="ignore", divide="ignore"):
                 score = _FUNCS[methods[level]](x_used, w, powers[level], ctx)
             score = np.where(enough & (share > 0), score, np.nan)

@@ -38,6 +38,13 @@ def period_indices(data: pd.DataFrame) -> Iterator[tuple[object, np.ndarray]]:
         yield t, np.flatnonzero(times == t)
 
 
+def row_label(data: pd.DataFrame, row: int) -> str:
+    """``unit 'U1' in 2021`` (no period for a cross-section): how messages name a row, so the
+    user can find it in the data."""
+    unit = f"unit {str(data[UNIT].iloc[row])!r}"
+    return f"{unit} in {data[TIME].iloc[row]}" if TIME in data.columns else unit
+
+
 def check_data(data: pd.DataFrame, columns: Iterable[str], *, what: str = "data") -> None:
     """Raise one :class:`DataError` for the first problem: no ``uCode``, a row without
     ``Time`` in a panel, duplicate units, a framework column absent from the data, or a column
@@ -47,15 +54,17 @@ def check_data(data: pd.DataFrame, columns: Iterable[str], *, what: str = "data"
     if TIME in data.columns and data[TIME].isna().any():
         unit = data.loc[data[TIME].isna(), UNIT].iloc[0]
         raise DataError(f"{what}: unit {unit!r} has no '{TIME}'; every row of a panel needs one")
-    keys = id_columns(data)
     key = pd.factorize(data[UNIT])[0].astype(np.int64)
     if TIME in data.columns:
         times, levels = pd.factorize(data[TIME])
         key = key * (len(levels) + 1) + times
     dup = pd.Series(key).duplicated(keep=False).to_numpy()
     if dup.any():
-        first = data.loc[dup, keys].iloc[0].tolist()
-        raise DataError(f"{what}: unit {first} appears more than once; expected one row per unit")
+        per = "unit and period" if TIME in data.columns else "unit"
+        raise DataError(
+            f"{what}: {row_label(data, int(np.flatnonzero(dup)[0]))} appears more than once; "
+            f"expected one row per {per}"
+        )
     cols = list(columns)
     absent = [c for c in cols if c not in data.columns]
     if absent:
@@ -65,9 +74,7 @@ def check_data(data: pd.DataFrame, columns: Iterable[str], *, what: str = "data"
     dtypes = data.dtypes
     for col in cols:
         dtype = dtypes[col]
-        if dtype == np.float64 or (
-            pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
-        ):
+        if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
             continue
         series = data[col]
         if pd.api.types.is_bool_dtype(dtype):
@@ -76,8 +83,8 @@ def check_data(data: pd.DataFrame, columns: Iterable[str], *, what: str = "data"
         if bad.any():
             row = bad.to_numpy().nonzero()[0][0]
             raise DataError(
-                f"{what}: column {col!r} is not numeric: unit "
-                f"{data[UNIT].iloc[row]!r} has {series.iloc[row]!r}; expected a number"
+                f"{what}: column {col!r} is not numeric: {row_label(data, row)} has "
+                f"{series.iloc[row]!r}; expected a number"
             )
 
 

@@ -91,13 +91,14 @@ class Framework:
         groups: Iterable[str] = (),
         denominators: Iterable[str] = (),
         allow_zero_weights: bool = False,
+        tree_checked: bool = False,
     ) -> None:
+        """``tree_checked`` skips the shape checks (codes, parents, cycles, one root) when the
+        caller has just run them (loading) or derives the nodes from a checked framework."""
         node_list = list(nodes)
-        self._nodes: dict[str, Node] = {}
-        for node in node_list:
-            if node.code in self._nodes:
-                raise FrameworkError(f"framework: duplicate code {node.code!r}")
-            self._nodes[node.code] = node
+        if not tree_checked:
+            _check_tree([{"code": n.code, "parent": n.parent} for n in node_list], "framework")
+        self._nodes: dict[str, Node] = {node.code: node for node in node_list}
         self.groups: tuple[str, ...] = tuple(groups)
         self.denominators: tuple[str, ...] = tuple(denominators)
         self._children: dict[str, list[str]] = {code: [] for code in self._nodes}
@@ -137,13 +138,7 @@ class Framework:
                 raise FrameworkError(f"{source}: a node has no code: {rec}")
             rec["code"] = str(rec["code"]).strip()
             rec["parent"] = None if _missing(rec.get("parent")) else str(rec["parent"]).strip()
-        codes = [r["code"] for r in raw]
-        seen: set[str] = set()
-        for code in codes:
-            if code in seen:
-                raise FrameworkError(f"{source}: duplicate code {code!r}")
-            seen.add(code)
-        _check_parents_and_cycles(raw, source)
+        _check_tree(raw, source)
         levels = _infer_levels(raw, source)
         has_children = {r["parent"] for r in raw if r["parent"] is not None}
         nodes = []
@@ -182,7 +177,7 @@ class Framework:
                 )
             )
         try:
-            return cls(nodes, groups=groups, denominators=denominators)
+            return cls(nodes, groups=groups, denominators=denominators, tree_checked=True)
         except FrameworkError as err:
             raise FrameworkError(f"{source}: {err}") from None
 
@@ -263,8 +258,6 @@ class Framework:
     # ----------------------------------------------------------------------------- validation
 
     def _validate(self, allow_zero_weights: bool) -> None:
-        records = [{"code": n.code, "parent": n.parent} for n in self._nodes.values()]
-        _check_parents_and_cycles(records, "framework")
         for node in self._nodes.values():
             kids = self._children[node.code]
             expected_type = AGGREGATE if kids else INDICATOR
@@ -430,7 +423,11 @@ class Framework:
             for c, n in self._nodes.items()
         ]
         return Framework(
-            nodes, groups=self.groups, denominators=self.denominators, allow_zero_weights=True
+            nodes,
+            groups=self.groups,
+            denominators=self.denominators,
+            allow_zero_weights=True,
+            tree_checked=True,
         )
 
     def without(self, codes: Iterable[str]) -> Framework:
@@ -457,9 +454,14 @@ class Framework:
 # --------------------------------------------------------------------------------- helpers
 
 
-def _check_parents_and_cycles(records: list[dict[str, Any]], source: str) -> None:
-    """Unknown parents, cycles and extra roots, each reported with the codes involved."""
-    parent_of = {r["code"]: r["parent"] for r in records}
+def _check_tree(records: list[dict[str, Any]], source: str) -> None:
+    """Duplicate codes, unknown parents, cycles and extra roots, each reported with the codes
+    involved."""
+    parent_of: dict[str, str | None] = {}
+    for r in records:
+        if r["code"] in parent_of:
+            raise FrameworkError(f"{source}: duplicate code {r['code']!r}")
+        parent_of[r["code"]] = r["parent"]
     for code, parent in parent_of.items():
         if parent is not None and parent not in parent_of:
             raise FrameworkError(f"{source}: node {code!r} has unknown parent {parent!r}")

@@ -5,7 +5,9 @@ Cross-sectional methods work within each period (a unit borrows from its peers t
 ``group`` column, COINr's ``i_mean_grp``), ``knn`` (scikit-learn ``KNNImputer``) and
 ``iterative`` (``IterativeImputer``). Panel methods work along each unit's own series:
 ``carry_forward`` (last known value) and ``linear`` (interpolation between known years, no
-extrapolation).
+extrapolation); both take ``limit``, the most consecutive missing periods filled in a row (the
+rest of a longer gap stays missing; default: no limit), so a value is not carried or stretched
+across years the unit did not report.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ _PARAMS: dict[str, dict[str, Any]] = {
     "knn": {"k": 5, "scale": True},
     "iterative": {"max_iter": 10, "random_state": 0},
     "carry_forward": {"limit": None},
-    "linear": {},
+    "linear": {"limit": None},
 }
 PANEL_METHODS = ("carry_forward", "linear")
 METHODS = tuple(_PARAMS)
@@ -60,7 +62,14 @@ def impute(
             raise FrameworkError(
                 f"{where}: method {method!r} imputes along time and needs a '{TIME}' column"
             )
-        _impute_panel(out, codes, method, opts)
+        limit = opts["limit"]
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 1
+        ):
+            raise FrameworkError(
+                f"{where}: limit is {limit!r}; expected a whole number of periods >= 1 (or none)"
+            )
+        _impute_panel(out, codes, method, limit)
     else:
         group = opts.get("group")
         if group is not None and group not in data.columns:
@@ -118,33 +127,34 @@ def _fill_with(stat: Callable[[np.ndarray], np.ndarray]) -> Filler:
     return fill
 
 
-def _knn(block: np.ndarray, groups: np.ndarray | None, opts: dict[str, Any]) -> np.ndarray:
-    """KNN on min-max scaled columns (``scale``) so no indicator dominates the distance."""
-    out = block.copy()
-    usable = ~np.all(np.isnan(block), axis=0)
-    sub = block[:, usable]
-    if sub.size == 0 or not np.isnan(sub).any():
+def _sklearn(impute_block: Callable[[np.ndarray, dict[str, Any]], np.ndarray]) -> Filler:
+    """Run a scikit-learn imputer only on the columns with some data (it would drop the others,
+    which stay missing), and only when something is missing; keep every known value."""
+
+    def fill(block: np.ndarray, groups: np.ndarray | None, opts: dict[str, Any]) -> np.ndarray:
+        out = block.copy()
+        usable = ~np.all(np.isnan(block), axis=0)
+        sub = block[:, usable]
+        if sub.size and np.isnan(sub).any():
+            out[:, usable] = np.where(np.isnan(sub), impute_block(sub, opts), sub)
         return out
+
+    return fill
+
+
+def _knn(sub: np.ndarray, opts: dict[str, Any]) -> np.ndarray:
+    """KNN on min-max scaled columns (``scale``) so no indicator dominates the distance."""
     lo, hi = np.nanmin(sub, axis=0), np.nanmax(sub, axis=0)
     span = np.where(hi > lo, hi - lo, 1.0) if opts["scale"] else np.ones_like(lo)
     shift = lo if opts["scale"] else np.zeros_like(lo)
     imputer = KNNImputer(n_neighbors=int(opts["k"]))
-    filled = imputer.fit_transform((sub - shift) / span) * span + shift
-    out[:, usable] = np.where(np.isnan(sub), filled, sub)
-    return out
+    return imputer.fit_transform((sub - shift) / span) * span + shift
 
 
-def _iterative(block: np.ndarray, groups: np.ndarray | None, opts: dict[str, Any]) -> np.ndarray:
+def _iterative(sub: np.ndarray, opts: dict[str, Any]) -> np.ndarray:
     """Chained regressions (MICE-style) with a fixed seed so builds reproduce."""
-    out = block.copy()
-    usable = ~np.all(np.isnan(block), axis=0)
-    sub = block[:, usable]
-    if sub.size == 0 or not np.isnan(sub).any():
-        return out
     imputer = IterativeImputer(max_iter=int(opts["max_iter"]), random_state=opts["random_state"])
-    filled = imputer.fit_transform(sub)
-    out[:, usable] = np.where(np.isnan(sub), filled, sub)
-    return out
+    return imputer.fit_transform(sub)
 
 
 _CROSS_SECTION: dict[str, Filler] = {
@@ -152,15 +162,15 @@ _CROSS_SECTION: dict[str, Filler] = {
     "column_median": _fill_with(np.median),
     "group_mean": _fill_with(np.mean),
     "group_median": _fill_with(np.median),
-    "knn": _knn,
-    "iterative": _iterative,
+    "knn": _sklearn(_knn),
+    "iterative": _sklearn(_iterative),
 }
 
 
 # ------------------------------------------------------------------------- panel methods
 
 
-def _impute_panel(out: pd.DataFrame, codes: list[str], method: str, opts: dict[str, Any]) -> None:
+def _impute_panel(out: pd.DataFrame, codes: list[str], method: str, limit: int | None) -> None:
     """Fill each unit's series in time order, in place."""
     times = pd.to_numeric(out[TIME], errors="coerce")
     if times.isna().any():
@@ -174,7 +184,7 @@ def _impute_panel(out: pd.DataFrame, codes: list[str], method: str, opts: dict[s
         series = out.iloc[rows][codes].copy()
         series.index = years[rows]
         if method == "carry_forward":
-            filled = series.ffill(limit=opts["limit"])
+            filled = series.ffill(limit=limit)
         else:
-            filled = series.interpolate(method="index", limit_area="inside")
+            filled = series.interpolate(method="index", limit=limit, limit_area="inside")
         out.iloc[rows, columns] = filled.to_numpy()

@@ -25,14 +25,15 @@ class StepRecord:
 
     ``cells`` has one row per changed cell (``uCode, Time, iCode, action, before, after``;
     ``Time`` is missing for a cross-section); ``details`` is the step's summary table;
-    ``tables`` holds further named outputs (e.g. ``"topsis"``).
+    ``tables`` holds further named outputs (e.g. ``"topsis"``); ``dropped_units`` holds uCodes,
+    or ``(uCode, Time)`` pairs for a panel, where single unit-years can go.
     """
 
     step: str
     params: Mapping[str, Any]
     cells: pd.DataFrame = field(default_factory=lambda: empty_cells())
     details: pd.DataFrame = field(default_factory=pd.DataFrame)
-    dropped_units: tuple[str, ...] = ()
+    dropped_units: tuple[str | tuple[str, Any], ...] = ()
     dropped_indicators: tuple[str, ...] = ()
     tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     notes: tuple[str, ...] = ()

@@ -11,6 +11,7 @@ import pandas as pd
 from innovation_monitor.composite.dataset import TIME, UNIT, check_data, numeric_frame
 from innovation_monitor.composite.framework import Framework
 from innovation_monitor.composite.record import StepRecord
+from innovation_monitor.composite.spec import check_share
 from innovation_monitor.errors import DataError, FrameworkError
 
 
@@ -29,13 +30,17 @@ def screen(
     the units' share (``min_data``) is counted over the indicators that remain. A unit in
     ``keep`` always stays; one in ``remove`` always goes. The caller drops the screened-out
     indicators from the framework (:meth:`Framework.without`).
+
+    For a panel the two screens differ on purpose: an indicator's share is pooled over all
+    periods (it stays or goes for every year, so the framework is the same each year), while a
+    unit is screened row by row — a unit-year with too little data goes, the unit's other years
+    stay — and ``record.dropped_units`` lists those ``(uCode, Time)`` pairs (plain uCodes for a
+    cross-section). ``keep`` and ``remove`` name units and apply to all their years.
     """
     where = "screen"
     for name, value in (("min_data", min_data), ("min_data_indicators", min_data_indicators)):
-        if value is not None and not (
-            isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
-        ):
-            raise FrameworkError(f"{where}: {name} is {value!r}; expected a share from 0 to 1")
+        if value is not None:
+            check_share(value, f"{where}: {name}")
     codes = list(framework.indicators)
     check_data(data, codes, what=where)
     units = set(data[UNIT].astype(str))
@@ -75,7 +80,12 @@ def screen(
     out = values.loc[kept].drop(columns=dropped_indicators).reset_index(drop=True)
     if out.empty:
         raise DataError(f"{where}: no unit has at least {min_data:.0%} of its indicator data")
-    dropped_units = tuple(dict.fromkeys(unit_codes[~kept]))
+    gone = unit_codes[~kept].tolist()
+    dropped_units = (
+        tuple(zip(gone, values.loc[~kept, TIME].tolist(), strict=True))
+        if TIME in values.columns
+        else tuple(gone)
+    )
     record = StepRecord(
         step="screen",
         params={

@@ -18,6 +18,13 @@ def check_method(method: Any, known: Iterable[str], where: str) -> str:
     return method
 
 
+def check_share(value: Any, what: str) -> None:
+    """Refuse anything but a number from 0 to 1 (a data-availability threshold), so that a
+    percentage typed as 90 is not silently a threshold no unit can meet."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise FrameworkError(f"{what} is {value!r}; expected a share from 0 to 1")
+
+
 def resolve_params(
     given: Mapping[str, Any], defaults: Mapping[str, Any], where: str
 ) -> dict[str, Any]:

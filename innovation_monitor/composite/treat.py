@@ -136,7 +136,7 @@ def treat(
     check_method(method, METHODS, where)
     if panel not in PANEL_MODES:
         raise FrameworkError(f"{where}: panel is {panel!r}; expected one of {list(PANEL_MODES)}")
-    resolve_params(params, _PARAMS[method], f"{where} {{method: {method}}}")
+    global_opts = resolve_params(params, _PARAMS[method], f"{where} {{method: {method}}}")
     codes = list(framework.indicators)
     check_data(data, codes, what=where)
     overrides = per_indicator_specs(indicators, codes, where)
@@ -179,7 +179,7 @@ def treat(
     details = details[first + [c for c in details.columns if c not in first]]
     record = StepRecord(
         step="treat",
-        params={"method": method, "panel": panel, **params, "indicators": dict(overrides)},
+        params={"method": method, "panel": panel, **global_opts, "indicators": dict(overrides)},
         cells=cells,
         details=details,
     )

@@ -4,7 +4,10 @@ of the framework.
 ``explicit`` keeps the framework's own (expert) weights; ``equal`` sets every node's weight to 1;
 ``entropy``, ``critic`` and ``pca`` derive indicator weights from the data with
 :mod:`innovation_monitor.composite.weighting` — applied to the indicators under each parent
-(``level: parent``, the default) or to all indicators at once (``level: all``); ``ahp`` turns
+(``level: parent``, the default: the aggregates keep their weights) or to all indicators at once
+(``level: all``: each aggregate's weight becomes the sum of its indicators' weights, so every
+indicator's effective weight is its data-driven weight); ``entropy`` also takes
+``negative: shift`` to shift a column with negative values to start at 0; ``ahp`` turns
 pairwise comparison matrices, one per parent (``matrix: {PARENT: {ROW: {COL: a}}}``), into the
 weights of that parent's children. The data-driven methods need normalised, direction-adjusted
 data, so the step belongs after ``normalise``.
@@ -25,7 +28,7 @@ from innovation_monitor.composite.record import StepRecord
 from innovation_monitor.composite.spec import check_method, resolve_params
 from innovation_monitor.errors import DataError, FrameworkError
 
-DATA_DRIVEN: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
+DATA_DRIVEN: dict[str, Callable[..., pd.Series]] = {
     "entropy": weighting.entropy_weights,
     "critic": weighting.critic_weights,
     "pca": weighting.pca_weights,
@@ -33,7 +36,9 @@ DATA_DRIVEN: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
 _PARAMS: dict[str, dict[str, Any]] = {
     "explicit": {},
     "equal": {},
-    **{name: {"level": "parent"} for name in DATA_DRIVEN},
+    "entropy": {"level": "parent", "negative": "raise"},
+    "critic": {"level": "parent"},
+    "pca": {"level": "parent"},
     "ahp": {"matrix": None, "max_consistency_ratio": weighting.CONSISTENCY_THRESHOLD},
 }
 METHODS = tuple(_PARAMS)
@@ -57,7 +62,7 @@ def weight(
     else:
         codes = list(framework.indicators)
         check_data(data, codes, what=where)
-        new = _data_driven(numeric_frame(data, codes), framework, method, opts["level"], where)
+        new = _data_driven(numeric_frame(data, codes), framework, method, opts, where)
     reweighted = framework.with_weights(new) if new else framework
     effective = reweighted.effective_weights()
     details = pd.DataFrame(
@@ -77,8 +82,9 @@ def weight(
 
 
 def _data_driven(
-    values: pd.DataFrame, framework: Framework, method: str, level: str, where: str
+    values: pd.DataFrame, framework: Framework, method: str, opts: Mapping[str, Any], where: str
 ) -> dict[str, float]:
+    level = opts["level"]
     if level not in LEVELS:
         raise FrameworkError(f"{where}: level is {level!r}; expected one of {list(LEVELS)}")
     groups = (
@@ -87,15 +93,21 @@ def _data_driven(
         else [list(framework.children(p)) for p in framework.codes_at(2)]
     )
     func = DATA_DRIVEN[method]
+    extra = {k: v for k, v in opts.items() if k != "level"}
     new: dict[str, float] = {}
     for codes in groups:
         if len(codes) == 1:
             new[codes[0]] = 1.0
             continue
-        w = func(values[codes])
+        w = func(values[codes], **extra)
         if not np.all(np.isfinite(w.to_numpy())):
             raise DataError(f"{where}: {method} gave no usable weights for {codes}")
         new.update({c: float(w[c]) for c in codes})
+    if level == "all":
+        # within-parent normalisation would otherwise undo the global weights
+        for lev in range(2, framework.max_level):
+            for code in framework.codes_at(lev):
+                new[code] = sum(new[k] for k in framework.children(code))
     return new
 
 

@@ -96,17 +96,6 @@ def _normalised(scores: pd.Series, method: str, why_zero: str) -> pd.Series:
     return (scores / total).rename("weight")
 
 
-def equal_weights(columns: Sequence[Hashable] | pd.Index) -> pd.Series:
-    """Equal weights 1/n over ``columns``: the neutral baseline for the other methods."""
-    index = pd.Index(columns)
-    if len(index) == 0:
-        raise FrameworkError("equal_weights: no indicators given")
-    if index.has_duplicates:
-        duplicated = index[index.duplicated()].unique().tolist()
-        raise FrameworkError(f"equal_weights: indicators {duplicated} appear more than once")
-    return pd.Series(1.0 / len(index), index=index, name="weight")
-
-
 def entropy_weights(X: pd.DataFrame, *, negative: Literal["raise", "shift"] = "raise") -> pd.Series:
     """Entropy weights (熵值法): indicators whose values are spread unevenly weigh more.
 
@@ -133,7 +122,7 @@ def entropy_weights(X: pd.DataFrame, *, negative: Literal["raise", "shift"] = "r
     if with_negatives and negative == "raise":
         raise DataError(
             f"{method}: columns {with_negatives} contain negative values; entropy shares need "
-            "non-negative data (normalise first, or pass negative='shift')"
+            "non-negative data (normalise first, or set negative to 'shift')"
         )
     if with_negatives:
         data[with_negatives] = data[with_negatives] - minimum[with_negatives]

@@ -69,6 +69,13 @@ def test_copeland_by_hand(values, tree):
     same(copeland_scores(np.array([[1.0], [NAN]]), np.array([1.0])), [0, NAN])
 
 
+def test_copeland_is_antisymmetric_whatever_the_rounding_of_the_weights():
+    # U1 wins on 0.1 + 0.2, U2 on 0.3: equal weight, a draw, though 0.1 + 0.2 != 0.3 in floats
+    w = np.array([0.1, 0.2, 0.3])
+    same(copeland_scores(np.array([[3.0, 3.0, 1.0], [1.0, 1.0, 3.0]]), w), [0, 0])
+    same(copeland_scores(np.array([[1.0, 1.0, 3.0], [3.0, 3.0, 1.0]]), w), [0, 0])
+
+
 def test_method_per_level(values, tree):
     out, record = aggregate(values, tree, method={2: "geometric", 3: "arithmetic"})
     same(out["I"], [(16000 ** (1 / 3) + 20) / 2, 35, 30])
@@ -108,12 +115,59 @@ def test_other_domain_errors(values, tree):
         aggregate(values, tree, method="generalised")
 
 
+@pytest.mark.parametrize("method", ["arithmetic", "geometric", "copeland"])
+@pytest.mark.parametrize("bad", [np.inf, -np.inf])
+def test_infinite_children_are_refused_by_every_method(values, tree, method, bad):
+    with pytest.raises(
+        DataError,
+        match=rf"{method} mean for 'P1' \(level 2\) cannot take 'x' = {bad:g} of unit 'U3': "
+        r"every value must be finite; find the division by zero",
+    ):
+        aggregate(values.assign(x=[10.0, NAN, bad]), tree, method=method)
+
+
+def test_infinite_child_error_names_the_period(tree):
+    panel = pd.DataFrame(
+        {"uCode": ["U1", "U1"], "Time": [2020, 2021], "x": [1.0, 1.0], "y": [1.0, 1.0]}
+    ).assign(z=[1.0, np.inf])
+    with pytest.raises(DataError, match=r"'z' = inf of unit 'U1' in 2021"):
+        aggregate(panel, tree)
+
+
+def test_harmonic_and_fractional_generalised_means_refuse_negative_children(values, tree):
+    negative = values.assign(y=[40.0, -1.0, 30.0])
+    with pytest.raises(
+        DataError, match=r"harmonic mean for 'P1' \(level 2\).*'y' = -1 of unit 'U2'.*> 0"
+    ):
+        aggregate(negative, tree, method="harmonic")
+    with pytest.raises(
+        DataError, match=r"generalised mean for 'P1'.*'y' = -1 of unit 'U2'.*p = 0.5"
+    ):
+        aggregate(negative, tree, method="generalised", p=0.5)
+    # a whole p > 0 takes negative values, as COINr: U3 is ((30² + 2·30²) / 3)^½
+    squares, _ = aggregate(negative.assign(x=[10.0, 5.0, 30.0]), tree, method="generalised", p=2)
+    same(squares["P1"], [np.sqrt(1100), np.sqrt(9), 30])  # U2: ((25 + 2·1) / 3)^½
+    # an odd p whose mean of powers is negative has no real root: an error, not a silent NaN;
+    # U2: (2³ + 2·(−5)³) / 3 = −242 / 3
+    with pytest.raises(
+        DataError,
+        match=r"'P1' \(level 2\) of unit 'U2'.*x\^3 is -80.6667, which has no real root of order 3",
+    ):
+        aggregate(
+            negative.assign(x=[10.0, 2.0, 30.0], y=[40.0, -5.0, 30.0]),
+            tree,
+            method="generalised",
+            p=3,
+        )
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         ({"method": "median"}, r"unknown method 'median'"),
         ({"method": {4: "geometric"}}, r"level 4; the framework builds levels \[2, 3\]"),
-        ({"dat_thresh": 1.5}, r"dat_thresh for level 2 is 1.5"),
+        ({"dat_thresh": 1.5}, r"dat_thresh for level 2 is 1.5; expected a share from 0 to 1"),
+        ({"method": "generalised", "p": "2"}, r"needs a number p ≠ 0 \(got '2'\)"),
         ({"topsis": {"norm": "none"}}, r"unknown topsis parameter\(s\) \['norm'\]"),
     ],
 )

@@ -142,9 +142,16 @@ def test_panel_rows_need_a_time(toy_panel, toy_framework):
         run_build(toy_panel.assign(Time=[2020, None, 2020] * 3), toy_framework, SIMPLE)
 
 
-def test_duplicate_units(toy_data, toy_framework):
-    with pytest.raises(DataError, match=r"\['U1'\] appears more than once"):
+def test_duplicate_units(toy_data, toy_panel, toy_framework):
+    with pytest.raises(
+        DataError, match=r"unit 'U1' appears more than once; expected one row per unit$"
+    ):
         run_build(pd.concat([toy_data, toy_data.iloc[[0]]]), toy_framework, SIMPLE)
+    with pytest.raises(
+        DataError,
+        match=r"unit 'U2' in 2021 appears more than once; expected one row per unit and period$",
+    ):
+        run_build(pd.concat([toy_panel, toy_panel.iloc[[4]]]), toy_framework, SIMPLE)
 
 
 def test_geometric_mean_over_zeros_names_the_aggregate_and_unit(asem):

@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from innovation_monitor.composite import Framework
+from innovation_monitor.composite import Framework, Node
+from innovation_monitor.composite import framework as framework_module
 from innovation_monitor.errors import FrameworkError
 
 
@@ -115,6 +116,30 @@ def test_with_weights_copies_and_allows_single_zero(toy_framework):
 def test_invalid_frameworks_raise_one_clear_error(spec, message):
     with pytest.raises(FrameworkError, match=message):
         Framework.from_dict(spec)
+
+
+def test_the_tree_is_checked_once_on_load(monkeypatch):
+    calls = []
+    real = framework_module._check_tree
+    monkeypatch.setattr(
+        framework_module, "_check_tree", lambda *args: calls.append(args[1]) or real(*args)
+    )
+    fw = Framework.from_dict(nodes(("I", None, 1), ("x", "I", 1), ("y", "I", 2)), source="f.yaml")
+    fw.with_weights({"x": 3.0})
+    assert calls == ["f.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ((("I", None), ("x", "I"), ("x", "I")), r"framework: duplicate code 'x'"),
+        ((("I", None), ("A", "B"), ("B", "A")), r"framework: cycle"),
+    ],
+)
+def test_nodes_built_directly_are_still_checked(rows, message):
+    built = [Node(code=c, level=1 if p else 2, parent=p) for c, p in rows]
+    with pytest.raises(FrameworkError, match=message):
+        Framework(built)
 
 
 def test_cycle_in_imeta_is_named(asem):

@@ -27,8 +27,15 @@ def test_group_mean_and_median(toy_data, toy_framework):
     out, record = impute(toy_data, toy_framework, method="group_mean", group="grp")
     assert out.loc[3, "a"] == 150 and out.loc[4, "b"] == 3 and out.loc[2, "d"] == 45
     assert record.details["missing_after"].sum() == 0
-    out, _ = impute(toy_data, toy_framework, method="group_median", group="grp")
-    assert out.loc[3, "a"] == 150
+    # group y is skewed: a = 50, missing, 250, 1000 → mean 433.3, median 250
+    skewed = pd.concat(
+        [toy_data, pd.DataFrame({"uCode": ["U6"], "grp": ["y"], "a": [1000.0]})],
+        ignore_index=True,
+    ).fillna({"b": 1.0, "c": 1.0, "d": 1.0})
+    mean, _ = impute(skewed, toy_framework, method="group_mean", group="grp")
+    assert mean.loc[3, "a"] == pytest.approx(1300 / 3)
+    median, _ = impute(skewed, toy_framework, method="group_median", group="grp")
+    assert median.loc[3, "a"] == 250
 
 
 def test_a_group_without_data_stays_missing(toy_data, toy_framework):
@@ -56,6 +63,28 @@ def test_carry_forward_and_linear(toy_panel, toy_framework):
     out, _ = impute(toy_panel, toy_framework, method="linear")
     assert out.loc[3, "a"] == 2  # between 1 (2020) and 3 (2022)
     assert np.isnan(out.loc[7, "a"])  # no extrapolation past U2's last value
+
+
+def test_panel_methods_fill_at_most_limit_periods_in_a_row(toy_framework):
+    series = [0.0, NAN, NAN, NAN, 8.0, NAN, 12.0]
+    data = pd.DataFrame(
+        {"uCode": "U1", "Time": range(2010, 2017), "a": series, "b": 1.0, "c": 1.0, "d": 1.0}
+    )
+    unlimited, _ = impute(data, toy_framework, method="carry_forward")
+    assert unlimited["a"].tolist() == [0, 0, 0, 0, 8, 8, 12]
+    carried, _ = impute(data, toy_framework, method="carry_forward", limit=2)
+    assert np.allclose(carried["a"], [0, 0, 0, NAN, 8, 8, 12], equal_nan=True)
+    unlimited, _ = impute(data, toy_framework, method="linear")
+    assert unlimited["a"].tolist() == [0, 2, 4, 6, 8, 10, 12]
+    interpolated, record = impute(data, toy_framework, method="linear", limit=1)
+    assert np.allclose(interpolated["a"], [0, 2, NAN, NAN, 8, 10, 12], equal_nan=True)
+    assert record.params["limit"] == 1
+
+
+@pytest.mark.parametrize("limit", [0, 1.5, True, "2"])
+def test_limit_must_be_a_whole_number_of_periods(toy_panel, toy_framework, limit):
+    with pytest.raises(FrameworkError, match=rf"limit is {limit!r}; expected a whole number"):
+        impute(toy_panel, toy_framework, method="carry_forward", limit=limit)
 
 
 def test_linear_uses_the_spacing_of_years(toy_framework):
@@ -111,6 +140,7 @@ def test_iterative_recovers_a_linear_relation():
         ({"method": "column_mean", "group": "grp"}, FrameworkError, r"\['group'\]"),
         ({"method": "group_mean", "group": "region"}, DataError, r"group column 'region'"),
         ({"method": "linear"}, FrameworkError, r"'linear' imputes along time"),
+        ({"method": "knn", "limit": 2}, FrameworkError, r"unknown parameter\(s\) \['limit'\]"),
     ],
 )
 def test_bad_parameters_are_named(toy_data, toy_framework, kwargs, error, message):

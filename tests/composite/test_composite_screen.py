@@ -30,7 +30,7 @@ def test_forced_keep_and_remove(toy_data, toy_framework):
 
 
 def test_bad_parameters(toy_data, toy_framework):
-    with pytest.raises(FrameworkError, match=r"min_data is 90"):
+    with pytest.raises(FrameworkError, match=r"min_data is 90; expected a share from 0 to 1"):
         screen(toy_data, toy_framework, min_data=90)
     with pytest.raises(DataError, match=r"keep lists unit\(s\) \['U9'\]"):
         screen(toy_data, toy_framework, keep=["U9"])
@@ -50,3 +50,13 @@ def test_panel_screens_unit_years(toy_panel, toy_framework):
         ("U1", 2022),
     ]
     assert list(record.details.columns[:2]) == ["uCode", "Time"]
+    # only those unit-years go: U1 stays in 2022, so a bare "U1" would mislead
+    assert record.dropped_units == (("U1", 2020), ("U1", 2021), ("U2", 2022), ("U3", 2022))
+
+
+def test_panel_indicators_are_screened_over_all_periods(toy_panel, toy_framework):
+    # a has 7 of 9 values pooled (78 %) though 2021 alone has 2 of 3 (67 %)
+    _, record = screen(toy_panel, toy_framework, min_data_indicators=0.7)
+    assert record.dropped_indicators == ()
+    _, record = screen(toy_panel, toy_framework, min_data_indicators=0.8)
+    assert record.dropped_indicators == ("a",)

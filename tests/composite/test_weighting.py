@@ -14,7 +14,6 @@ from innovation_monitor.composite.weighting import (
     ahp_weights,
     critic_weights,
     entropy_weights,
-    equal_weights,
     pca_loadings,
     pca_weights,
     varimax,
@@ -322,14 +321,6 @@ def test_ahp_dataframe_rows_must_match_columns() -> None:
     frame = pd.DataFrame([[1, 2], [0.5, 1]], index=["a", "b"], columns=["b", "a"])
     with pytest.raises(FrameworkError, match="same criteria in the same order"):
         ahp_weights(frame)
-
-
-def test_equal_weights() -> None:
-    assert equal_weights(["a", "b", "c", "d"]).tolist() == [0.25] * 4
-    with pytest.raises(FrameworkError, match="no indicators"):
-        equal_weights([])
-    with pytest.raises(FrameworkError, match=r"\['a'\]"):
-        equal_weights(["a", "b", "a"])
 
 
 # ---------------------------------------------------------------- properties (hypothesis)
