@@ -2,7 +2,8 @@
 
 The toy cities and counties cover the cases the report must get right: a tie, a climber and a
 faller, a unit new in the data, Laiwu's merger into Jinan between the 2018 and 2019 data years
-(a city that left) and its districts' new codes (莱城区 371202 → 莱芜区 370116).
+(a city that left, a city whose boundaries changed) and its districts' new codes (莱城区 371202
+→ 莱芜区 370116), and Penglai and Changdao merging into 蓬莱区 in 2020.
 """
 
 import csv
@@ -23,6 +24,7 @@ from innovation_monitor.reports import (
     DataNotice,
     MonitoringReport,
     build_report,
+    render,
     render_html,
     write_reports,
 )
@@ -144,8 +146,11 @@ def make_report(
     year: int = 2019,
     notice: DataNotice = SYNTHETIC,
     with_tiers: bool = True,
+    index: dict[int, dict[str, tuple[float, int | None]]] | None = None,
 ) -> MonitoringReport:
-    index = CITY_INDEX if level == "city" else COUNTY_INDEX
+    """The report of ``index`` (by default the toy cities or counties above)."""
+    if index is None:
+        index = CITY_INDEX if level == "city" else COUNTY_INDEX
     scores, values, tiers = frames(system.frameworks[level], index)
     return build_report(
         year,
@@ -285,16 +290,22 @@ def test_rank_changes_against_previous_year(registry, system):
     report = make_report(registry, system, "city")
     changes = {r.unit.code: r.change for r in report.rows}
     assert report.previous_year == 2018
-    assert (changes[JINAN].previous_rank, changes[JINAN].change) == (2, 1)
+    # 2018 on 2019 boundaries: Qingdao 80, Jinan with Laiwu counted once at Jinan's 75, Yantai
+    # 60, Zibo 40, so Zibo was 4th (published: 5th, behind Laiwu) and climbed one place by
+    # overtaking Yantai, not two
+    assert report.reranked
     assert (changes[QINGDAO].previous_rank, changes[QINGDAO].change) == (1, -1)
-    assert (changes[ZIBO].previous_rank, changes[ZIBO].change) == (5, 2)
+    assert (changes[ZIBO].previous_rank, changes[ZIBO].change) == (4, 1)
     assert (changes[YANTAI].previous_rank, changes[YANTAI].change) == (3, -2)
     assert changes[WEIFANG].is_new and changes[WEIFANG].change is None
+    # Jinan took in Laiwu: not comparable with its 2018 self
+    assert changes[JINAN] == RankChange(merged_from=(report.rows[0].unit, report.departed[0].unit))
+    assert [u.code for u in changes[JINAN].merged_from] == [JINAN, LAIWU]
     assert not any(c.is_new for code, c in changes.items() if code != WEIFANG)
-    assert [r.unit.code for r in report.climbers] == [ZIBO, JINAN]
+    assert [r.unit.code for r in report.climbers] == [ZIBO]
     assert [r.unit.code for r in report.top] == [JINAN, QINGDAO, ZIBO, WEIFANG]  # tie at 3rd
 
-    # Laiwu (ranked 4th in 2018) left: merged into Jinan from data year 2019
+    # Laiwu (ranked 4th in 2018, as published) left: merged into Jinan from data year 2019
     (laiwu,) = report.departed
     assert laiwu.unit.code == LAIWU and laiwu.previous_rank == 4
     assert [s.code for s in laiwu.successors] == [JINAN]
@@ -302,18 +313,128 @@ def test_rank_changes_against_previous_year(registry, system):
     zh = render_html(report, "zh")
     rows = {r[1]: r[3] for r in table_rows(section(zh, "ranking"))}
     assert rows == {
-        "济南市": "↑1",
+        "济南市": "— （区划调整，不可比：由济南市、莱芜市合并）",
         "青岛市": "↓1",
-        "淄博市": "↑2",
+        "淄博市": "↑1",
         "潍坊市": "新增",
         "烟台市": "↓2",
     }
     summary = section(zh, "summary")
     assert "莱芜市（2018年排名第4）并入济南市" in summary
-    assert "排名变化与2018年比较" in summary
+    reranked = "排名变化与2018年比较；上年排名按本年区划重新排序，合并的地区按其中最靠前者计一位"
+    assert reranked in summary and reranked in section(zh, "ranking")
     en = render_html(report, "en")
     assert "Laiwu (ranked 4 in 2018) merged into Jinan" in section(en, "summary")
-    assert [r[3] for r in table_rows(section(en, "ranking"))] == ["↑1", "↓1", "↑2", "new", "↓2"]
+    assert (
+        "Rank changes are against 2018; previous ranks are re-ranked on this year&#39;s boundaries"
+        in section(en, "summary")
+    )
+    assert [" ".join(r[3].split()) for r in table_rows(section(en, "ranking"))] == [
+        "— (boundaries changed, not comparable: merged from Jinan, Laiwu)",
+        "↓1",
+        "↑1",
+        "new",
+        "↓2",
+    ]
+
+
+def test_a_merger_moves_no_other_unit(registry, system):
+    """Zibo stays behind Jinan and Qingdao: Laiwu leaving above it is no climb, and Jinan taking
+    Laiwu in (counted once, not dropped) is no fall."""
+    index = {
+        2018: {JINAN: (75.0, 1), QINGDAO: (70.0, 2), LAIWU: (50.0, 3), ZIBO: (40.0, 4)},
+        2019: {QINGDAO: (80.0, 1), JINAN: (76.0, 2), ZIBO: (45.0, 3)},
+    }
+    report = make_report(registry, system, "city", notice=REAL, with_tiers=False, index=index)
+    changes = {r.unit.code: r.change for r in report.rows}
+    assert (changes[ZIBO].previous_rank, changes[ZIBO].change) == (3, 0)
+    assert (changes[QINGDAO].previous_rank, changes[QINGDAO].change) == (2, 1)
+    jinan = changes[JINAN]
+    assert (jinan.previous_rank, jinan.change, jinan.is_new) == (None, None, False)
+    assert [u.code for u in jinan.merged_from] == [JINAN, LAIWU]
+    assert [r.unit.code for r in report.climbers] == [QINGDAO]
+    assert report.reranked
+    notes = {
+        line[1]: line[-len(report.pillars) - 3 : -len(report.pillars)]
+        for line in render.ranking_table(report)[1:]
+    }
+    assert notes[JINAN] == [
+        "",
+        "",
+        "区划调整，不可比：由济南市、莱芜市合并 / boundaries changed, not comparable: "
+        "merged from Jinan, Laiwu",
+    ]
+    assert notes[ZIBO] == ["3", "0", ""]
+    assert render.notice_line(report).endswith(
+        "; 上年排名按本年区划重新排序，合并的地区按其中最靠前者计一位 / previous ranks are "
+        "re-ranked on this year's boundaries, merged units counting once, at the best place "
+        "among them"
+    )
+
+
+def test_counties_merged_into_a_new_code_are_not_compared(registry, system):
+    penglai_city, changdao, penglai = "370684", "370634", "370614"
+    longkou, laiyang, zhaoyuan, haiyang = "370681", "370682", "370685", "370687"
+    index = {
+        2019: {
+            longkou: (80.0, 1),
+            penglai_city: (70.0, 2),
+            laiyang: (60.0, 3),
+            changdao: (50.0, 4),
+            zhaoyuan: (40.0, 5),
+            haiyang: (35.0, 6),
+        },
+        2020: {
+            longkou: (82.0, 1),
+            penglai: (75.0, 2),
+            zhaoyuan: (62.0, 3),
+            laiyang: (61.0, 4),
+            haiyang: (30.0, 5),
+        },
+    }
+    report = make_report(
+        registry, system, "county", year=2020, notice=REAL, with_tiers=False, index=index
+    )
+    changes = {r.unit.code: (r.change.previous_rank, r.change.change) for r in report.rows}
+    # 2019 on 2020 boundaries: Longkou, 蓬莱区 (蓬莱市 and 长岛县 once), Laiyang, Zhaoyuan, Haiyang
+    assert changes == {
+        longkou: (1, 0),
+        penglai: (None, None),
+        zhaoyuan: (4, 1),
+        laiyang: (3, -1),
+        haiyang: (5, 0),  # published 6th, behind 长岛县: no free climb
+    }
+    merged = next(r.change.merged_from for r in report.rows if r.unit.code == penglai)
+    assert [(u.code, u.name.zh) for u in merged] == [(changdao, "长岛县"), (penglai_city, "蓬莱市")]
+    assert [
+        (d.unit.code, d.previous_rank, [s.code for s in d.successors]) for d in report.departed
+    ] == [
+        (penglai_city, 2, [penglai]),
+        (changdao, 4, [penglai]),
+    ]
+    zh = render_html(report, "zh")
+    assert "蓬莱市（2019年排名第2）并入蓬莱区" in section(zh, "summary")
+    assert "区划调整，不可比：由长岛县、蓬莱市合并" in section(zh, "ranking")
+    assert "上年排名按本年区划重新排序" in section(zh, "summary")
+
+
+def test_previous_ranks_are_as_published_without_boundary_changes(registry, system):
+    index = {
+        2020: {JINAN: (80.0, 1), QINGDAO: (70.0, 2), ZIBO: (70.0, 2), YANTAI: (60.0, 4)},
+        2021: {QINGDAO: (85.0, 1), JINAN: (80.0, 2), YANTAI: (65.0, 3), ZIBO: (50.0, 4)},
+    }
+    report = make_report(
+        registry, system, "city", year=2021, notice=REAL, with_tiers=False, index=index
+    )
+    changes = {r.unit.code: (r.change.previous_rank, r.change.change) for r in report.rows}
+    assert changes == {QINGDAO: (2, 1), JINAN: (1, -1), YANTAI: (4, 1), ZIBO: (2, -2)}
+    assert not report.reranked
+    assert all(not r.change.merged_from and not r.change.is_new for r in report.rows)
+    for lang, text in (("zh", "重新排序"), ("en", "re-ranked")):
+        html = render_html(report, lang)
+        assert text not in html
+    assert "re-ranked" not in render.notice_line(report)
+    assert "排名变化与2020年比较" in section(render_html(report, "zh"), "summary")
 
 
 def test_first_year_has_no_rank_change(registry, system):
@@ -371,17 +492,7 @@ def test_county_ties_share_the_rank_within_their_city(registry, system):
             GANGCHENG: (60.0, 4),
         }
     }
-    scores, values, _ = frames(system.frameworks["county"], index)
-    report = build_report(
-        2019,
-        "county",
-        scores=scores,
-        indicator_values=values,
-        tiers=None,
-        registry=registry,
-        system=system,
-        notice=REAL,
-    )
+    report = make_report(registry, system, "county", notice=REAL, with_tiers=False, index=index)
     (group,) = report.groups
     assert [r.rank_in_parent for r in group.rows] == [1, 2, 2, 4]
 
@@ -390,17 +501,7 @@ def test_names_shared_by_several_units_carry_their_city(registry, system):
     index = {
         2019: {"370103": (80.0, 1), "370402": (70.0, 2), "371103": (60.0, 3), LIXIA: (50.0, 4)}
     }
-    scores, values, _ = frames(system.frameworks["county"], index)
-    report = build_report(
-        2019,
-        "county",
-        scores=scores,
-        indicator_values=values,
-        tiers=None,
-        registry=registry,
-        system=system,
-        notice=REAL,
-    )
+    report = make_report(registry, system, "county", notice=REAL, with_tiers=False, index=index)
     names = [(r.unit.name.zh, r.unit.name.en) for r in report.rows]
     assert names == [
         ("市中区（济南市）", "Shizhong District (Jinan)"),
@@ -534,17 +635,7 @@ def test_unranked_unit_and_unit_without_scores_this_year(registry, system):
         2018: {JINAN: (70.0, 1), QINGDAO: (60.0, 2), ZIBO: (50.0, 3)},
         2019: {JINAN: (75.0, 1), QINGDAO: (float("nan"), None)},
     }
-    scores, values, _ = frames(system.frameworks["city"], index)
-    report = build_report(
-        2019,
-        "city",
-        scores=scores,
-        indicator_values=values,
-        tiers=None,
-        registry=registry,
-        system=system,
-        notice=REAL,
-    )
+    report = make_report(registry, system, "city", notice=REAL, with_tiers=False, index=index)
     assert [(r.unit.code, r.rank, r.score) for r in report.rows] == [
         (JINAN, 1, 75.0),
         (QINGDAO, None, None),
@@ -660,12 +751,39 @@ def test_csv_notice_line_for_real_data_has_no_warning(registry, system, tmp_path
     report = make_report(registry, system, "city", notice=REAL, with_tiers=False)
     *_, csv_path = write_reports(report, tmp_path, langs=("zh",))
     lines = read_csv(csv_path)
-    assert lines[0] == ["数据说明 Data notice: 山东统计年鉴 / Shandong Statistical Yearbook"]
+    assert lines[0] == [
+        "数据说明 Data notice: 山东统计年鉴 / Shandong Statistical Yearbook; "
+        "上年排名按本年区划重新排序，合并的地区按其中最靠前者计一位 / previous ranks are "
+        "re-ranked on this year's boundaries, merged units counting once, at the best place "
+        "among them"
+    ]
     assert "梯队 Tier (zh)" not in lines[1]
     assert sorted(p.name for p in (tmp_path / "2019").iterdir()) == [
         "city_ranking.csv",
         "city_report.zh.html",
     ]
+
+
+def test_a_failed_write_leaves_the_previous_files_intact(registry, system, tmp_path, monkeypatch):
+    written = write_reports(make_report(registry, system, "city", notice=REAL), tmp_path)
+    before = {path: path.read_bytes() for path in written}
+    report = make_report(registry, system, "city", notice=SYNTHETIC)
+    header = render.ranking_table(report)[:1]
+
+    def header_then_crash(_):
+        yield from header
+        raise OSError("disk full")
+
+    monkeypatch.setattr(render, "ranking_table", header_then_crash)
+    with pytest.raises(OSError, match="disk full"):
+        write_reports(report, tmp_path)
+    *html, csv_path = written
+    assert csv_path.read_bytes() == before[csv_path]  # not truncated to the header
+    assert all(path.read_bytes() != before[path] for path in html)  # replaced whole
+    assert sorted((tmp_path / "2019").iterdir()) == sorted(written)  # no temporary file left
+    plain = tmp_path / "plain"
+    plain.touch()  # reports get the permissions of any new file, not a temporary file's 0600
+    assert {path.stat().st_mode for path in written} == {plain.stat().st_mode}
 
 
 # ----------------------------------------------------------------------------- bad input

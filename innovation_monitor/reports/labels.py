@@ -138,6 +138,14 @@ LABELS: dict[str, Bilingual] = {
     "climbers": Bilingual("排名上升最多", "Biggest climbers"),
     "no_climbers": Bilingual("无排名上升的地区", "No unit climbed"),
     "compared_with": Bilingual("排名变化与{year}年比较", "Rank changes are against {year}"),
+    "reranked": Bilingual(
+        "上年排名按本年区划重新排序，合并的地区按其中最靠前者计一位",
+        "previous ranks are re-ranked on this year's boundaries, merged units counting once, "
+        "at the best place among them",
+    ),
+    "boundary_changed": Bilingual(
+        "区划调整，不可比：由{names}合并", "boundaries changed, not comparable: merged from {names}"
+    ),
     "ties_note": Bilingual("得分相同的地区并列同一名次。", "Units with equal scores share a rank."),
     "leader": Bilingual("领先地区", "Leaders"),
     "none": Bilingual("无", "none"),

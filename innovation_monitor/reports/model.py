@@ -2,8 +2,8 @@
 
 :func:`build_report` does every comparison and lookup (previous-year ranks, boundary changes,
 tiers, province best/median, plan targets, methodology) so that rendering is pure layout and the
-HTML and the CSV can never disagree. Ranks are taken as given in ``scores`` (ties included):
-the report never re-ranks.
+HTML and the CSV can never disagree. This year's ranks are taken as given in ``scores`` (ties
+included); only the previous year is re-ranked, on this year's boundaries, for rank changes.
 """
 
 from __future__ import annotations
@@ -74,15 +74,19 @@ class Named:
 class RankChange:
     """The unit's index rank against the previous ranked year.
 
-    ``change`` = previous rank - current rank, so a positive number is a climb; None when either
-    rank is missing. ``predecessor`` is set when the unit took over a single unit of another
-    code (e.g. 莱城区 → 莱芜区) and is compared with it. ``is_new``: there is a previous year
-    but the unit (or a predecessor) was not ranked in it.
+    ``previous_rank`` is re-ranked on this year's boundaries (see :func:`_compare`), so it can
+    differ from the rank published for that year. ``change`` = previous rank - current rank, so
+    a positive number is a climb; None when either rank is missing. ``predecessor`` is set when
+    the unit took over a single unit of another code (e.g. 莱城区 → 莱芜区) and is compared with
+    it. ``merged_from`` names the previous units whose territory a unit with changed boundaries
+    now holds (济南市 and 莱芜市 for Jinan in 2019): such a unit is not comparable and has no
+    change. ``is_new``: there is a previous year but the unit (or a predecessor) was not in it.
     """
 
     previous_rank: int | None = None
     change: int | None = None
     predecessor: Named | None = None
+    merged_from: tuple[Named, ...] = ()
     is_new: bool = False
 
 
@@ -242,6 +246,9 @@ class MonitoringReport:
     index_name: Bilingual
     notice: DataNotice
     previous_year: int | None
+    reranked: bool
+    """Some previous rank differs from the published one because boundaries changed; the
+    report says so next to the comparison year."""
     rows: tuple[RankingRow, ...]
     groups: tuple[ParentGroup, ...]
     departed: tuple[DepartedUnit, ...]
@@ -307,11 +314,14 @@ def build_report(
     node_scores = _node_scores(scores.filter(pl.col("year") == year))
     tier_of = _tiers(tiers, year, level, framework)
     ranks_now = _ranks(current)
-    ranks_before = (
-        _ranks(index.filter(pl.col("year") == previous_year)) if previous_year is not None else {}
-    )
-    changes, departed = _compare(
-        ranks_now, ranks_before, previous_year, year, level, registry, units
+    changes, departed, reranked = _compare(
+        ranks_now,
+        index,
+        previous_year,
+        year,
+        level,
+        registry,
+        units,
     )
 
     rows = tuple(
@@ -366,6 +376,7 @@ def build_report(
         index_name=Bilingual(framework.index_name_zh, framework.index_name_en),
         notice=notice,
         previous_year=previous_year,
+        reranked=reranked,
         rows=rows,
         groups=groups,
         departed=departed,
@@ -476,41 +487,67 @@ def _rank_order(row: RankingRow) -> tuple[bool, int, str]:
 
 def _compare(
     now: Mapping[str, int | None],
-    before: Mapping[str, int | None],
+    index: pl.DataFrame,
     previous_year: int | None,
     year: int,
     level: str,
     registry: DivisionRegistry,
     units: _Units,
-) -> tuple[dict[str, RankChange], tuple[DepartedUnit, ...]]:
-    """Rank changes against the previous ranked year, following boundary changes.
+) -> tuple[dict[str, RankChange], tuple[DepartedUnit, ...], bool]:
+    """Rank changes against the previous ranked year, on this year's boundaries.
 
-    A unit keeps its code across years unless its boundaries or type changed. A new code that
-    took over exactly one unit of the previous year, and all of it (a 1:1 recode such as
-    县 → 区), is compared with that unit; any other new code is new. Previous units with no
-    rank now are listed as departed with the units that took over their territory.
+    Published previous ranks count units that are gone: after 莱芜市 merged into 济南市 every
+    city ranked below Laiwu would climb one place for free. So the previous year is re-ranked
+    (ties "min", by index score) with one entry per unit of this year, holding the best previous
+    score among the units its territory came from: a unit mapped one-to-one (same code, or a
+    recode such as 莱城区 → 莱芜区) keeps its own score and is compared with it, and merged
+    units count once, so a merger moves nobody else. A unit whose boundaries changed gets no
+    change but the units it was merged from (Shandong has mergers only, docs/divisions.md).
+    Previous units with no rank now are listed as departed with the units that took over their
+    territory. The flag says whether any previous rank differs from the published one.
     """
     if previous_year is None:
-        return {code: RankChange() for code in now}, ()
-    links = registry.crosswalk(previous_year, year, level)
+        return {code: RankChange() for code in now}, (), False
+    previous = index.filter(pl.col("year") == previous_year)
+    before = _ranks(previous)
+    scored = {
+        code: number
+        for code, score, rank in previous.select("region_code", "score", "rank").iter_rows()
+        if rank is not None and (number := _number(score)) is not None
+    }
     successors: dict[str, list[str]] = {}
     predecessors: dict[str, list[str]] = {}
-    for old, new in links.select("from_code", "to_code").iter_rows():
+    for old, new in registry.crosswalk(previous_year, year, level).iter_rows():
         successors.setdefault(old, []).append(new)
         predecessors.setdefault(new, []).append(old)
+    restated = {
+        new: max(found)
+        for new, olds in predecessors.items()
+        if (found := [scored[old] for old in olds if old in scored])
+    }
+    rank_before = {
+        code: 1 + sum(other > score for other in restated.values())
+        for code, score in restated.items()
+    }
 
     changes: dict[str, RankChange] = {}
     compared: set[str] = set()
+    reranked = False
     for code, rank in now.items():
-        source = code if code in before else _sole_predecessor(code, before, predecessors, now)
-        previous = before.get(source) if source is not None else None
-        if source is None or previous is None:
-            changes[code] = RankChange(is_new=source is None)
+        olds = predecessors.get(code, [])
+        if len(olds) > 1 or (olds and successors[olds[0]] != [code]):
+            changes[code] = RankChange(merged_from=tuple(units.ref(old) for old in sorted(olds)))
             continue
+        if not olds or olds[0] not in before:
+            changes[code] = RankChange(is_new=True)
+            continue
+        (source,) = olds
         compared.add(source)
+        previous_rank = rank_before.get(code)
+        reranked |= previous_rank != before[source]
         changes[code] = RankChange(
-            previous_rank=previous,
-            change=None if rank is None else previous - rank,
+            previous_rank=previous_rank,
+            change=None if rank is None or previous_rank is None else previous_rank - rank,
             predecessor=None if source == code else units.ref(source),
         )
     departed = tuple(
@@ -522,21 +559,7 @@ def _compare(
         for code in sorted(before, key=lambda c: (before[c] is None, before[c] or 0, c))
         if code not in now and code not in compared
     )
-    return changes, departed
-
-
-def _sole_predecessor(
-    code: str,
-    before: Mapping[str, int | None],
-    predecessors: Mapping[str, list[str]],
-    now: Mapping[str, int | None],
-) -> str | None:
-    """The one previous unit that became exactly this unit under a new code, if any."""
-    olds = [c for c in predecessors.get(code, []) if c != code]
-    if len(olds) != 1 or olds[0] not in before or olds[0] in now:
-        return None
-    takers = [c for c, olds_of in predecessors.items() if olds[0] in olds_of]
-    return olds[0] if takers == [code] else None
+    return changes, departed, reranked
 
 
 def _groups(rows: tuple[RankingRow, ...]) -> tuple[ParentGroup, ...]:

@@ -6,11 +6,17 @@ Its layout (documented here because data users script against it):
 
 * line 1: one cell with the data notice — for synthetic data the warning
   ``本报告基于合成样例数据，不代表真实统计 / Built from SYNTHETIC sample data — not official
-  statistics`` first; read the table with ``skiprows=1``;
+  statistics`` first, and last, when boundaries changed, that previous ranks are re-ranked on
+  this year's boundaries; read the table with ``skiprows=1``;
 * line 2: bilingual headers (``排名 Rank``, ``地区代码 Code``, ``地区 Region (zh)``, ``地区 Region
   (en)``, ...; see :func:`ranking_table`), names in one column per language;
-* then one row per ranked unit in rank order. ``排名变化 Rank change`` is previous rank minus
-  current rank (positive = climbed), empty for a unit with no previous rank.
+* then one row per ranked unit in rank order. ``上年排名 Previous rank`` is re-ranked on this
+  year's boundaries, so it can differ from last year's CSV; ``排名变化 Rank change`` is previous
+  rank minus current rank (positive = climbed), empty for a unit with no previous rank or
+  changed boundaries (``备注 Note`` says which).
+
+Files are written to a temporary file in the same folder and renamed into place, so a crash
+never leaves a truncated report where a complete one was.
 """
 
 from __future__ import annotations
@@ -18,10 +24,13 @@ from __future__ import annotations
 import csv
 import functools
 import math
-from collections.abc import Iterable, Sequence
+import os
+import secrets
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
@@ -105,10 +114,11 @@ def write_reports(
     written = []
     for lang in langs:
         path = folder / f"{report.level}_report.{lang}.html"
-        path.write_text(render_html(report, lang), encoding="utf-8")
+        with _replacing(path, "utf-8") as handle:
+            handle.write(render_html(report, lang))
         written.append(path)
     csv_path = folder / f"{report.level}_ranking.csv"
-    with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:
+    with _replacing(csv_path, "utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow([notice_line(report)])
         writer.writerows(ranking_table(report))
@@ -116,14 +126,36 @@ def write_reports(
     return written
 
 
+@contextmanager
+def _replacing(path: Path, encoding: str) -> Iterator[TextIO]:
+    """A handle on a temporary file next to ``path`` that is renamed over ``path`` once
+    written, so readers see the old file or the complete new one, never a truncated one.
+    The temporary file is created like any other (mode from the umask), so the report keeps
+    ordinary permissions."""
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    handle = temporary.open("x", encoding=encoding, newline="")
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def notice_line(report: MonitoringReport) -> str:
-    """The first line of the CSV: synthetic-data warning (if any), then the data notice."""
+    """The first line of the CSV: synthetic-data warning (if any), the data notice, then whether
+    previous ranks were re-ranked on this year's boundaries."""
     parts = []
     if report.banner is not None:
         parts.append(f"{report.banner.zh} / {report.banner.en}")
     notice = report.notice
     if notice.notice_zh or notice.notice_en:
         parts.append(" / ".join(t for t in (notice.notice_zh, notice.notice_en) if t))
+    if report.reranked:
+        parts.append(f"{label('reranked').zh} / {label('reranked').en}")
     head = label("data_notice")
     return f"{head.zh} {head.en}: " + ("; ".join(parts) or "—")
 
@@ -179,6 +211,11 @@ def _change_note(row: RankingRow) -> str:
         code = row.change.predecessor.code
         return (
             f"{text.zh.format(name=name.zh, code=code)} / {text.en.format(name=name.en, code=code)}"
+        )
+    if row.change.merged_from:
+        text = label("boundary_changed")
+        return " / ".join(
+            text.get(lang).format(names=names(row.change.merged_from, lang)) for lang in LANGS
         )
     if row.change.is_new:
         text = label("new_unit")
@@ -280,11 +317,14 @@ def _label(context: Context, key: str, **fields: Any) -> str:
     return text.format(**fields) if fields else text
 
 
+def names(items: Iterable[Any], lang: str) -> str:
+    """Names of units (anything with a bilingual ``name``) as a list in one language."""
+    return ("、" if lang == "zh" else ", ").join(item.name.get(lang) for item in items)
+
+
 @pass_context
 def _join_names(context: Context, items: Iterable[Any]) -> str:
-    """Names of units (anything with a bilingual ``name``) as a list in the page language."""
-    lang = context["lang"]
-    return ("、" if lang == "zh" else ", ").join(item.name.get(lang) for item in items)
+    return names(items, context["lang"])
 
 
 @functools.cache
