@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from innovation_monitor.errors import DataError
+from innovation_monitor.text import compact
 
 DIVISIONS_FILE = Path(__file__).with_name("divisions.csv")
 PROVINCE_CODE = "370000"
@@ -136,11 +136,6 @@ def english_name(name_zh: str, type_: str) -> str:
     return joined[:1].upper() + joined[1:] + _EN_SUFFIX[type_]
 
 
-def normalise_name(text: str) -> str:
-    """NFKC (full-width to half-width) and no whitespace: yearbooks pad names with spaces."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
 def _stem(name_zh: str, type_: str) -> str:
     suffix = _NAME_SUFFIX[type_]
     return name_zh[: -len(suffix)] if name_zh.endswith(suffix) else name_zh
@@ -197,7 +192,7 @@ class DivisionRegistry:
                     self._index(short, 2, division)
 
     def _index(self, name: str, priority: int, division: Division) -> None:
-        self._names.setdefault(normalise_name(name), []).append((priority, division))
+        self._names.setdefault(compact(name), []).append((priority, division))
 
     @classmethod
     def load(cls, path: Path | None = None) -> DivisionRegistry:
@@ -263,7 +258,7 @@ class DivisionRegistry:
             if parent_unit is None:
                 return []
             parent_code = parent_unit.code
-        key = normalise_name(text)
+        key = compact(text)
         code = _code_in(key)
         if code is not None:
             division = self._by_code.get(code)

@@ -20,7 +20,6 @@ import functools
 import json
 import math
 import operator
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,6 +33,7 @@ import yaml
 from innovation_monitor import paths
 from innovation_monitor.errors import DataError, FrameworkError
 from innovation_monitor.formulas import Formula
+from innovation_monitor.text import fold
 
 SCHEMA_FILE = paths.PROJECT_ROOT / "indicators.schema.json"
 LEVELS = ("city", "county")
@@ -58,12 +58,6 @@ _COMPARISONS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le,
     "<": operator.lt,
 }
-
-
-def normalise_header(text: str) -> str:
-    """The form in which yearbook headers and aliases are compared: NFKC (full-width brackets
-    and letters become half-width), no white space, case-folded."""
-    return "".join(unicodedata.normalize("NFKC", str(text)).split()).casefold()
 
 
 # ------------------------------------------------------------------------------ value objects
@@ -390,15 +384,15 @@ class IndicatorSystem:
     def _spellings(self) -> dict[str, Variable]:
         """Normalised code, name and aliases → variable (unique: checked on load)."""
         return {
-            normalise_header(spelling): var
+            fold(spelling): var
             for var in self.variables.values()
             for spelling in (var.code, var.name_zh, *var.aliases)
         }
 
     def match_variable(self, text: str) -> Variable | None:
         """The variable whose code, name or alias a yearbook header names (after
-        :func:`normalise_header`), or None."""
-        return self._spellings.get(normalise_header(text))
+        :func:`innovation_monitor.text.fold`), or None."""
+        return self._spellings.get(fold(text))
 
 
 # ------------------------------------------------------------------------------------ loading
@@ -531,7 +525,7 @@ class _Builder:
                     f"{raw['units'].get(raw['unit'])!r})",
                 )
             for name in (code, raw["name_zh"], *raw["aliases"]):
-                key = normalise_header(name)
+                key = fold(name)
                 if spellings.get(key, code) != code:
                     raise self.fail(
                         [*keys, "aliases"],

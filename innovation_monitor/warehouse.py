@@ -14,11 +14,11 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
+from innovation_monitor.divisions import LEVELS, DivisionRegistry
 from innovation_monitor.errors import DataError
 from innovation_monitor.ingest.result import (
     QUARANTINE_SCHEMA,
@@ -27,10 +27,6 @@ from innovation_monitor.ingest.result import (
     IngestResult,
 )
 from innovation_monitor.paths import DEFAULT_WAREHOUSE
-
-if TYPE_CHECKING:
-    from innovation_monitor.divisions import DivisionRegistry
-
 
 _SQL_TYPES: dict[pl.DataType, str] = {
     pl.String(): "VARCHAR",
@@ -96,7 +92,8 @@ TABLES: dict[str, Table] = {
             primary_key=(*_KEY, "variable"),
         ),
         # year/level stay NULL only for a long-file row whose year or region is unreadable;
-        # such rows belong to their source file and are replaced when that file is re-loaded.
+        # such rows belong to their source file and are replaced when that file is re-loaded
+        # (a row with a year only when that year is written again, see _orphan_years).
         Table("quarantine", QUARANTINE_SCHEMA, not_null=("source_file", "reason")),
         # One row per loaded file and (year, level) slice it contributed to; a file that
         # contributed to no slice keeps one row with NULL year and level.
@@ -216,19 +213,34 @@ def _check_within(
             )
 
 
+def _orphan_years(frames: Iterable[pl.DataFrame], slices: Collection[tuple[int, str]]) -> list[int]:
+    """Data years whose orphan rows (a year but no level) a write supersedes.
+
+    An orphan row of year Y came from reading its file's rows of Y; it is stale only when those
+    rows were read again: a slice of Y is replaced, or the new rows hold orphans of Y themselves.
+    A load of other years (``ingest_directory(years=[2022])``) must leave it alone.
+    """
+    years = {year for year, _ in slices}
+    for frame in frames:
+        years |= set(frame.filter(pl.col("level").is_null())["year"].drop_nulls().to_list())
+    return sorted(years)
+
+
 def _delete(
     con: duckdb.DuckDBPyConnection,
     spec: Table,
     slices: Collection[tuple[int, str]],
     orphan_files: Collection[str],
+    orphan_years: Collection[int],
 ) -> None:
+    """Delete the slices, and the orphan rows of re-loaded files (see :func:`_orphan_years`)."""
     for year, level in sorted(slices):
         con.execute(f"DELETE FROM {spec.name} WHERE year = ? AND level = ?", [year, level])
     if orphan_files and "source_file" in spec.column_names:
         con.execute(
             f"DELETE FROM {spec.name} WHERE (year IS NULL OR level IS NULL) "
-            "AND list_contains(?, source_file)",
-            [sorted(orphan_files)],
+            "AND list_contains(?, source_file) AND (year IS NULL OR list_contains(?, year))",
+            [sorted(orphan_files), sorted(orphan_years)],
         )
 
 
@@ -281,10 +293,11 @@ def _replace(
             raise DataError(f"table {name!r} is not written by (year, level) slice")
         prepared[name] = _conform(spec, frame)
         _check_within(spec, prepared[name], slices, orphan_files)
+    orphan_years = _orphan_years(prepared.values(), slices)
     create_schema(con)
     with _registered(con, prepared) as views, _transaction(con):
         for name, view in views.items():
-            _delete(con, TABLES[name], slices, orphan_files)
+            _delete(con, TABLES[name], slices, orphan_files, orphan_years)
             _insert(con, TABLES[name], view)
 
 
@@ -304,18 +317,30 @@ def replace_slices(
     _replace(con, frames, slices)
 
 
-def load(con: duckdb.DuckDBPyConnection, result: IngestResult) -> None:
+def load(
+    con: duckdb.DuckDBPyConnection,
+    result: IngestResult,
+    *,
+    slices: Iterable[tuple[int, str]] | None = None,
+) -> None:
     """Write an ingest result: its statistics, quarantine and sources replace the slices it covers.
 
-    Only the (year, level) slices the result actually covers are replaced (not the cross product
-    of its years and levels), plus the year-less quarantine and sources rows of its files.
+    The (year, level) slices the result actually covers are replaced (not the cross product of
+    its years and levels), plus ``slices``: extra slices to replace as well, emptied where the
+    result has no rows for them, so that a slice whose file was removed does not linger (pass
+    every year × level the warehouse must mirror). Rows of the result's files without a level
+    are replaced when their year is NULL or among the years written. One transaction.
     """
+    extra = {(int(year), level) for year, level in slices or ()}
+    unknown = sorted({level for _, level in extra} - set(LEVELS))
+    if unknown:
+        raise DataError(f"slices name unknown level(s) {unknown}; expected one of {list(LEVELS)}")
     frames = {
         "statistics": result.statistics,
         "quarantine": result.quarantine,
         "sources": result.sources,
     }
-    _replace(con, frames, result.slices, set(result.sources["source_file"].to_list()))
+    _replace(con, frames, result.slices | extra, set(result.sources["source_file"].to_list()))
 
 
 def write_divisions(con: duckdb.DuckDBPyConnection, registry: DivisionRegistry) -> int:

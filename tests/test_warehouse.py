@@ -241,3 +241,48 @@ def test_a_load_that_fails_midway_leaves_the_warehouse_as_it_was(
     monkeypatch.undo()
     warehouse.load(con, changed)  # the connection is usable: no transaction left open
     assert warehouse.read(con, "statistics", years=[2020], level="city").height == 1
+
+
+def test_orphan_rows_of_other_years_survive_a_year_reload(con, tmp_path, system, registry) -> None:
+    (tmp_path / "long").mkdir()
+    extra = tmp_path / "long" / "extra.csv"
+    good = "region_code,year,variable,value\n370100,2022,专利申请量,5\n"
+    extra.write_text(good + "高新区,2023,专利申请量,7\n", encoding="utf-8")
+
+    def orphans() -> list[tuple]:
+        rows = warehouse.read(con, "quarantine").select("year", "level", "region_text", "reason")
+        return [
+            (year, level, text, reason.split(" (")[0]) for year, level, text, reason in rows.rows()
+        ]
+
+    expected = [(2023, None, "高新区", "unknown region")]
+    warehouse.load(con, ingest(tmp_path, system, registry))
+    assert orphans() == expected
+    warehouse.load(con, ingest(tmp_path, system, registry, years=[2022]))
+    assert orphans() == expected  # a 2022 reload does not touch the file's 2023 rows
+    warehouse.load(con, ingest(tmp_path, system, registry))
+    assert orphans() == expected  # re-reading 2023 replaces the row instead of doubling it
+    extra.write_text(good, encoding="utf-8")  # the provider drops the bad row
+    mirrored = {(year, level) for year in (2022, 2023) for level in ("city", "county")}
+    warehouse.load(con, ingest(tmp_path, system, registry), slices=mirrored)
+    assert orphans() == []
+
+
+def test_load_empties_extra_slices_whose_file_is_gone(con, tmp_path, system, registry) -> None:
+    for level, region in (("city", "济南市"), ("county", "历下区")):
+        (tmp_path / level).mkdir()
+        (tmp_path / level / "2022.csv").write_text(
+            f"地区,专利申请量\n{region},5\n火星市,1\n", encoding="utf-8"
+        )
+    warehouse.load(con, ingest(tmp_path, system, registry))
+    (tmp_path / "county" / "2022.csv").unlink()
+    city_only = ingest(tmp_path, system, registry)
+    assert city_only.slices == {(2022, "city")}
+    warehouse.load(con, city_only)
+    assert warehouse.read(con, "statistics", level="county").height == 1  # not asked to go
+    warehouse.load(con, city_only, slices=[(2022, "city"), (2022, "county")])
+    for name in ("statistics", "quarantine", "sources"):
+        assert warehouse.read(con, name, level="county").is_empty(), name
+        assert warehouse.read(con, name, level="city").height == 1, name
+    with pytest.raises(DataError, match=r"unknown level\(s\) \['County'\]"):
+        warehouse.load(con, city_only, slices=[(2022, "County")])

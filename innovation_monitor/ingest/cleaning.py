@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from decimal import Decimal
 from typing import Protocol
 
 from innovation_monitor.errors import DataError
+from innovation_monitor.text import compact, normalize
 
 
 class CellProblem(Exception):
@@ -40,16 +40,6 @@ _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _BRACKETED = re.compile(r"^(?P<name>.*?)\s*[(\[【〔](?P<unit>[^()\[\]【】〔〕]*)[)\]】〕]$")
 _UNIT_PREFIX = re.compile(r"^(计量)?单位[:]?")
-
-
-def normalize(text: str) -> str:
-    """NFKC (full-width digits, letters, brackets, commas → ASCII), minus sign → '-', stripped."""
-    return unicodedata.normalize("NFKC", text).replace("\u2212", "-").strip()
-
-
-def compact(text: str) -> str:
-    """:func:`normalize` without any whitespace: the form names and units are compared in."""
-    return "".join(normalize(text).split())
 
 
 def cell_text(raw: object) -> str | None:
@@ -113,14 +103,23 @@ def normalize_unit(text: str | None) -> str | None:
 
 
 def unit_factor(variable: UnitVariable, unit: str | None) -> Decimal:
-    """The factor from ``unit`` into the variable's canonical unit (None means canonical)."""
+    """The factor from ``unit`` into the variable's canonical unit.
+
+    No unit (None) is the canonical unit only when every accepted unit has the same factor
+    (个 = 家): for 万元 vs 亿元 a bare 3.2 is ambiguous, and guessing would be off by 10⁴.
+    """
     key = normalize_unit(unit)
+    accepted = ", ".join(variable.units)
     if key is None:
+        if len(set(variable.units.values())) > 1:
+            raise CellProblem(
+                f"no unit stated (accepted: {accepted}; {variable.code} needs one in the header "
+                "bracket, a unit row, a 单位： title row or the unit column)"
+            )
         return Decimal(1)
     try:
         return Decimal(repr(float(variable.factor(key))))
     except DataError:
-        accepted = ", ".join(variable.units)
         raise CellProblem(
             f"unknown unit ({unit!r} for {variable.code}; accepted: {accepted})"
         ) from None

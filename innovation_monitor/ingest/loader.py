@@ -22,7 +22,7 @@ from innovation_monitor.errors import DataError, IngestError
 from innovation_monitor.ingest.cleaning import (
     CellProblem,
     cell_text,
-    compact,
+    normalize_unit,
     parse_number,
     to_canonical,
     unit_factor,
@@ -44,6 +44,7 @@ from innovation_monitor.ingest.result import (
     IngestResult,
     frame,
 )
+from innovation_monitor.text import compact
 
 if TYPE_CHECKING:
     from innovation_monitor.divisions import DivisionRegistry
@@ -139,7 +140,10 @@ def _entry(data_dir: Path, raw: object, where: str) -> FileEntry:
         raise IngestError(f"{where}: format {layout!r}; expected wide or long")
     if sheet is not None and not isinstance(sheet, str | int):
         raise IngestError(f"{where}: sheet {sheet!r}; expected a sheet name")
-    source_file = PurePosixPath(raw["path"]).as_posix()
+    try:  # ../x.csv or /x.csv would read a file outside the data directory
+        source_file = _source_file(data_dir / PurePosixPath(raw["path"]), data_dir)
+    except IngestError as error:
+        raise IngestError(f"{where}: {error}") from None
     path = data_dir / source_file
     if not path.is_file():
         raise IngestError(f"{where}: {source_file} does not exist in {data_dir}")
@@ -246,6 +250,15 @@ def _quarantine_row(
         "variable_text": origin.variable_text,
         "reason": reason,
     }
+
+
+@dataclass(frozen=True)
+class _StatedUnit:
+    """A unit stated apart from the header (unit row, long-file unit column) and where it is,
+    so that a header bracket that disagrees with it can be named in the quarantine reason."""
+
+    unit: str | None
+    origin: str
 
 
 @dataclass(frozen=True)
@@ -356,7 +369,16 @@ class _Ingest:
         except DataError as error:
             raise IngestError(f"{where}: {error}") from None
         columns = [
-            (column, self.column(column.header, column.unit, level)) for column in table.columns
+            (
+                column,
+                self.column(
+                    column.header,
+                    level,
+                    _StatedUnit(column.unit, f"unit row (row {table.header_row + 1})"),
+                    column.table_unit,
+                ),
+            )
+            for column in table.columns
         ]
         value_columns = {column.index for column in table.columns}
         city: str | None = None  # the last city row of a county table settles 市中区-like names
@@ -423,20 +445,30 @@ class _Ingest:
                 self.collected.reject(year, level, origin, found.reason)
                 continue
             unit = cell_text(row.get(positions["unit"])) if "unit" in positions else None
-            resolved = self.column(cell_text(variable_raw) or "", unit, level)
+            stated = _StatedUnit(unit, f"{table.labels.get('unit', 'unit')} column")
+            resolved = self.column(cell_text(variable_raw) or "", level, stated)
             self.value(year, level, found.division.code, resolved, raw, origin)
         return slices
 
     # ------------------------------------------------------------------------------ cells
 
-    def column(self, header: str, unit: str | None, level: str) -> _Column:
-        """Resolve a header (and a unit given apart from it) for ``level``, once per spelling."""
-        key = (header, unit, level)
+    def column(
+        self,
+        header: str,
+        level: str,
+        stated: _StatedUnit,
+        default_unit: str | None = None,
+    ) -> _Column:
+        """Resolve a header, the unit stated for it apart from the header and the table's
+        default unit (``单位：`` above a wide table) for ``level``, once per spelling."""
+        key = (header, level, stated, default_unit)
         if key not in self._columns:
-            self._columns[key] = self._resolve(header, unit, level)
+            self._columns[key] = self._resolve(header, level, stated, default_unit)
         return self._columns[key]
 
-    def _resolve(self, header: str, unit: str | None, level: str) -> _Column:
+    def _resolve(
+        self, header: str, level: str, stated: _StatedUnit, default_unit: str | None
+    ) -> _Column:
         if not header.strip():
             return _Column(None, Decimal(1), "unknown column (no header)")
         variable, header_unit = match_header(self.system, header)
@@ -454,8 +486,14 @@ class _Ingest:
                 f"variable not collected at this level ({variable.code} is collected for "
                 f"{', '.join(variable.levels)} units, not {level})",
             )
+        apart = normalize_unit(stated.unit)
         try:
-            factor = unit_factor(variable, header_unit or unit)
+            factor = unit_factor(variable, header_unit or apart or default_unit)
+            if header_unit and apart and unit_factor(variable, apart) != factor:
+                raise CellProblem(
+                    f"conflicting units ({header.strip()!r} states {header_unit!r} but the "
+                    f"{stated.origin} states {apart!r}; state one unit)"
+                )
         except CellProblem as problem:
             return _Column(variable, Decimal(1), str(problem))
         return _Column(variable, factor, None)
@@ -558,6 +596,7 @@ def resolve_duplicates(
 
 
 def _source_file(path: Path, data_dir: Path) -> str:
+    """``path`` relative to ``data_dir``; a path outside it (``..``, absolute) is refused."""
     try:
         return path.resolve().relative_to(data_dir.resolve()).as_posix()
     except ValueError:

@@ -14,7 +14,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from innovation_monitor.errors import DataError
-from innovation_monitor.ingest.cleaning import cell_text, compact, is_blank, split_unit
+from innovation_monitor.ingest.cleaning import cell_text, is_blank, split_unit
+from innovation_monitor.text import compact
 
 if TYPE_CHECKING:
     from innovation_monitor.divisions import Division, DivisionRegistry
@@ -119,21 +120,34 @@ class RegionMatcher:
         return found
 
     def _explain_uncached(self, text: str, year: int, level: str | None) -> RegionMatch:
-        """Why ``text`` is no unit of ``level`` in ``year``: the most specific reason found."""
+        """Why ``text`` is no unit of ``level`` in ``year``: the most specific reason found.
+
+        In a city table a former city comes before a county-level unit of the same name: 莱芜
+        in 2019 means the abolished 莱芜市, not the 莱芜区 that took over part of it.
+        """
         registry = self.registry
-        if level is not None:
-            other = registry.match(text, year, "city" if level == "county" else "county")
-            if other is not None and other.level == "city":
-                return RegionMatch(
-                    None,
-                    f"city row in a county table ({other.code} {other.name_zh}: a subtotal, "
-                    "not a county-level unit)",
-                    city=other,
-                )
-            if other is not None:
-                return RegionMatch(
-                    None, f"county-level unit in a city table ({other.code} {other.name_zh})"
-                )
+        kind = f"{level}-level unit" if level else "unit"
+        other_level = {"city": "county", "county": "city"}.get(level or "")
+        other = registry.match(text, year, other_level) if other_level else None
+        if other is not None and other.level == "city":
+            return RegionMatch(
+                None,
+                f"city row in a county table ({other.code} {other.name_zh}: a subtotal, "
+                "not a county-level unit)",
+                city=other,
+            )
+        former = self._former(text, year, level)
+        if other is not None and former is not None:
+            return RegionMatch(
+                None,
+                f"region not valid in {year} ({text!r} is not a {kind} then: "
+                f"{lifetime(registry, former)}; in {year} {text!r} names the county-level "
+                f"unit {other.code} {other.name_zh})",
+            )
+        if other is not None:
+            return RegionMatch(
+                None, f"county-level unit in a city table ({other.code} {other.name_zh})"
+            )
         rivals = registry.candidates(text, year, level)
         if len(rivals) > 1:
             listed = ", ".join(f"{d.code} {d.name_zh}" for d in rivals)
@@ -142,22 +156,27 @@ class RegionMatcher:
                 f"ambiguous region ({text!r} may be {listed} in {year}; "
                 "give the region code or the city)",
             )
-        kind = f"{level}-level unit" if level else "unit"
-        nearby = range(year - YEARS_SEARCHED, year + YEARS_SEARCHED + 1)
-        for when in sorted(nearby, key=lambda other_year: abs(other_year - year)):
-            try:
-                found = registry.match(text, when, level)
-            except DataError:  # a year the registry does not cover
-                continue
-            if found is not None:
-                return RegionMatch(
-                    None,
-                    f"region not valid in {year} ({text!r} is not a {kind} then: "
-                    f"{lifetime(registry, found)})",
-                )
+        if former is not None:
+            return RegionMatch(
+                None,
+                f"region not valid in {year} ({text!r} is not a {kind} then: "
+                f"{lifetime(registry, former)})",
+            )
         return RegionMatch(
             None, f"unknown region ({text!r}: no {kind} of Shandong has this code or name)"
         )
+
+    def _former(self, text: str, year: int, level: str | None) -> Division | None:
+        """The unit of ``level`` that ``text`` denotes in the data year nearest ``year``."""
+        nearby = range(year - YEARS_SEARCHED, year + YEARS_SEARCHED + 1)
+        for when in sorted(nearby, key=lambda other_year: abs(other_year - year)):
+            try:
+                found = self.registry.match(text, when, level)
+            except DataError:  # a year the registry does not cover
+                continue
+            if found is not None:
+                return found
+        return None
 
 
 def lifetime(registry: DivisionRegistry, division: Division) -> str:

@@ -21,7 +21,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from innovation_monitor.errors import IngestError
-from innovation_monitor.ingest.cleaning import cell_text, compact, is_blank, normalize_unit
+from innovation_monitor.ingest.cleaning import cell_text, is_blank, normalize_unit
+from innovation_monitor.text import compact, fold
 
 CSV_SUFFIXES = frozenset({".csv"})
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
@@ -66,9 +67,9 @@ _TABLE_UNIT = re.compile(r"^(计量)?单位[:：]")
 
 
 def header_key(value: object) -> str:
-    """How headers are compared: NFKC, casefold, no whitespace."""
+    """How headers are compared (:func:`innovation_monitor.text.fold`); "" for an empty cell."""
     text = cell_text(value)
-    return compact(text).casefold() if text is not None else ""
+    return fold(text) if text is not None else ""
 
 
 @dataclass(frozen=True)
@@ -156,12 +157,17 @@ def read_xlsx(path: Path, sheet: str | None = None, *, label: str | None = None)
 
 @dataclass(frozen=True)
 class Column:
-    """One data column of a wide table: position, label for provenance, header text and unit."""
+    """One data column of a wide table: position, label for provenance, header text and units.
+
+    ``unit`` is the column's own cell of the unit row; ``table_unit`` the title row's ``单位：``
+    that applies to every column without a unit of its own (a header bracket may override it).
+    """
 
     index: int
     label: str
     header: str
     unit: str | None
+    table_unit: str | None
 
 
 @dataclass(frozen=True)
@@ -353,5 +359,5 @@ def _wide(
         label = text or f"column {get_column_letter(i + 1)}"
         if i in unit_labels:
             label = f"{label} / {unit_labels[i]}" if text else unit_labels[i]
-        columns.append(Column(i, label, text, units.get(i, table_unit)))
+        columns.append(Column(i, label, text, units.get(i), table_unit))
     return WideTable(grid.sheet, position + 1, *region, columns, rows)

@@ -90,10 +90,20 @@ def test_normalize_unit(text: str | None, expected: str | None) -> None:
 
 def test_unit_factor_converts_into_the_canonical_unit(system) -> None:
     gdp = system.variables["gdp"]
-    assert unit_factor(gdp, None) == 1
     assert unit_factor(gdp, "万元") == 1
     assert unit_factor(gdp, "（亿元）") == 10000
     assert to_canonical(Decimal("1.23"), unit_factor(gdp, "亿元"), gdp, None) == 12300.0
+
+
+def test_no_unit_is_the_canonical_one_only_when_every_accepted_unit_means_the_same(
+    system,
+) -> None:
+    assert unit_factor(system.variables["large_firms"], None) == 1  # 个 = 家
+    assert unit_factor(system.variables["patent_applications"], "  ") == 1  # 件 = 项
+    with pytest.raises(CellProblem) as caught:
+        unit_factor(system.variables["rd_expenditure"], None)
+    assert str(caught.value).startswith("no unit stated (accepted: 万元, 亿元, 元, 千元; ")
+    assert "rd_expenditure" in str(caught.value)
 
 
 def test_an_unknown_unit_names_the_unit_and_the_accepted_ones(system) -> None:

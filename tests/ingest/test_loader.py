@@ -83,9 +83,71 @@ def test_units_from_header_brackets_unit_rows_and_title_rows(write_csv, ingest) 
     write_csv("city/2021.csv", ["地区,地区生产总值(万元)", "济南市,120000000"])
     write_csv("city/2022.csv", ["地区,地区生产总值", ",亿元", "济南市,12000"])
     write_csv("city/2023.csv", ["单位：亿元", "地区,地区生产总值", "济南市,12000"])
-    write_csv("city/2024.csv", ["地区,地区生产总值", "济南市,120000000"])  # canonical 万元
+    write_csv("city/2024.csv", ["单位：万元", "地区,地区生产总值(亿元)", "济南市,12000"])
     for year in range(2020, 2025):
         assert value(ingest(f"city/{year}.csv"), "370100", "gdp") == 120_000_000.0
+
+
+def test_a_value_whose_unit_is_stated_nowhere_is_quarantined(write_csv, ingest) -> None:
+    write_csv(
+        "city/2020.csv",
+        [
+            "地区,R&D经费内部支出,地区生产总值(GDP),专利申请量,高新技术企业数",
+            "济南市,3.2,12000,5,7",
+        ],
+    )
+    result = ingest("city/2020.csv")
+    assert result.statistics["variable"].to_list() == [
+        "patent_applications",
+        "hightech_enterprises",
+    ]
+    rows = quarantined(result, "no unit stated")
+    assert [(r["source_file"], r["source_row"], r["source_column"]) for r in rows] == [
+        ("city/2020.csv", 2, "R&D经费内部支出"),
+        ("city/2020.csv", 2, "地区生产总值(GDP)"),  # an alias's bracket is no unit
+    ]
+    assert rows[0]["reason"] == (
+        "no unit stated (accepted: 万元, 亿元, 元, 千元; rd_expenditure needs one in the header "
+        "bracket, a unit row, a 单位： title row or the unit column)"
+    )
+    write_csv(
+        "long/panel.csv", ["region_code,year,variable,value", "370100,2020,rd_expenditure,3.2"]
+    )
+    [row] = ingest("long/panel.csv").quarantine.to_dicts()
+    assert row["reason"].startswith("no unit stated (accepted: 万元, 亿元, 元, 千元; ")
+
+
+def test_a_unit_in_the_header_must_agree_with_the_unit_stated_apart(write_csv, ingest) -> None:
+    write_csv(
+        "long/panel.csv",
+        [
+            "region_code,year,variable,value,unit",
+            "370100,2020,地区生产总值(亿元),12000,亿元",
+            "370200,2020,地区生产总值(万元),12000,亿元",
+            "370300,2020,地区生产总值(亿元),12000,",
+            "370400,2020,专利申请量(件),5,项",  # another name, the same unit
+            "370500,2020,地区生产总值(亿元),12000, ",  # a blank unit cell states nothing
+        ],
+    )
+    result = ingest("long/panel.csv")
+    assert result.statistics.select("region_code", "value").rows() == [
+        ("370100", 120_000_000.0),
+        ("370300", 120_000_000.0),
+        ("370400", 5.0),
+        ("370500", 120_000_000.0),
+    ]
+    [row] = result.quarantine.to_dicts()
+    assert (row["source_row"], row["variable_text"]) == (3, "地区生产总值(万元)")
+    assert row["reason"] == (
+        "conflicting units ('地区生产总值(万元)' states '万元' but the unit column states '亿元'; "
+        "state one unit)"
+    )
+    write_csv("city/2020.csv", ["地区,地区生产总值(亿元)", ",(万元)", "济南市,12000"])
+    [row] = ingest("city/2020.csv").quarantine.to_dicts()
+    assert row["reason"] == (
+        "conflicting units ('地区生产总值(亿元)' states '亿元' but the unit row (row 2) states "
+        "'万元'; state one unit)"
+    )
 
 
 def test_an_unknown_unit_is_quarantined_naming_the_unit(write_csv, ingest) -> None:
@@ -102,7 +164,7 @@ def test_an_unknown_unit_is_quarantined_naming_the_unit(write_csv, ingest) -> No
 
 
 def test_a_value_in_the_wrong_unit_falls_outside_the_plausible_range(write_csv, ingest) -> None:
-    write_csv("city/2020.csv", ["地区,地区生产总值", "济南市,12000"])  # 亿元 read as 万元
+    write_csv("city/2020.csv", ["地区,地区生产总值(万元)", "济南市,12000"])  # meant 亿元
     [row] = quarantined(ingest("city/2020.csv"), "outside the plausible range")
     assert row["raw_value"] == "12000"
 
@@ -122,7 +184,7 @@ def test_full_width_digits_and_thousand_separators(write_csv, ingest) -> None:
     write_csv(
         "city/2020.csv",
         [
-            "地区,地区生产总值(亿元),专利申请量,R&D经费内部支出",
+            "地区,地区生产总值(亿元),专利申请量,R&D经费内部支出(万元)",
             '济南市,"１２，０００.５",1，234,"1,234,567"',
         ],
     )
@@ -341,7 +403,7 @@ def test_a_long_file(write_csv, ingest) -> None:
         [
             "region_code,year,variable,value,unit,source",
             "370100,2019,地区生产总值,12000,亿元,统计年鉴",
-            "370100,2020,gdp,120000000,,统计年鉴",
+            "370100,2020,gdp,120000000,万元,统计年鉴",
             "370102,2020,专利申请量,5,件,",
             "370102,2020年,有效发明专利数,6,,",
             "370100,20x0,gdp,1,,",
@@ -474,6 +536,19 @@ def test_manifest_errors_name_the_problem(tmp_path: Path, write_csv, manifest, m
     (tmp_path / "dataset.yaml").write_text(manifest, encoding="utf-8")
     with pytest.raises(IngestError, match=message):
         read_manifest(tmp_path)
+
+
+@pytest.mark.parametrize("escape", ["../outside/2020.csv", "city/../../outside/2020.csv", "ABS"])
+def test_manifest_paths_must_stay_inside_the_data_directory(
+    tmp_path: Path, write_csv, escape: str
+) -> None:
+    outside = write_csv("outside/2020.csv", ["地区,专利申请量", "济南市,5"])
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    path = str(outside) if escape == "ABS" else escape
+    (data_dir / "dataset.yaml").write_text(f"files:\n  - {{path: '{path}'}}\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"dataset\.yaml: files\[0\]: .* is not inside the data"):
+        read_manifest(data_dir)
 
 
 def test_directory_walk_skips_hidden_and_lock_files(tmp_path: Path, write_csv, system, registry):

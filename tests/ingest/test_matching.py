@@ -69,6 +69,22 @@ def test_laiwu_is_a_city_in_2017_and_merged_into_jinan_by_2019(regions) -> None:
     )
 
 
+@pytest.mark.parametrize("year", [2019, 2023])
+def test_a_former_city_in_a_later_city_table_is_the_abolished_city(regions, year: int) -> None:
+    # 莱芜 is also the short name of 370116 莱芜区 (2019 on), but in a city table it is 莱芜市
+    for text in ("莱芜", "莱芜市"):
+        found = regions.match(None, text, year, "city")
+        assert found.division is None
+        assert found.reason.startswith(
+            f"region not valid in {year} ({text!r} is not a city-level unit then: 371200 莱芜市 "
+            "existed in data years 2014–2018, succeeded by 370100 济南市"
+        )
+        assert "county-level unit in a city table" not in found.reason
+    assert regions.match(None, "莱芜", year, "city").reason.endswith(
+        f"; in {year} '莱芜' names the county-level unit 370116 莱芜区)"
+    )
+
+
 def test_an_ambiguous_name_lists_the_rivals_and_a_parent_settles_it(regions) -> None:
     ambiguous = regions.match(None, "市中区", 2020, "county")
     assert ambiguous.division is None

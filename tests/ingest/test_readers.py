@@ -89,9 +89,9 @@ def test_header_is_the_first_row_with_a_region_column_and_titles_give_the_unit()
     assert isinstance(table, WideTable)
     assert table.header_row == 3
     assert table.name_column == 0
-    assert [(c.label, c.unit) for c in table.columns] == [
-        ("地区生产总值", "亿元"),
-        ("专利申请量(件)", "亿元"),  # the header's own bracket wins later, in matching
+    assert [(c.label, c.unit, c.table_unit) for c in table.columns] == [
+        ("地区生产总值", None, "亿元"),
+        ("专利申请量(件)", None, "亿元"),  # the header's own bracket wins later, in matching
     ]
     assert [row.number for row in table.rows] == [4]
 
