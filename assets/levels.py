@@ -8,8 +8,9 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.metadata import materialized
-from assets.statistics import LEVELS, statistics
+from assets.statistics import statistics
 from innovation_monitor import monitoring
+from innovation_monitor.divisions import LEVELS
 from pipelines.resources import MonitorSettings
 
 
@@ -35,7 +36,9 @@ def level_assets(
     ) -> dg.AssetCheckResult:
         """Indicator values are finite and no indicator is missing for too many units."""
         with warehouse.get_connection() as con:
-            report = monitoring.check_indicators(con, settings.system, level, settings.year_list())
+            report = monitoring.check_indicators(
+                con, settings.system, settings.registry, level, settings.year_list()
+            )
         return dg.AssetCheckResult(passed=report.success, metadata=report.to_metadata())
 
     @dg.asset(name=f"{level}_scores", deps=[indicators], group_name=level, kinds={"duckdb"})
@@ -60,15 +63,11 @@ def level_assets(
     def reports(
         context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: DuckDBResource
     ) -> dg.MaterializeResult:
-        """Ranked annual monitoring reports (Chinese and English HTML, CSV ranking)."""
+        """Ranked annual monitoring reports (Chinese and English HTML, CSV ranking) for every
+        scored year: pooled goalposts re-estimate all years, so all reports are rewritten."""
         with warehouse.get_connection() as con:
             paths = monitoring.write_level_reports(
-                con,
-                settings.system,
-                settings.registry,
-                level,
-                settings.output_dir,
-                settings.year_list(),
+                con, settings.system, settings.registry, level, settings.output_dir
             )
         context.log.info(f"{len(paths)} report files under {settings.output_dir}")
         return dg.MaterializeResult(

@@ -11,9 +11,8 @@ from dagster_duckdb import DuckDBResource
 
 from assets.metadata import materialized
 from innovation_monitor import monitoring
+from innovation_monitor.divisions import LEVELS
 from pipelines.resources import MonitorSettings
-
-LEVELS = ("city", "county")
 
 
 @dg.asset(group_name="warehouse", kinds={"duckdb"})

@@ -16,7 +16,8 @@ import duckdb
 import polars as pl
 
 from innovation_monitor import warehouse
-from innovation_monitor.divisions import DivisionRegistry
+from innovation_monitor.divisions import LEVELS, DivisionRegistry
+from innovation_monitor.errors import IngestError
 from innovation_monitor.indicator_system import IndicatorSystem, load_indicator_system
 from innovation_monitor.indicators import compute_indicators
 from innovation_monitor.ingest import IngestResult, ingest_directory, read_manifest
@@ -31,8 +32,6 @@ from innovation_monitor.validation import (
     validate_indicators,
     validate_statistics,
 )
-
-LEVELS = ("city", "county")
 
 
 @dataclass(frozen=True)
@@ -84,8 +83,9 @@ def load_divisions(con: duckdb.DuckDBPyConnection, registry: DivisionRegistry) -
 def _ingest_summary(result: IngestResult) -> StageSummary:
     reasons = Counter(reason.split(" (")[0] for reason in result.quarantine["reason"].to_list())
     synthetic = bool(result.sources["synthetic"].any()) if result.sources.height else False
+    files = result.sources["source_file"].n_unique()
     figures: dict[str, int | float | str] = {
-        "files": result.sources.height,
+        "files": files,
         "years": ", ".join(str(y) for y in result.years),
         "statistics_rows": result.statistics.height,
         "quarantined_cells": result.quarantine.height,
@@ -95,7 +95,7 @@ def _ingest_summary(result: IngestResult) -> StageSummary:
         pl.DataFrame(reasons.most_common(), schema=["quarantine reason", "cells"], orient="row")
     )
     text = (
-        f"{result.sources.height} files, years {figures['years']}: "
+        f"{files} files, years {figures['years']}: "
         f"{result.statistics.height} values loaded, {result.quarantine.height} cells quarantined"
         + (" (SYNTHETIC sample data)" if synthetic else "")
     )
@@ -109,9 +109,25 @@ def load_statistics(
     registry: DivisionRegistry,
     years: Iterable[int] | None = None,
 ) -> StageSummary:
-    """Ingest every file of ``data_dir`` (for ``years``, or all) and replace those years' slices."""
+    """Ingest the files of ``data_dir`` and make the warehouse mirror them.
+
+    With ``years``, every (year, level) of those years is replaced, also one whose file was
+    removed; a requested year without any file is an error. Without ``years``, every year found
+    in the folder or already in the warehouse is replaced, so the warehouse equals the folder.
+    """
     result = ingest_directory(Path(data_dir), system, registry, years)
-    warehouse.load(con, result)
+    if years is not None:
+        absent = sorted(set(years) - set(result.years))
+        if absent:
+            raise IngestError(
+                f"{data_dir}: no statistics file for year(s) {', '.join(map(str, absent))}; "
+                "expected city/<year>.csv|xlsx, county/<year>.csv|xlsx or long files covering them"
+            )
+        slices = {(year, level) for year in years for level in LEVELS}
+    else:
+        stored = warehouse.read(con, "sources").drop_nulls(["year", "level"])
+        slices = set(result.slices) | set(stored.select("year", "level").iter_rows())
+    warehouse.load(con, result, slices=slices)
     return _ingest_summary(result)
 
 
@@ -157,13 +173,17 @@ def compute_level_indicators(
 def check_indicators(
     con: duckdb.DuckDBPyConnection,
     system: IndicatorSystem,
+    registry: DivisionRegistry,
     level: str,
     years: Iterable[int] | None = None,
 ) -> ValidationReport:
-    """Indicator values are finite and none is missing for too many units."""
+    """Indicator values are finite, cover every unit valid in each year, and none is missing
+    for too many units."""
     wanted = _level_years(con, "indicator_values", level, years)
     values = warehouse.read(con, "indicator_values", years=wanted, level=level)
-    return validate_indicators(values, system.frameworks[level], level=level, years=wanted)
+    return validate_indicators(
+        values, system.frameworks[level], level=level, years=wanted, registry=registry
+    )
 
 
 def score_level(
@@ -222,15 +242,17 @@ def check_scores(
     return CheckResult(not problems, problems)
 
 
-def data_notice(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> DataNotice:
-    """What the reports must say about their data: synthetic or not, and from which files."""
-    sources = warehouse.read(con, "sources", years=list(years))
-    synthetic = sources.filter(pl.col("synthetic"))
-    first = synthetic.row(0, named=True) if synthetic.height else None
+def data_notice(con: duckdb.DuckDBPyConnection, years: Iterable[int], level: str) -> DataNotice:
+    """What a report must say about its data: synthetic if any of its files is, the notice of
+    its data set (a synthetic one first), and the files it was built from."""
+    sources = warehouse.read(con, "sources", years=list(years), level=level)
+    noticed = sources.filter(pl.col("notice_zh").is_not_null() | pl.col("notice_en").is_not_null())
+    noticed = noticed.sort("synthetic", descending=True)
+    first = noticed.row(0, named=True) if noticed.height else None
     return DataNotice(
-        synthetic=first is not None,
-        notice_zh=first["notice_zh"] if first else "",
-        notice_en=first["notice_en"] if first else "",
+        synthetic=bool(sources["synthetic"].any()),
+        notice_zh=(first["notice_zh"] or "") if first else "",
+        notice_en=(first["notice_en"] or "") if first else "",
         sources=sorted(set(sources["source_file"].to_list())),
     )
 
@@ -260,7 +282,7 @@ def write_level_reports(
             tiers=tiers,
             registry=registry,
             system=system,
-            notice=data_notice(con, [year]),
+            notice=data_notice(con, [year], level),
         )
         paths += write_reports(report, Path(out_dir), langs=tuple(langs))
     return paths
@@ -305,9 +327,13 @@ class DataCheck:
 
     @property
     def problem_cells(self) -> pl.DataFrame:
-        """Quarantined cells other than declared gaps and total rows."""
+        """Quarantined cells other than declared gaps and total or subtotal rows."""
         reason = pl.col("reason")
-        expected = reason.str.starts_with("not available") | reason.str.contains("total row")
+        expected = (
+            reason.str.starts_with("not available")
+            | reason.str.contains("total row")
+            | reason.str.starts_with("city row in a county table")
+        )
         return self.quarantine.filter(~expected)
 
     @property
@@ -315,22 +341,34 @@ class DataCheck:
         valid = all(r.only(INTEGRITY, PLAUSIBILITY).success for r in self.reports.values())
         return valid and self.problem_cells.is_empty()
 
-    def summary(self) -> str:
+    def summary(self, limit: int = 50) -> str:
+        """Problem cells first (they fail the check), then declared gaps, then the checks."""
+        problems = self.problem_cells
+        gaps = self.quarantine.join(problems, on=list(problems.columns), how="anti")
         lines = [self.ingest.describe()]
-        for row in self.quarantine.head(20).iter_rows(named=True):
-            where = f"{row['source_file']}:{row['source_row']} [{row['source_column']}]"
-            lines.append(f"  quarantined {where} {row['raw_value']!r}: {row['reason']}")
-        if self.quarantine.height > 20:
-            lines.append(f"  … and {self.quarantine.height - 20} more quarantined cells")
+        for title, cells in (("problem", problems), ("declared gap or total row", gaps)):
+            lines += [
+                f"  {title}: {_where(row)}" for row in cells.head(limit).iter_rows(named=True)
+            ]
+            if cells.height > limit:
+                lines.append(f"  … and {cells.height - limit} more ({title})")
         lines += [report.summary() for report in self.reports.values()]
-        gaps = sum(len(r.only(COMPLETENESS).failures) for r in self.reports.values())
+        warnings = sum(len(r.only(COMPLETENESS).failures) for r in self.reports.values())
         verdict = "通过 / PASSED" if self.success else "未通过 / FAILED"
         lines.append(
-            f"{verdict}: {self.problem_cells.height} problem cells, "
-            f"{self.quarantine.height - self.problem_cells.height} declared gaps or total rows, "
-            f"{gaps} completeness warnings"
+            f"{verdict}: {problems.height} problem cells, {gaps.height} declared gaps or total "
+            f"rows, {warnings} completeness warnings"
         )
         return "\n".join(lines)
+
+
+def _where(row: dict) -> str:
+    """A quarantined cell as a person finds it: file[:sheet]:row [column] 'text': reason."""
+    sheet = f":{row['source_sheet']}" if row["source_sheet"] else ""
+    return (
+        f"{row['source_file']}{sheet}:{row['source_row']} [{row['source_column']}] "
+        f"{row['raw_value']!r}: {row['reason']}"
+    )
 
 
 def validate_data_dir(

@@ -26,13 +26,17 @@ from innovation_monitor.years import parse_years
 EXIT_USER_ERROR = 2
 
 
-def _common_options(parser: argparse.ArgumentParser, *, warehouse: bool = True) -> None:
-    parser.add_argument("--data-dir", type=Path, default=SAMPLE_DIR, help="raw statistics folder")
-    if warehouse:
-        parser.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="DuckDB file")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUTPUT_DIR, help="report folder")
-    parser.add_argument("--years", default="", help="e.g. 2019-2023 or 2021,2023 (default: all)")
-    parser.add_argument("--indicators", type=Path, default=INDICATORS_FILE, help="framework YAML")
+def _options(parser: argparse.ArgumentParser, *names: str) -> None:
+    """Add the named options, each with one meaning across subcommands."""
+    options = {
+        "data-dir": dict(type=Path, default=SAMPLE_DIR, help="raw statistics folder"),
+        "warehouse": dict(type=Path, default=DEFAULT_WAREHOUSE, help="DuckDB file"),
+        "out": dict(type=Path, default=DEFAULT_OUTPUT_DIR, help="report folder"),
+        "years": dict(default="", help="e.g. 2019-2023 or 2021,2023 (default: all)"),
+        "indicators": dict(type=Path, default=INDICATORS_FILE, help="framework YAML"),
+    }
+    for name in names:
+        parser.add_argument(f"--{name}", **options[name])
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,15 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="load, validate, score and report (the whole pipeline)")
-    _common_options(run)
+    _options(run, "data-dir", "warehouse", "out", "years", "indicators")
 
     validate = commands.add_parser(
         "validate", help="check raw statistics files without writing the warehouse"
     )
-    _common_options(validate, warehouse=False)
+    _options(validate, "data-dir", "years", "indicators")
 
     report = commands.add_parser("report", help="write reports from the scores in the warehouse")
-    _common_options(report)
+    _options(report, "warehouse", "out", "years", "indicators")
     report.add_argument("--lang", choices=["zh", "en", "both"], default="both")
 
     ui = commands.add_parser("ui", help="start the Dagster UI on 127.0.0.1")

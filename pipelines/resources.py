@@ -6,9 +6,12 @@ through run config.
 """
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
 from innovation_monitor.divisions import DivisionRegistry
@@ -54,7 +57,23 @@ def settings_from_env() -> MonitorSettings:
     )
 
 
-def warehouse_from_env() -> DuckDBResource:
-    return DuckDBResource(
+class WarehouseResource(DuckDBResource):
+    """``DuckDBResource`` that also closes its connection when the step fails.
+
+    dagster-duckdb 0.29 closes only after a clean exit, so a failed step left the file open in
+    this process until garbage collection, and DuckDB then refused other connections to it.
+    """
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with super().get_connection() as connection:
+            try:
+                yield connection
+            finally:
+                connection.close()
+
+
+def warehouse_from_env() -> WarehouseResource:
+    return WarehouseResource(
         database=os.environ.get("INNOVATION_MONITOR_WAREHOUSE", str(DEFAULT_WAREHOUSE))
     )

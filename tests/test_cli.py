@@ -100,8 +100,8 @@ def test_validate_passes_the_sample_with_its_declared_gaps(
 ) -> None:
     assert main(["validate"]) == 0
     out = capsys.readouterr().out
-    assert "PASSED: 0 problem cells, 4 declared gaps" in out
-    assert "quarantined city/2016.csv:18" in out
+    assert "PASSED: 0 problem cells, 4 declared gaps or total rows" in out
+    assert "declared gap or total row: city/2016.csv:18" in out
 
 
 def test_validate_fails_on_unusable_cells_and_names_them(

@@ -78,14 +78,51 @@ def test_run_writes_reports_marked_synthetic(pipeline_run: tuple[Path, Path]) ->
     assert len(list(out.glob("*/city_report.zh.html"))) == 8
 
 
+TABLES = ("divisions", "statistics", "quarantine", "indicator_values", "scores")
+
+
+def _snapshot(warehouse: Path, out: Path) -> dict[str, object]:
+    # Read-only: also proves a failed run closed its connection (DuckDB refuses a second
+    # configuration for a file that is still open in this process).
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
+    files = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    return {**tables, "files": files}
+
+
 def test_rerun_of_one_year_is_idempotent(pipeline_run: tuple[Path, Path]) -> None:
     warehouse, out = pipeline_run
-    query = "SELECT * FROM statistics ORDER BY ALL"
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        before = con.execute(query).fetchall()
+    before = _snapshot(warehouse, out)
     assert main(["run", "--warehouse", str(warehouse), "--out", str(out), "--years", "2020"]) == 0
+    assert _snapshot(warehouse, out) == before
+
+
+def test_a_year_without_files_is_a_clear_error(
+    pipeline_run: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    warehouse, out = pipeline_run
+    before = _snapshot(warehouse, out)
+    assert main(["run", "--warehouse", str(warehouse), "--out", str(out), "--years", "2024"]) == 1
+    assert "no statistics file for year(s) 2024" in capsys.readouterr().err
+    assert _snapshot(warehouse, out) == before
+
+
+def test_a_removed_file_leaves_no_stale_slice(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE_DIR, data)
+    warehouse, out = tmp_path / "w.duckdb", tmp_path / "out"
+    common = ["--data-dir", str(data), "--warehouse", str(warehouse), "--out", str(out)]
+    assert main(["run", *common, "--years", "2022-2023"]) == 0
+    (data / "county" / "2022.csv").unlink()
+    # The county 2022 slice is emptied, so the blocking check on county indicators fails the run.
+    assert main(["run", *common, "--years", "2022-2023"]) == 1
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute(query).fetchall() == before
+        left = con.execute(
+            "SELECT count(*) FROM statistics WHERE year = 2022 AND level = 'county'"
+        ).fetchone()[0]
+    assert left == 0
 
 
 def test_definitions_validate() -> None:
