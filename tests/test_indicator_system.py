@@ -218,8 +218,11 @@ def test_build_steps_and_tiers(system: IndicatorSystem) -> None:
     assert steps[2]["normalise"] == {"method": "minmax", "range": [0, 100], "goalposts": "pooled"}
     steps[2]["normalise"]["method"] = "rank"
     assert city.build_steps[2]["normalise"]["method"] == "minmax"  # a fresh copy each time
-    county_impute = system.frameworks["county"].build_steps[0]["impute"]
-    assert county_impute == {"method": "group_median", "group": "parent_code"}
+    county_steps = system.frameworks["county"].build_steps
+    assert [s["impute"] for s in county_steps[:2]] == [
+        {"method": "carry_forward", "limit": 2},
+        {"method": "group_median", "group": "parent_code"},
+    ]
     tiers = city.methodology
     assert [tiers.tier_for(r, 16).name_zh for r in (1, 4, 5, 10, 11, 16)] == [
         "第一梯队",
@@ -366,8 +369,8 @@ def test_broken_copy_fails_schema_with_key_path(tmp_path: Path) -> None:
         (lambda d: d["targets"][0].update(comparison="=="), r"targets\[0\].*comparison"),
         (lambda d: d["methodology"]["city"]["steps"].append({"smooth": {}}), "'smooth'"),
         (
-            lambda d: d["methodology"]["county"]["steps"][0]["impute"].pop("group"),
-            r"methodology\.county\.steps\[0\]\.impute.*'group' is a required property",
+            lambda d: d["methodology"]["county"]["steps"][1]["impute"].pop("group"),
+            r"methodology\.county\.steps\[1\]\.impute.*'group' is a required property",
         ),
         (
             lambda d: _indicator(d, "city", "rd_intensity").update(code="R&D"),
