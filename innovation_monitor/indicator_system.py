@@ -31,12 +31,12 @@ import pandas as pd
 import yaml
 
 from innovation_monitor import paths
+from innovation_monitor.divisions import LEVELS
 from innovation_monitor.errors import DataError, FrameworkError
 from innovation_monitor.formulas import Formula
 from innovation_monitor.text import fold
 
 SCHEMA_FILE = paths.PROJECT_ROOT / "indicators.schema.json"
-LEVELS = ("city", "county")
 INDEX_CODE = "Index"
 IMETA_COLUMNS = (
     "Level",

@@ -40,7 +40,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from scipy.optimize import brentq
 
-from innovation_monitor.divisions import Division, DivisionRegistry
+from innovation_monitor.divisions import LEVELS, Division, DivisionRegistry
 from innovation_monitor.errors import DataError, InnovationMonitorError
 from innovation_monitor.indicator_system import IndicatorSystem, Variable, load_indicator_system
 from innovation_monitor.paths import SAMPLE_DIR
@@ -48,7 +48,6 @@ from innovation_monitor.template import save_workbook
 
 SEED = 20_160_101
 YEARS: tuple[int, ...] = tuple(range(2016, 2024))
-LEVELS = ("city", "county")
 NOTICE = "合成样例数据（非真实统计）SYNTHETIC SAMPLE DATA — not official statistics"
 NOTICE_ZH = (
     "本数据集为程序按固定随机种子生成的合成样例数据，仅供演示和测试，不是官方统计数据。"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from innovation_monitor.divisions import LEVELS
 from innovation_monitor.errors import DataError, IngestError
 from innovation_monitor.ingest.cleaning import (
     CellProblem,
@@ -51,7 +52,6 @@ if TYPE_CHECKING:
     from innovation_monitor.indicator_system import IndicatorSystem, Variable
 
 MANIFEST_FILE = "dataset.yaml"
-LEVELS = ("city", "county")
 LAYOUTS = ("wide", "long")
 _ENTRY_KEYS = frozenset({"path", "level", "year", "format", "sheet"})
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
