@@ -9,11 +9,9 @@ validation stops text, negative counts and fractions of a count at entry time.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import io
 import re
-import sys
 import zipfile
 from pathlib import Path
 
@@ -25,8 +23,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from innovation_monitor.divisions import Division, DivisionRegistry
-from innovation_monitor.errors import DataError, InnovationMonitorError
-from innovation_monitor.indicator_system import IndicatorSystem, Variable, load_indicator_system
+from innovation_monitor.errors import DataError
+from innovation_monitor.indicator_system import IndicatorSystem, Variable
 from innovation_monitor.paths import DATA_DIR
 
 TEMPLATE_DIR = DATA_DIR / "template"
@@ -261,28 +259,3 @@ def write_template(
     _dictionary(workbook.create_sheet(DICTIONARY_SHEET), system)
     save_workbook(workbook, path)
     return path
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m innovation_monitor.template [--year 2024] [--out data/template]``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m innovation_monitor.template",
-        description="Write the Excel template data providers fill in.",
-    )
-    parser.add_argument("--year", type=int, default=TEMPLATE_YEAR, help="data year")
-    parser.add_argument("--out", type=Path, default=TEMPLATE_DIR, help="target folder")
-    args = parser.parse_args(argv)
-    try:
-        path = write_template(
-            load_indicator_system(), DivisionRegistry.load(), args.year,
-            template_path(args.out, args.year),
-        )  # fmt: skip
-    except InnovationMonitorError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(f"wrote {path}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -21,6 +21,7 @@ from innovation_monitor.paths import (
     PROJECT_ROOT,
     SAMPLE_DIR,
 )
+from innovation_monitor.template import TEMPLATE_DIR, TEMPLATE_YEAR
 from innovation_monitor.years import parse_years
 
 EXIT_USER_ERROR = 2
@@ -70,8 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--out", type=Path, required=True, help="output folder")
 
     template = commands.add_parser("template", help="write the Excel template for data providers")
-    template.add_argument("--year", type=int, default=2024)
-    template.add_argument("--out", type=Path, default=PROJECT_ROOT / "data" / "template")
+    template.add_argument("--year", type=int, default=TEMPLATE_YEAR)
+    template.add_argument("--out", type=Path, default=TEMPLATE_DIR)
     template.add_argument("--indicators", type=Path, default=INDICATORS_FILE)
     return parser
 
@@ -139,9 +140,9 @@ def _score(args: argparse.Namespace) -> int:
 def _template(args: argparse.Namespace) -> int:
     from innovation_monitor.divisions import DivisionRegistry
     from innovation_monitor.indicator_system import load_indicator_system
-    from innovation_monitor.template import write_template
+    from innovation_monitor.template import template_path, write_template
 
-    path = args.out / f"innovation_statistics_template_{args.year}.xlsx"
+    path = template_path(args.out, args.year)
     write_template(load_indicator_system(args.indicators), DivisionRegistry.load(), args.year, path)
     print(path)
     return 0

@@ -30,6 +30,15 @@ def test_report_without_warehouse(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert "run the pipeline first" in capsys.readouterr().err
 
 
+def _score_args(folder: Path) -> list[str]:
+    """``score`` over data.csv, meta.csv and build.yaml in ``folder``, writing ``folder/out``."""
+    return [
+        "score",
+        *("--data", str(folder / "data.csv"), "--meta", str(folder / "meta.csv")),
+        *("--build", str(folder / "build.yaml"), "--out", str(folder / "out")),
+    ]
+
+
 def test_score_with_a_cycle_names_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "data.csv").write_text("uCode,a,b\nX,1,2\nY,3,4\n")
     (tmp_path / "meta.csv").write_text(
@@ -40,19 +49,7 @@ def test_score_with_a_cycle_names_it(capsys: pytest.CaptureFixture[str], tmp_pat
     (tmp_path / "build.yaml").write_text(
         "steps:\n  - normalise: {method: minmax, range: [0, 100]}\n"
     )
-    status = main(
-        [
-            "score",
-            "--data",
-            str(tmp_path / "data.csv"),
-            "--meta",
-            str(tmp_path / "meta.csv"),
-            "--build",
-            str(tmp_path / "build.yaml"),
-            "--out",
-            str(tmp_path / "out"),
-        ]
-    )
+    status = main(_score_args(tmp_path))
     err = capsys.readouterr().err
     assert status == EXIT_USER_ERROR
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
@@ -69,22 +66,7 @@ def test_score_writes_steps_and_results(tmp_path: Path) -> None:
         "  - aggregate: {method: arithmetic}\n"
     )
     out = tmp_path / "out"
-    assert (
-        main(
-            [
-                "score",
-                "--data",
-                str(tmp_path / "data.csv"),
-                "--meta",
-                str(tmp_path / "meta.csv"),
-                "--build",
-                str(tmp_path / "build.yaml"),
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    assert main(_score_args(tmp_path)) == 0
     assert sorted(p.name for p in out.iterdir()) == [
         "aggregate.csv",
         "normalise.csv",
