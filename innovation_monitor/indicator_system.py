@@ -28,13 +28,13 @@ from typing import Any
 import jsonschema
 import numpy as np
 import pandas as pd
-import yaml
 
 from innovation_monitor import paths
 from innovation_monitor.divisions import LEVELS
 from innovation_monitor.errors import DataError, FrameworkError
 from innovation_monitor.formulas import Formula
 from innovation_monitor.text import fold
+from innovation_monitor.yaml_file import read_yaml
 
 SCHEMA_FILE = paths.PROJECT_ROOT / "indicators.schema.json"
 INDEX_CODE = "Index"
@@ -401,7 +401,7 @@ class IndicatorSystem:
 def load_indicator_system(path: Path | None = None) -> IndicatorSystem:
     """Load, validate and check ``indicators.yaml`` (default :data:`paths.INDICATORS_FILE`)."""
     path = Path(path) if path is not None else paths.INDICATORS_FILE
-    return build_indicator_system(_read_yaml(path), path)
+    return build_indicator_system(read_yaml(path, "indicator file"), path)
 
 
 def build_indicator_system(document: Any, path: Path) -> IndicatorSystem:
@@ -409,20 +409,6 @@ def build_indicator_system(document: Any, path: Path) -> IndicatorSystem:
     variant of the framework built in a notebook."""
     _validate_schema(document, path)
     return _Builder(document, path).build()
-
-
-def _read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise FrameworkError(f"{path}: cannot read the indicator file ({err.strerror})") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(err, "problem", None) or str(err)
-        raise FrameworkError(f"{path}:{where}: not valid YAML ({problem})") from None
 
 
 def _key_path(document: Any, keys: Sequence[Any]) -> str:

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from innovation_monitor.composite.aggregate import aggregate
 from innovation_monitor.composite.dataset import check_data, id_columns, numeric_frame
@@ -39,6 +38,7 @@ from innovation_monitor.composite.screen import screen
 from innovation_monitor.composite.treat import treat
 from innovation_monitor.composite.weight import DATA_DRIVEN, weight
 from innovation_monitor.errors import FrameworkError, IngestError
+from innovation_monitor.yaml_file import read_yaml
 
 STEPS: dict[str, Callable[..., tuple[Any, StepRecord]]] = {
     "denominate": denominate,
@@ -126,14 +126,7 @@ def _numbered(names: list[str]) -> list[str]:
 
 def load_build(path: Path | str) -> list[Step]:
     """Read a BUILD.yaml file."""
-    path = Path(path)
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise FrameworkError(f"{path}: cannot read build file ({err})") from None
-    except yaml.YAMLError as err:
-        raise FrameworkError(f"{path}: not valid YAML ({err})") from None
-    return parse_steps(spec, source=str(path))
+    return parse_steps(read_yaml(path, "build file"), source=str(path))
 
 
 def _check_keywords(name: str, func: Callable[..., Any], params: Mapping[str, Any]) -> None:

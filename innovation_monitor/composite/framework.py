@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from innovation_monitor.errors import FrameworkError
+from innovation_monitor.yaml_file import read_yaml
 
 INDICATOR = "Indicator"
 AGGREGATE = "Aggregate"
@@ -246,14 +246,7 @@ class Framework:
     @classmethod
     def from_yaml(cls, path: Path | str) -> Framework:
         """Read a framework YAML file (see :meth:`from_dict`)."""
-        path = Path(path)
-        try:
-            spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except OSError as err:
-            raise FrameworkError(f"{path}: cannot read framework file ({err})") from None
-        except yaml.YAMLError as err:
-            raise FrameworkError(f"{path}: not valid YAML ({err})") from None
-        return cls.from_dict(spec, source=str(path))
+        return cls.from_dict(read_yaml(path, "framework file"), source=str(path))
 
     # ----------------------------------------------------------------------------- validation
 

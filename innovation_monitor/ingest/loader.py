@@ -16,8 +16,6 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from innovation_monitor.divisions import LEVELS
 from innovation_monitor.errors import DataError, IngestError
 from innovation_monitor.ingest.cleaning import (
@@ -46,6 +44,7 @@ from innovation_monitor.ingest.result import (
     frame,
 )
 from innovation_monitor.text import compact
+from innovation_monitor.yaml_file import read_yaml
 
 if TYPE_CHECKING:
     from innovation_monitor.divisions import DivisionRegistry
@@ -97,10 +96,7 @@ def read_manifest(data_dir: Path) -> Manifest:
     path = data_dir / MANIFEST_FILE
     if not path.is_file():
         return Manifest()
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise IngestError(f"{path}: not valid YAML ({error})") from None
+    document = read_yaml(path, "data set manifest", IngestError)
     if not isinstance(document, dict):
         raise IngestError(f"{path}: expected a mapping (name_zh, name_en, synthetic, …)")
     synthetic = document.get("synthetic", False)
