@@ -11,7 +11,8 @@ likelihood); ``none`` leaves the data alone. Per-indicator overrides go in ``ind
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import warnings
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -39,28 +40,25 @@ METHODS = tuple(_PARAMS)
 PANEL_MODES = ("per_period", "pooled")
 
 
+def _moment(statistic: Callable[..., Any], x: np.ndarray, minimum: int) -> float:
+    """A bias-corrected sample moment of the non-missing values; NaN with too few values or
+    identical ones (scipy warns about the latter; there is nothing to treat)."""
+    v = x[~np.isnan(x)]
+    if v.size < minimum:
+        return float("nan")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return float(statistic(v, bias=False))
+
+
 def skewness(x: np.ndarray) -> float:
     """Sample skewness as e1071 ``type = 2`` (Excel's SKEW); NaN with fewer than 3 values."""
-    v = x[~np.isnan(x)]
-    n = v.size
-    if n < 3:
-        return float("nan")
-    d = v - v.mean()
-    with np.errstate(all="ignore"):
-        y = np.sqrt(n) * np.sum(d**3) / (np.sum(d**2) ** 1.5)
-        return float(y * np.sqrt(n * (n - 1)) / (n - 2))
+    return _moment(stats.skew, x, 3)
 
 
 def kurtosis(x: np.ndarray) -> float:
     """Sample excess kurtosis as e1071 ``type = 2`` (Excel's KURT); NaN with fewer than 4."""
-    v = x[~np.isnan(x)]
-    n = v.size
-    if n < 4:
-        return float("nan")
-    d = v - v.mean()
-    with np.errstate(all="ignore"):
-        r = n * np.sum(d**4) / (np.sum(d**2) ** 2)
-        return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+    return _moment(stats.kurtosis, x, 4)
 
 
 def passes(x: np.ndarray, skew: float, kurt: float) -> bool:
