@@ -56,11 +56,6 @@ def markdown_table(frame: pl.DataFrame) -> str:
     return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in cells])
 
 
-def _years_in(con: duckdb.DuckDBPyConnection, table: str, level: str) -> list[int]:
-    frame = warehouse.read(con, table, level=level)
-    return sorted(frame["year"].unique().to_list())
-
-
 def data_fingerprint(data_dir: Path | str) -> str:
     """A digest of every statistics file of a data folder (paths and contents) and its manifest,
     so a sensor can tell when a provider has delivered or corrected a file."""
@@ -131,10 +126,13 @@ def load_statistics(
     return _ingest_summary(result)
 
 
-def _level_years(
+def _level_slice(
     con: duckdb.DuckDBPyConnection, table: str, level: str, years: Iterable[int] | None
-) -> list[int]:
-    return sorted(years) if years is not None else _years_in(con, table, level)
+) -> tuple[pl.DataFrame, list[int]]:
+    """A level's rows of ``table`` for ``years`` (all if None), read once, and those years."""
+    wanted = sorted(years) if years is not None else None
+    frame = warehouse.read(con, table, years=wanted, level=level)
+    return frame, wanted if wanted is not None else sorted(frame["year"].unique().to_list())
 
 
 def check_statistics(
@@ -146,8 +144,7 @@ def check_statistics(
 ) -> tuple[ValidationReport, ValidationReport]:
     """One Great Expectations run over a level's statistics, split into the blocking part
     (integrity and plausibility) and the warning part (completeness: gaps are imputed later)."""
-    wanted = _level_years(con, "statistics", level, years)
-    statistics = warehouse.read(con, "statistics", years=wanted, level=level)
+    statistics, wanted = _level_slice(con, "statistics", level, years)
     report = validate_statistics(statistics, system, registry, level=level, years=wanted)
     return report.only(INTEGRITY, PLAUSIBILITY), report.only(COMPLETENESS)
 
@@ -159,8 +156,7 @@ def compute_level_indicators(
     years: Iterable[int] | None = None,
 ) -> StageSummary:
     """Indicator values of a level from its statistics, replacing those years' slices."""
-    wanted = _level_years(con, "statistics", level, years)
-    statistics = warehouse.read(con, "statistics", years=wanted, level=level)
+    statistics, wanted = _level_slice(con, "statistics", level, years)
     values = compute_indicators(statistics, system.frameworks[level])
     warehouse.replace_slices(con, {"indicator_values": values}, years=wanted, levels=[level])
     missing = values["value"].null_count()
@@ -179,8 +175,7 @@ def check_indicators(
 ) -> ValidationReport:
     """Indicator values are finite, cover every unit valid in each year, and none is missing
     for too many units."""
-    wanted = _level_years(con, "indicator_values", level, years)
-    values = warehouse.read(con, "indicator_values", years=wanted, level=level)
+    values, wanted = _level_slice(con, "indicator_values", level, years)
     return validate_indicators(
         values, system.frameworks[level], level=level, years=wanted, registry=registry
     )
