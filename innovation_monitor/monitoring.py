@@ -18,7 +18,7 @@ import polars as pl
 from innovation_monitor import warehouse
 from innovation_monitor.divisions import LEVELS, DivisionRegistry
 from innovation_monitor.errors import IngestError
-from innovation_monitor.indicator_system import IndicatorSystem, load_indicator_system
+from innovation_monitor.indicator_system import INDEX_CODE, IndicatorSystem, load_indicator_system
 from innovation_monitor.indicators import compute_indicators
 from innovation_monitor.ingest import IngestResult, ingest_directory, read_manifest
 from innovation_monitor.ingest.loader import discover
@@ -193,7 +193,7 @@ def score_level(
     scores = score_panel(values, system.frameworks[level])
     years = sorted(scores["year"].unique().to_list())
     warehouse.replace_slices(con, {"scores": scores}, years=years, levels=[level])
-    index = scores.filter(pl.col("node") == "Index")
+    index = scores.filter(pl.col("node") == INDEX_CODE)
     text = f"{level}: scored {index.height} unit-years over {len(years)} years"
     if not years:
         return StageSummary(text, {"unit_years": 0})
@@ -226,7 +226,7 @@ def check_scores(
     con: duckdb.DuckDBPyConnection, registry: DivisionRegistry, level: str
 ) -> CheckResult:
     """Every unit valid in a scored year has an index score and a rank, and nothing else does."""
-    index = warehouse.read(con, "scores", level=level).filter(pl.col("node") == "Index")
+    index = warehouse.read(con, "scores", level=level).filter(pl.col("node") == INDEX_CODE)
     problems: list[str] = []
     for year in sorted(index["year"].unique().to_list()):
         scored = index.filter(pl.col("year") == year)

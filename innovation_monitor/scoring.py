@@ -13,7 +13,7 @@ from innovation_monitor.composite.build import run_build
 from innovation_monitor.composite.dataset import TIME, UNIT
 from innovation_monitor.composite.framework import Framework
 from innovation_monitor.errors import FrameworkError
-from innovation_monitor.indicator_system import MonitoringFramework
+from innovation_monitor.indicator_system import INDEX_CODE, MonitoringFramework
 from innovation_monitor.indicators import indicator_matrix
 
 SCORES_SCHEMA = {
@@ -68,7 +68,7 @@ def _long(table: pd.DataFrame, name: str) -> pl.DataFrame:
 def assign_tiers(scores: pl.DataFrame, framework: MonitoringFramework) -> pl.DataFrame:
     """The tier (梯队) of each unit in each year from its index rank, by the methodology's bands."""
     schema = {"year": pl.Int64, "level": pl.String, "region_code": pl.String, "tier": pl.String}
-    index = scores.filter((pl.col("node") == "Index") & pl.col("rank").is_not_null())
+    index = scores.filter((pl.col("node") == INDEX_CODE) & pl.col("rank").is_not_null())
     if not framework.tiers or index.is_empty():
         return pl.DataFrame(schema=schema)
     sizes = index.group_by("year").len("n")
