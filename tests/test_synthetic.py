@@ -6,6 +6,7 @@ import csv
 import io
 import statistics
 from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 
 import openpyxl
@@ -13,27 +14,30 @@ import polars as pl
 import pytest
 import yaml
 
-from innovation_monitor import synthetic
 from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.errors import DataError
-from innovation_monitor.indicator_system import IndicatorSystem
+from innovation_monitor.framework import IndicatorSystem
 from innovation_monitor.ingest import ingest_directory
 from innovation_monitor.paths import SAMPLE_DIR
 from innovation_monitor.synthetic import (
-    AREAS,
-    FILE_SPECS,
-    GAPS,
-    NOTICE,
-    OUTLIERS,
-    PUBLISHED,
-    REAL_SHARES,
-    REAL_VALUES,
+    SEED,
     YEARS,
     Sample,
     build_sample,
-    provincial_series,
+    calibration,
     write_sample,
 )
+from innovation_monitor.synthetic.calibration import (
+    FIGURES,
+    FIGURES_FILE,
+    PUBLISHED,
+    provincial_series,
+    published_total,
+)
+from innovation_monitor.synthetic.cells import GAPS, OUTLIERS, REAL_SHARES, REAL_VALUES
+from innovation_monitor.synthetic.model import simulate_areas
+from innovation_monitor.synthetic.profiles import AREAS
+from innovation_monitor.synthetic.sample import FILE_SPECS, NOTICE
 
 STRONG_CITIES = {"370100", "370200", "370300", "370600", "370700"}  # Jinan … Zibo
 
@@ -116,10 +120,41 @@ def test_city_sums_equal_the_published_provincial_totals(sample: Sample) -> None
             assert totals[(published.variable, year)] == pytest.approx(series[year], rel=1e-4)
 
 
+def test_published_figures_ship_with_the_package_and_each_cites_its_source() -> None:
+    shipped = resources.files("innovation_monitor.synthetic").joinpath("published_figures.csv")
+    assert shipped.is_file() and Path(str(shipped)) == FIGURES_FILE
+    assert all(figure.source.strip() for figure in FIGURES)
+    # a mistyped use would silently drop its rows
+    assert {f.use for f in FIGURES} == {
+        "provincial_total",
+        "provincial_mean",
+        "fte_model",
+        "area_profile",
+    }
+    profiled = {(f.variable, f.region_code) for f in FIGURES if f.use == "area_profile"}
+    assert profiled == {
+        (variable, area.code)
+        for variable in ("population", "gdp", "rd_personnel_fte")
+        for area in AREAS
+    }
+
+
+def test_a_malformed_published_figure_is_refused_with_its_line(tmp_path: Path) -> None:
+    header = FIGURES_FILE.read_text("utf-8").splitlines()[0]
+    broken = tmp_path / "figures.csv"
+    broken.write_text(f"{header}\nprovincial_total,gdp,370000,2016,n/a,亿元,0.1,x\n", "utf-8")
+    with pytest.raises(DataError, match="line 2"):
+        calibration._read_figures(broken)
+    gdp = [f for f in FIGURES if f.use == "provincial_total" and f.variable == "gdp"]
+    other_source = [gdp[0], replace(gdp[1], source="another release")]
+    with pytest.raises(DataError, match="gdp disagree"):
+        calibration._published(other_source)
+
+
 def test_gap_years_of_a_published_series_are_filled_smoothly() -> None:
-    contracts = provincial_series(synthetic._published("tech_contract_turnover"))
+    contracts = provincial_series(published_total("tech_contract_turnover"))
     assert contracts[2018] == pytest.approx((contracts[2017] * contracts[2019]) ** 0.5)
-    enterprises = provincial_series(synthetic._published("hightech_enterprises"))
+    enterprises = provincial_series(published_total("hightech_enterprises"))
     assert enterprises[2016] < enterprises[2017] < enterprises[2018] == 8912
 
 
@@ -264,7 +299,7 @@ def test_county_populations_2020_are_as_close_to_the_census_as_the_readme_says(
         f"county population 2020 vs census: median |dev| {median:.1%}, within 10 % "
         f"{within_10:.0%}, within 20 % {within_20:.0%}, largest {deviations[-1]:.0%}"
     )
-    # what data/sample/README.md states (synthetic.MEASURED["county_census"])
+    # what data/sample/README.md states (MEASURED["county_census"] in synthetic/readme.py)
     assert median <= 0.05 and within_10 >= 0.75 and within_20 >= 0.90
 
 
@@ -371,9 +406,9 @@ def test_outliers_stand_out_from_the_units_own_series(sample: Sample) -> None:
 
 
 def test_the_seed_decides_the_draws_but_not_the_published_totals() -> None:
-    base = synthetic.simulate_areas(synthetic.SEED)
-    other = synthetic.simulate_areas(synthetic.SEED + 1)
-    assert (base["gdp"] == synthetic.simulate_areas(synthetic.SEED)["gdp"]).all()
+    base = simulate_areas(SEED)
+    other = simulate_areas(SEED + 1)
+    assert (base["gdp"] == simulate_areas(SEED)["gdp"]).all()
     changed = (base["tech_smes"] != other["tech_smes"]).mean()
     assert changed > 0.9
     for published in PUBLISHED:
@@ -440,7 +475,7 @@ def test_every_file_is_marked_synthetic() -> None:
     assert manifest["name_zh"] and manifest["name_en"] and manifest["source"]
     readme = (SAMPLE_DIR / "README.md").read_text("utf-8")
     assert readme.startswith("# 合成样例数据 · SYNTHETIC SAMPLE DATA")
-    assert f"seed **{synthetic.SEED}**" in readme
+    assert f"seed **{SEED}**" in readme
 
 
 def test_manifest_lists_gaps_outliers_and_real_figures() -> None:
