@@ -19,7 +19,7 @@ import pandas as pd
 import polars as pl
 
 from innovation_monitor.errors import DataError
-from innovation_monitor.indicator_system import MonitoringFramework
+from innovation_monitor.framework import MonitoringFramework
 
 STATISTICS_COLUMNS = ("year", "level", "region_code", "variable", "value")
 PARENT_COLUMN = "parent_code"
@@ -98,7 +98,7 @@ def parent_code(region_code: str, level: str) -> str:
     return region_code[:4] + "00" if level == "county" else region_code[:2] + "0000"
 
 
-def indicator_matrix(values: pl.DataFrame, framework: MonitoringFramework) -> pd.DataFrame:
+def indicator_frame(values: pl.DataFrame, framework: MonitoringFramework) -> pd.DataFrame:
     """Long indicator values → the scoring engine's data frame: ``uCode, Time``, the group column
     ``parent_code`` (see :func:`parent_code`; the county methodology imputes within each city)
     and one column per indicator in framework order (missing values NaN), for the framework's

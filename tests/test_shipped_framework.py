@@ -1,26 +1,35 @@
-"""indicators.yaml: the real file against its schema, the loader's checks, iMeta and targets."""
+"""The shipped ``indicators.yaml``, pinned on purpose.
 
-import copy
+Every other test of the framework builds its own small document; this file alone asserts what
+the shipped file says: the variables of the shared interface, the pillars and indicators of the
+provincial plans, the methodology, and the real plan targets with their quotes from the seed
+documents. An evaluator who edits ``indicators.yaml`` updates this file with it.
+"""
+
 import json
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+import numpy as np
+import polars as pl
 import pytest
 import yaml
 
 from innovation_monitor import paths
-from innovation_monitor.errors import DataError, FrameworkError
-from innovation_monitor.indicator_system import (
+from innovation_monitor.composite.build import run_build
+from innovation_monitor.composite.framework import Framework
+from innovation_monitor.framework import (
     INDEX_CODE,
-    SCHEMA_FILE,
     IndicatorSystem,
-    build_indicator_system,
+    build_steps,
+    imeta_table,
     load_indicator_system,
 )
+from innovation_monitor.framework.load import SCHEMA_FILE
+from innovation_monitor.indicators import compute_indicators, indicator_frame
 
 # The shared interface fixes these codes, canonical units and kinds.
 FIXED_VARIABLES = {
@@ -80,50 +89,19 @@ def seeds_dir() -> Path:
     return folder
 
 
-@pytest.fixture
-def load_edited(document: dict[str, Any]) -> Callable[..., IndicatorSystem]:
-    """Check a copy of the real document after ``edit(doc)`` changed it (parsed already, so
-    the many cases stay fast; reading files is tested separately)."""
-
-    def load(edit: Callable[[dict[str, Any]], Any]) -> IndicatorSystem:
-        doc = copy.deepcopy(document)
-        edit(doc)
-        return build_indicator_system(doc, Path("edited/indicators.yaml"))
-
-    return load
-
-
-def _indicator(doc: dict[str, Any], level: str, code: str) -> dict[str, Any]:
-    for pillar in doc["frameworks"][level]["pillars"]:
-        for ind in pillar["indicators"]:
-            if ind["code"] == code:
-                return ind
-    raise AssertionError(code)
-
-
-def _variable(doc: dict[str, Any], code: str) -> dict[str, Any]:
-    return next(v for v in doc["variables"] if v["code"] == code)
-
-
-def _tier(doc: dict[str, Any], i: int, **bound: float) -> bool:
-    """Give city tier ``i`` exactly ``bound``."""
-    tier = doc["methodology"]["city"]["tiers"][i]
-    for name in ("max_rank", "max_rank_share", "min_score"):
-        tier.pop(name, None)
-    tier.update(bound)
-    return True
-
-
 # ------------------------------------------------------------------------- the real file
 
 
 def test_real_file_is_valid_under_its_schema(document: dict[str, Any]) -> None:
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     jsonschema.Draft202012Validator(schema).validate(document)
     first_line = paths.INDICATORS_FILE.read_text(encoding="utf-8").splitlines()[0]
     assert first_line == "# yaml-language-server: $schema=./indicators.schema.json"
+
+
+def test_it_is_the_default_file(system: IndicatorSystem) -> None:
+    assert system.path == paths.INDICATORS_FILE
+    assert list(load_indicator_system(paths.INDICATORS_FILE).variables) == list(system.variables)
 
 
 def test_variables_are_exactly_the_shared_interface(system: IndicatorSystem) -> None:
@@ -137,6 +115,7 @@ def test_variables_are_exactly_the_shared_interface(system: IndicatorSystem) -> 
         expected_levels = ("city",) if code == "higher_ed_students" else ("city", "county")
         assert var.levels == expected_levels
     assert system.variables["rd_expenditure"].units["亿元"] == 10000
+    assert system.variables["gdp"].factor("亿元") == 10000
     assert system.variables["rd_personnel_fte"].units["万人年"] == 10000
     assert system.variables["population"].units["人"] == 0.0001
     assert system.variables["hightech_enterprises"].integer
@@ -156,12 +135,6 @@ def test_ranges_catch_unit_errors_at_each_level(system: IndicatorSystem) -> None
     # 人 read as 万人: 90 万 residents written as 900000 is out of range
     assert system.variables["population"].range_for("county")[1] < 900000
     assert gdp.range == (min(city_low, county_low), gdp.range_for("city")[1])
-
-
-def test_variable_factor_and_unknown_unit(system: IndicatorSystem) -> None:
-    assert system.variables["gdp"].factor("亿元") == 10000
-    with pytest.raises(DataError, match=r"gdp .*'美元'.*expected one of"):
-        system.variables["gdp"].factor("美元")
 
 
 def test_match_variable_by_header_spelling(system: IndicatorSystem) -> None:
@@ -213,12 +186,10 @@ def test_provincial_plan_indicators_are_present(system: IndicatorSystem, level: 
 
 def test_build_steps_and_tiers(system: IndicatorSystem) -> None:
     city = system.frameworks["city"]
-    steps = city.build_steps
+    steps = build_steps(city)
     assert [next(iter(s)) for s in steps] == ["impute", "treat", "normalise", "weight", "aggregate"]
     assert steps[2]["normalise"] == {"method": "minmax", "range": [0, 100], "goalposts": "pooled"}
-    steps[2]["normalise"]["method"] = "rank"
-    assert city.build_steps[2]["normalise"]["method"] == "minmax"  # a fresh copy each time
-    county_steps = system.frameworks["county"].build_steps
+    county_steps = build_steps(system.frameworks["county"])
     assert [s["impute"] for s in county_steps[:2]] == [
         {"method": "carry_forward", "limit": 2},
         {"method": "group_median", "group": "parent_code"},
@@ -243,23 +214,12 @@ def test_build_steps_and_tiers(system: IndicatorSystem) -> None:
 
 
 @pytest.mark.parametrize("level", ["city", "county"])
-def test_to_imeta_shape(system: IndicatorSystem, level: str) -> None:
+def test_imeta_rows(system: IndicatorSystem, level: str) -> None:
     framework = system.frameworks[level]
-    imeta = framework.to_imeta()
-    n_ind, n_pil = len(framework.indicators), len(framework.pillars)
-    assert len(imeta) == n_ind + n_pil + 1
-    for column in ("Level", "iCode", "iName", "Direction", "Weight", "Parent", "Type"):
-        assert column in imeta.columns
-    assert {"Denominator", "Target"} <= set(imeta.columns)
-    assert imeta["iCode"].is_unique
-    assert (imeta["Level"].value_counts().sort_index().tolist()) == [n_ind, n_pil, 1]
-    index = imeta[imeta["Level"] == 3].iloc[0]
-    assert index["iCode"] == INDEX_CODE == "Index"
-    assert index["Type"] == "Aggregate"
-    assert imeta.loc[imeta["Level"] == 1, "Type"].eq("Indicator").all()
-    assert set(imeta.loc[imeta["Level"] == 1, "Parent"]) == {p.code for p in framework.pillars}
-    assert imeta.loc[imeta["Level"] == 2, "Parent"].eq("Index").all()
+    imeta = imeta_table(framework)
+    assert len(imeta) == len(framework.indicators) + len(framework.pillars) + 1
     row = imeta.set_index("iCode")
+    assert row.loc[INDEX_CODE, "Level"] == 3
     assert row.loc["energy_intensity", "Direction"] == -1
     assert row.loc["rd_intensity", "Target"] == 2.5
     assert row.loc["rd_intensity", "iName"] == "R&D经费投入强度"
@@ -305,8 +265,6 @@ def test_targets_from_the_plans(system: IndicatorSystem) -> None:
     assert contracts.is_met(6_000_001) and not contracts.is_met(6_000_000)
     assert not contracts.is_met(float("nan"))
     assert system.target("province_2018_rd_intensity").is_met(2.5)
-    with pytest.raises(FrameworkError, match="no target with id 'nope'"):
-        system.target("nope")
 
 
 def test_jiaozhou_baselines(system: IndicatorSystem) -> None:
@@ -332,201 +290,62 @@ def test_every_target_quotes_its_seed_document(system: IndicatorSystem, seeds_di
             assert f"{item.value:g}" in re.sub(r"\s+", "", item.source.quote_zh), item.id
 
 
-# ------------------------------------------------------------------------- broken copies
-
-
-def test_broken_copy_fails_schema_with_key_path(tmp_path: Path) -> None:
-    text = paths.INDICATORS_FILE.read_text(encoding="utf-8")
-    broken = text.replace(
-        'rd_expenditure / gdp * 100\n            unit: "%"\n            direction: 1',
-        'rd_expenditure / gdp * 100\n            unit: "%"\n            direction: 2',
-        1,
+def _stats(rows: list[tuple]) -> pl.DataFrame:
+    return pl.DataFrame(
+        rows, schema=["year", "level", "region_code", "variable", "value"], orient="row"
     )
-    assert broken != text
-    path = tmp_path / "indicators.yaml"
-    path.write_text(broken, encoding="utf-8")
-    with pytest.raises(FrameworkError) as info:
-        load_indicator_system(path)
-    message = str(info.value)
-    assert message.startswith(f"{path}: ")
-    assert (
-        "frameworks.city.pillars[0] (resources).indicators[0] (rd_intensity).direction" in message
+
+
+def test_real_city_framework_on_toy_city(system: IndicatorSystem) -> None:
+    framework = system.frameworks["city"]
+    stats = _stats(
+        [
+            (2020, "city", "370100", "rd_expenditure", 2_500_000.0),
+            (2020, "city", "370100", "gdp", 100_000_000.0),
+            (2020, "city", "370100", "population", 920.0),
+            (2020, "city", "370100", "invention_patents_valid", 27_600.0),
+            (2020, "city", "370100", "large_firms", 2000.0),
+            (2020, "city", "370100", "large_firms_with_rd", 700.0),
+            (2020, "city", "370100", "energy_consumption", 3000.0),
+            (2020, "city", "370100", "tech_contract_turnover", 3_000_000.0),
+            (2020, "city", "370100", "urban_income", 53_000.0),
+        ]
     )
-    assert "indicators.schema.json" in message
+    result = compute_indicators(stats, framework)
+    assert result.height == len(framework.indicators)
+    values = dict(zip(result["indicator"], result["value"], strict=True))
+    assert values["rd_intensity"] == pytest.approx(2.5)
+    assert values["invention_patents_density"] == pytest.approx(30.0)
+    assert values["large_firms_rd_share"] == pytest.approx(35.0)
+    assert values["energy_intensity"] == pytest.approx(0.3)
+    assert values["tech_contract_intensity"] == pytest.approx(3.0)
+    assert values["urban_income"] == 53_000.0
+    assert values["hightech_output_share"] is None
 
 
-@pytest.mark.parametrize(
-    ("edit", "expected"),
-    [
-        (lambda d: _variable(d, "gdp").update(kind="summable"), r"variables\[0\] \(gdp\)\.kind"),
-        (lambda d: _variable(d, "gdp").update(unit="美元"), r"\(gdp\)\.unit"),
-        (lambda d: _variable(d, "gdp").pop("aliases"), "'aliases' is a required property"),
-        (lambda d: d["frameworks"].pop("county"), "'county' is a required property"),
-        (
-            lambda d: d["frameworks"]["city"]["pillars"][1].update(weight=0),
-            r"\(enterprise\)\.weight",
-        ),
-        (lambda d: d["targets"][0].update(comparison="=="), r"targets\[0\].*comparison"),
-        (lambda d: d["methodology"]["city"]["steps"].append({"smooth": {}}), "'smooth'"),
-        (
-            lambda d: d["methodology"]["county"]["steps"][1]["impute"].pop("group"),
-            r"methodology\.county\.steps\[1\]\.impute.*'group' is a required property",
-        ),
-        (
-            lambda d: _indicator(d, "city", "rd_intensity").update(code="R&D"),
-            r"\(resources\)\.indicators\[0\].*code",
-        ),
-        (lambda d: d.update(extra_section=1), "extra_section"),
-    ],
-)
-def test_schema_errors(load_edited: Callable, edit: Callable, expected: str) -> None:
-    with pytest.raises(FrameworkError, match=expected):
-        load_edited(edit)
-
-
-@pytest.mark.parametrize(
-    ("edit", "expected"),
-    [
-        (
-            lambda d: _indicator(d, "city", "rd_intensity").update(formula="rd_expenditure / gpd"),
-            r"indicators\[0\] \(rd_intensity\)\.formula: .*unknown variable\(s\) \['gpd'\]",
-        ),
-        (
-            lambda d: _indicator(d, "county", "rd_intensity").update(
-                formula="rd_expenditure / gdp * 100 + higher_ed_students * 0"
-            ),
-            r"frameworks\.county.*\['higher_ed_students'\] that are not collected at level county",
-        ),
-        (
-            lambda d: _indicator(d, "city", "rd_intensity").update(formula="__import__('os')"),
-            r"\(rd_intensity\)\.formula: indicator rd_intensity: .*only the functions",
-        ),
-        (
-            lambda d: _indicator(d, "city", "tertiary_share").update(code="rd_intensity"),
-            r"frameworks\.city: .*\['rd_intensity'\] used more than once",
-        ),
-        (
-            lambda d: _indicator(d, "city", "tertiary_share").update(code="output"),
-            r"\['output'\] used more than once",
-        ),
-        (
-            lambda d: _indicator(d, "county", "incubators_density").update(code="Index"),
-            r"indicators\[1\] \(Index\)\.code: 'Index' does not match",
-        ),
-        (
-            lambda d: _variable(d, "employed").update(code="population"),
-            r"variables\[2\] \(population\)\.code: variable code 'population' is used twice",
-        ),
-        (
-            lambda d: _variable(d, "employed")["aliases"].append("年末常住人口"),
-            r"\(employed\)\.aliases: spelling '年末常住人口' also names variable 'population'",
-        ),
-        (
-            lambda d: _variable(d, "employed")["aliases"].append("Population"),
-            r"\(employed\)\.aliases: spelling 'Population' also names variable 'population'",
-        ),
-        (
-            lambda d: _variable(d, "gdp")["units"].update({"万元": 10}),
-            r"\(gdp\)\.units: must map the canonical unit '万元' to 1",
-        ),
-        (
-            lambda d: _variable(d, "gdp").update(range={"city": [5, 1]}),
-            r"\(gdp\)\.range\.city: low end 5 must be below high end 1",
-        ),
-        (
-            lambda d: _variable(d, "higher_ed_students").update(range={"county": [0, 1]}),
-            r"\(higher_ed_students\)\.range\.county: level 'county' is not in levels",
-        ),
-        (
-            lambda d: _indicator(d, "city", "rd_intensity").update(target="no_such_target"),
-            r"\(rd_intensity\)\.target: no target with id 'no_such_target'",
-        ),
-        (
-            lambda d: _indicator(d, "city", "tertiary_share").update(
-                target="province_2018_rd_intensity"
-            ),
-            r"\(tertiary_share\)\.target: target province_2018_rd_intensity is on rd_intensity",
-        ),
-        (
-            lambda d: _indicator(d, "city", "rd_intensity").update(
-                target="jiaozhou_2025_hightech_output_share"
-            ),
-            r"is on hightech_output_share for a county scope",
-        ),
-        (
-            lambda d: _indicator(d, "county", "rd_intensity").update(
-                formula="rd_expenditure / gdp"
-            ),
-            r"indicator rd_intensity has formula 'rd_expenditure / gdp' here but",
-        ),
-        (
-            lambda d: d["targets"][0].update(indicator="rd_intensty"),
-            r"targets\[0\] \(province_2018_rd_intensity\)\.indicator: no indicator 'rd_intensty'",
-        ),
-        (
-            lambda d: d["targets"][0].update(unit="件/万人"),
-            r"\.unit: unit '件/万人' differs from indicator rd_intensity's unit '%'",
-        ),
-        (
-            lambda d: d["targets"][4].update(variable="hightech_firms"),
-            r"targets\[4\].*\.variable: no variable 'hightech_firms'",
-        ),
-        (
-            lambda d: d["targets"][6].update(unit="件"),
-            r"\.unit: unit '件' is not accepted for tech_contract_turnover",
-        ),
-        (
-            lambda d: d["targets"][1].update(id=d["targets"][0]["id"]),
-            r"targets\[1\].*\.id: id 'province_2018_rd_intensity' is used twice",
-        ),
-        (
-            lambda d: d["targets"][0]["scope"].update(code="370100"),
-            r"targets\[0\].*\.scope: scope 370100 with level province",
-        ),
-        (
-            lambda d: d["methodology"]["city"]["tiers"][2].update(max_rank=16),
-            r"methodology\.city\.tiers\[2\] \(tier3\): the last tier must have no bound",
-        ),
-        (
-            lambda d: d["methodology"]["city"]["tiers"][1].pop("max_rank"),
-            r"methodology\.city\.tiers\[1\] \(tier2\): only the last tier may have no bound",
-        ),
-        (
-            lambda d: _tier(d, 0, max_rank=5) and _tier(d, 1, max_rank=2),
-            r"bounds \[5, 2\] must run from the best tier to the worst",
-        ),
-        (
-            lambda d: _tier(d, 1, min_score=50),
-            r"tiers\[1\] \(tier2\): uses min_score but the first tier uses max_rank",
-        ),
-    ],
-)
-def test_semantic_errors(load_edited: Callable, edit: Callable, expected: str) -> None:
-    with pytest.raises(FrameworkError, match=expected):
-        load_edited(edit)
-
-
-def test_unsafe_yaml_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "indicators.yaml"
-    path.write_text("variables: !!python/object/apply:os.system ['echo hacked']\n", "utf-8")
-    with pytest.raises(FrameworkError, match=r"indicators\.yaml.*not valid YAML"):
-        load_indicator_system(path)
-
-
-def test_yaml_syntax_error_names_line(tmp_path: Path) -> None:
-    path = tmp_path / "indicators.yaml"
-    path.write_text("variables:\n  - code: gdp\n   name_zh: [\n", "utf-8")
-    with pytest.raises(FrameworkError, match=r"indicators\.yaml: line \d+, column \d+"):
-        load_indicator_system(path)
-
-
-def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(FrameworkError, match=r"absent\.yaml: cannot read the indicator file"):
-        load_indicator_system(tmp_path / "absent.yaml")
-
-
-def test_empty_file_is_a_schema_error(tmp_path: Path) -> None:
-    path = tmp_path / "indicators.yaml"
-    path.write_text("# nothing\n", "utf-8")
-    with pytest.raises(FrameworkError, match=r"\(top level\): None is not of type 'object'"):
-        load_indicator_system(path)
+@pytest.mark.parametrize("level", ["city", "county"])
+def test_methodology_runs_in_the_scoring_engine(system: IndicatorSystem, level: str) -> None:
+    """The shipped methodology runs in the engine (a 3-year panel, gaps included)."""
+    framework = system.frameworks[level]
+    rng = np.random.default_rng(7)
+    codes = (
+        [f"37{i:02d}00" for i in range(1, 17)]
+        if level == "city"
+        else [f"37{c:02d}{k:02d}" for c in (1, 2, 3) for k in range(1, 7)]
+    )
+    rows = [
+        (year, level, code, var.code, float(rng.uniform(1.0, 1000.0)))
+        for year in (2020, 2021, 2022)
+        for code in codes
+        for var in system.variables.values()
+        if level in var.levels and rng.random() > 0.05
+    ]
+    data = indicator_frame(compute_indicators(_stats(rows), framework), framework)
+    engine = Framework.from_imeta(imeta_table(framework))
+    assert list(engine.indicators) == [i.code for i in framework.indicators]
+    assert engine["energy_intensity"].direction == -1
+    assert engine["rd_intensity"].name_en.startswith("R&D intensity")
+    result = run_build(data, engine, build_steps(framework))
+    scores = result.results.scores
+    assert len(scores) == len(codes) * 3
+    assert scores["Index"].between(0, 100).all()

@@ -148,7 +148,7 @@ def _check(node: ast.AST, text: str, names: set[str]) -> None:
 def _evaluate(node: ast.expr, arrays: Mapping[str, np.ndarray]) -> np.ndarray:
     """Walk a tree already accepted by :func:`_check`."""
     if isinstance(node, ast.Constant):
-        return np.asarray(float(node.value))
+        return np.asarray(node.value, dtype=float)
     if isinstance(node, ast.Name):
         return arrays[node.id]
     if isinstance(node, ast.UnaryOp):

@@ -1,4 +1,4 @@
-"""The indicator system: ``indicators.yaml`` loaded into typed, frozen objects.
+"""Loading ``indicators.yaml``: parse, validate against its JSON Schema, check, build.
 
 ``indicators.yaml`` is edited by evaluators, so loading is strict: the file is parsed with
 ``yaml.safe_load``, validated against ``indicators.schema.json`` (JSON Schema 2020-12), then
@@ -6,396 +6,39 @@ checked for what a schema cannot say — formulas over known variables available
 unique codes, target references that exist and fit. Every problem raises
 :class:`~innovation_monitor.errors.FrameworkError` naming the file and the key path
 (e.g. ``frameworks.city.pillars[0].indicators[2].formula``).
-
-The result is framework-as-data for the rest of the system: :class:`Variable` for ingestion and
-validation, :class:`MonitoringFramework` for indicator computation and (via
-:meth:`MonitoringFramework.to_imeta` and :attr:`MonitoringFramework.build_steps`) the scoring
-engine, and :class:`Target` / :class:`Baseline` for the real plan figures.
 """
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
-import math
-import operator
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import jsonschema
-import numpy as np
-import pandas as pd
 
 from innovation_monitor import paths
 from innovation_monitor.divisions import LEVELS
-from innovation_monitor.errors import DataError, FrameworkError
-from innovation_monitor.formulas import Formula
+from innovation_monitor.errors import FrameworkError
+from innovation_monitor.framework.model import (
+    Baseline,
+    Indicator,
+    IndicatorSystem,
+    Methodology,
+    MonitoringFramework,
+    Pillar,
+    PlanValue,
+    Source,
+    Target,
+    Tier,
+    Variable,
+)
 from innovation_monitor.text import fold
 from innovation_monitor.yaml_file import read_yaml
 
 SCHEMA_FILE = paths.PROJECT_ROOT / "indicators.schema.json"
-INDEX_CODE = "Index"
-IMETA_COLUMNS = (
-    "Level",
-    "iCode",
-    "iName",
-    "iName_zh",
-    "iName_en",
-    "Direction",
-    "Weight",
-    "Parent",
-    "Type",
-    "Unit",
-    "Denominator",
-    "Target",
-)
-_COMPARISONS: dict[str, Callable[[float, float], bool]] = {
-    ">=": operator.ge,
-    ">": operator.gt,
-    "<=": operator.le,
-    "<": operator.lt,
-}
-
-
-# ------------------------------------------------------------------------------ value objects
-
-
-@dataclass(frozen=True)
-class Variable:
-    """One yearbook statistic, stored in its canonical ``unit``."""
-
-    code: str
-    name_zh: str
-    name_en: str
-    aliases: tuple[str, ...]
-    unit: str
-    units: dict[str, float] = field(hash=False)
-    kind: str
-    levels: tuple[str, ...]
-    range: tuple[float, float] | None
-    integer: bool
-    ranges: dict[str, tuple[float, float]] = field(default_factory=dict, hash=False)
-    """Plausible range per level; :attr:`range` is their envelope."""
-
-    def factor(self, unit: str) -> float:
-        """Factor that converts a value in ``unit`` into the canonical unit."""
-        try:
-            return self.units[unit]
-        except KeyError:
-            raise DataError(
-                f"variable {self.code} ({self.name_zh}): unit {unit!r} is not accepted; "
-                f"expected one of {sorted(self.units)}"
-            ) from None
-
-    def range_for(self, level: str) -> tuple[float, float] | None:
-        """Plausible range at ``level`` (city magnitudes differ from county ones)."""
-        return self.ranges.get(level, self.range)
-
-
-@dataclass(frozen=True)
-class Pillar:
-    """A pillar (创新资源, 企业创新, ...): an aggregate of indicators under the index."""
-
-    code: str
-    name_zh: str
-    name_en: str
-    weight: float
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """One indicator: a formula over variables, with direction, weight and pillar."""
-
-    code: str
-    name_zh: str
-    name_en: str
-    formula: str
-    unit: str
-    direction: int
-    weight: float
-    pillar: str
-    rationale_zh: str
-    rationale_en: str
-    target: str | None = None
-    """Id of the target on this indicator whose value is the iMeta ``Target``."""
-    target_value: float | None = None
-    expression: Formula = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        try:
-            parsed = Formula.parse(self.formula)
-        except FrameworkError as err:
-            raise FrameworkError(f"indicator {self.code}: {err}") from None
-        object.__setattr__(self, "expression", parsed)
-
-    @property
-    def variables(self) -> frozenset[str]:
-        """Variable codes the formula reads."""
-        return self.expression.variables
-
-
-@dataclass(frozen=True)
-class Tier:
-    """A band of the ranking (第一梯队 ...). At most one bound; none = takes the rest."""
-
-    code: str
-    name_zh: str
-    name_en: str
-    max_rank: int | None = None
-    max_rank_share: float | None = None
-    min_score: float | None = None
-
-    @property
-    def bound(self) -> str | None:
-        """Which bound the tier uses, or None for the catch-all last tier."""
-        for name in ("max_rank", "max_rank_share", "min_score"):
-            if getattr(self, name) is not None:
-                return name
-        return None
-
-    def admits(self, rank: int, n_units: int, score: float | None = None) -> bool:
-        """Whether a unit ranked ``rank`` of ``n_units`` (with ``score``) falls in this tier."""
-        if self.max_rank is not None:
-            return rank <= self.max_rank
-        if self.max_rank_share is not None:
-            return rank <= math.ceil(self.max_rank_share * n_units - 1e-9)
-        if self.min_score is not None:
-            return score is not None and not math.isnan(score) and score >= self.min_score
-        return True
-
-
-@dataclass(frozen=True)
-class Methodology:
-    """Scoring-engine build steps (``[{step: {params}}]``) and the tiers of the ranking."""
-
-    steps: tuple[Mapping[str, Any], ...] = ()
-    tiers: tuple[Tier, ...] = ()
-
-    def tier_for(self, rank: int, n_units: int, score: float | None = None) -> Tier:
-        """The first tier (best first) that admits the unit."""
-        for tier in self.tiers:
-            if tier.admits(rank, n_units, score):
-                return tier
-        raise FrameworkError(
-            f"no tier admits rank {rank} of {n_units} (score {score}); the last tier must have "
-            "no bound"
-        )
-
-
-@dataclass(frozen=True, eq=False)
-class MonitoringFramework:
-    """The indicator tree of one level (city or county), with its methodology."""
-
-    level: str
-    name_zh: str
-    name_en: str
-    pillars: list[Pillar]
-    indicators: list[Indicator]
-    methodology: Methodology = field(default_factory=Methodology)
-    index_name_zh: str = "综合指数"
-    index_name_en: str = "Composite index"
-
-    def __post_init__(self) -> None:
-        pillar_codes = [p.code for p in self.pillars]
-        codes = [INDEX_CODE, *pillar_codes, *(i.code for i in self.indicators)]
-        twice = sorted({c for c in codes if codes.count(c) > 1})
-        if twice:
-            raise FrameworkError(
-                f"framework {self.level}: code(s) {twice} used more than once (the index is "
-                f"{INDEX_CODE!r}; pillar and indicator codes must all differ)"
-            )
-        for ind in self.indicators:
-            if ind.pillar not in pillar_codes:
-                raise FrameworkError(
-                    f"framework {self.level}: indicator {ind.code} is under pillar "
-                    f"{ind.pillar!r}, which is not one of {pillar_codes}"
-                )
-        empty = [p for p in pillar_codes if not any(i.pillar == p for i in self.indicators)]
-        if empty:
-            raise FrameworkError(f"framework {self.level}: pillar(s) {empty} have no indicator")
-
-    @property
-    def build_steps(self) -> list[dict[str, Any]]:
-        """The methodology as scoring-engine build steps (a fresh copy, safe to modify)."""
-        return [copy.deepcopy(dict(step)) for step in self.methodology.steps]
-
-    @property
-    def tiers(self) -> list[Tier]:
-        """Tiers of the ranking, best first."""
-        return list(self.methodology.tiers)
-
-    @property
-    def variables(self) -> frozenset[str]:
-        """Every variable code some indicator reads."""
-        return frozenset().union(*(i.variables for i in self.indicators))
-
-    def indicator(self, code: str) -> Indicator:
-        """The indicator ``code``; FrameworkError naming the framework if unknown."""
-        for ind in self.indicators:
-            if ind.code == code:
-                return ind
-        raise FrameworkError(f"framework {self.level} has no indicator {code!r}")
-
-    def indicators_of(self, pillar: str) -> list[Indicator]:
-        """The indicators of one pillar, in file order."""
-        return [i for i in self.indicators if i.pillar == pillar]
-
-    def to_imeta(self) -> pd.DataFrame:
-        """The framework as a COINr ``iMeta`` table for the scoring engine.
-
-        Level 1 rows are the indicators (Type ``Indicator``), level 2 the pillars and level 3
-        the index ``Index`` (Type ``Aggregate``, no parent). ``iName`` is Chinese (the
-        reports' first language); ``iName_zh``/``iName_en`` carry both. ``Denominator`` is empty
-        because every formula is already a ratio; ``Target`` is the value of the indicator's
-        referenced plan target, if any.
-        """
-        rows: list[dict[str, Any]] = [
-            {
-                "Level": 1,
-                "iCode": i.code,
-                "iName": i.name_zh,
-                "iName_zh": i.name_zh,
-                "iName_en": i.name_en,
-                "Direction": i.direction,
-                "Weight": float(i.weight),
-                "Parent": i.pillar,
-                "Type": "Indicator",
-                "Unit": i.unit,
-                "Denominator": None,
-                "Target": np.nan if i.target_value is None else float(i.target_value),
-            }
-            for i in self.indicators
-        ]
-        rows += [
-            {
-                "Level": 2,
-                "iCode": p.code,
-                "iName": p.name_zh,
-                "iName_zh": p.name_zh,
-                "iName_en": p.name_en,
-                "Direction": 1,
-                "Weight": float(p.weight),
-                "Parent": INDEX_CODE,
-                "Type": "Aggregate",
-                "Unit": "Score",
-                "Denominator": None,
-                "Target": np.nan,
-            }
-            for p in self.pillars
-        ]
-        rows.append(
-            {
-                "Level": 3,
-                "iCode": INDEX_CODE,
-                "iName": self.index_name_zh,
-                "iName_zh": self.index_name_zh,
-                "iName_en": self.index_name_en,
-                "Direction": 1,
-                "Weight": 1.0,
-                "Parent": None,
-                "Type": "Aggregate",
-                "Unit": "Score",
-                "Denominator": None,
-                "Target": np.nan,
-            }
-        )
-        frame = pd.DataFrame(rows, columns=list(IMETA_COLUMNS))
-        frame["Parent"] = frame["Parent"].astype(object)
-        frame["Denominator"] = frame["Denominator"].astype(object)
-        return frame
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a plan figure comes from: the document and the sentence that states it."""
-
-    title_zh: str
-    title_en: str
-    seed: str
-    """File name in ``../shared/seeds``."""
-    quote_zh: str
-
-
-@dataclass(frozen=True)
-class PlanValue:
-    """A figure from a plan for one scope (the province, a city or a county) and year."""
-
-    id: str
-    scope_code: str
-    scope_name_zh: str
-    scope_name_en: str
-    level: str
-    """``province``, ``city`` or ``county``."""
-    indicator: str | None
-    variable: str | None
-    year: int
-    value: float
-    unit: str
-    canonical_value: float
-    """``value`` in the indicator's unit, or in the variable's canonical unit."""
-    source: Source
-    note: str | None = None
-
-    @property
-    def measure(self) -> str:
-        """The indicator or variable code the figure is about."""
-        return self.indicator if self.indicator is not None else str(self.variable)
-
-
-@dataclass(frozen=True)
-class Baseline(PlanValue):
-    """An observed value a plan starts from (e.g. Jiaozhou 2020)."""
-
-
-@dataclass(frozen=True)
-class Target(PlanValue):
-    """A plan target: the actual value must satisfy ``actual <comparison> value``."""
-
-    comparison: str = ">="
-
-    def is_met(self, actual: float | None) -> bool:
-        """Whether ``actual`` (in the canonical unit) meets the target; missing → False."""
-        if actual is None or math.isnan(actual):
-            return False
-        return _COMPARISONS[self.comparison](actual, self.canonical_value)
-
-
-@dataclass(frozen=True, eq=False)
-class IndicatorSystem:
-    """Everything ``indicators.yaml`` defines."""
-
-    path: Path
-    variables: dict[str, Variable]
-    frameworks: dict[str, MonitoringFramework]
-    targets: list[Target]
-    baselines: list[Baseline] = field(default_factory=list)
-
-    def target(self, target_id: str) -> Target:
-        """The target with id ``target_id``."""
-        for tgt in self.targets:
-            if tgt.id == target_id:
-                return tgt
-        raise FrameworkError(f"{self.path}: no target with id {target_id!r}")
-
-    @functools.cached_property
-    def _spellings(self) -> dict[str, Variable]:
-        """Normalised code, name and aliases → variable (unique: checked on load)."""
-        return {
-            fold(spelling): var
-            for var in self.variables.values()
-            for spelling in (var.code, var.name_zh, *var.aliases)
-        }
-
-    def match_variable(self, text: str) -> Variable | None:
-        """The variable whose code, name or alias a yearbook header names (after
-        :func:`innovation_monitor.text.fold`), or None."""
-        return self._spellings.get(fold(text))
-
-
-# ------------------------------------------------------------------------------------ loading
 
 
 def load_indicator_system(path: Path | None = None) -> IndicatorSystem:

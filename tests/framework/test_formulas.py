@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from innovation_monitor.errors import FrameworkError
-from innovation_monitor.formulas import Formula
+from innovation_monitor.framework import Formula
 
 
 def test_parse_collects_variable_names() -> None:

@@ -1,0 +1,101 @@
+"""A :class:`MonitoringFramework` handed to the composite engine.
+
+The engine (:mod:`innovation_monitor.composite`) knows nothing of ``indicators.yaml``: it reads a
+COINr ``iMeta`` table and a list of build steps. This module is the one place that translates the
+framework into both, so scoring and reports describe the same methodology.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from innovation_monitor.framework.model import INDEX_CODE, MonitoringFramework
+
+IMETA_COLUMNS = (
+    "Level",
+    "iCode",
+    "iName",
+    "iName_zh",
+    "iName_en",
+    "Direction",
+    "Weight",
+    "Parent",
+    "Type",
+    "Unit",
+    "Denominator",
+    "Target",
+)
+
+
+def build_steps(framework: MonitoringFramework) -> list[dict[str, Any]]:
+    """The methodology as scoring-engine build steps (a fresh copy, safe to modify)."""
+    return [copy.deepcopy(dict(step)) for step in framework.methodology.steps]
+
+
+def imeta_table(framework: MonitoringFramework) -> pd.DataFrame:
+    """The framework as a COINr ``iMeta`` table for the scoring engine.
+
+    Level 1 rows are the indicators (Type ``Indicator``), level 2 the pillars and level 3
+    the index ``Index`` (Type ``Aggregate``, no parent). ``iName`` is Chinese (the
+    reports' first language); ``iName_zh``/``iName_en`` carry both. ``Denominator`` is empty
+    because every formula is already a ratio; ``Target`` is the value of the indicator's
+    referenced plan target, if any.
+    """
+    rows: list[dict[str, Any]] = [
+        {
+            "Level": 1,
+            "iCode": i.code,
+            "iName": i.name_zh,
+            "iName_zh": i.name_zh,
+            "iName_en": i.name_en,
+            "Direction": i.direction,
+            "Weight": float(i.weight),
+            "Parent": i.pillar,
+            "Type": "Indicator",
+            "Unit": i.unit,
+            "Denominator": None,
+            "Target": np.nan if i.target_value is None else float(i.target_value),
+        }
+        for i in framework.indicators
+    ]
+    rows += [
+        {
+            "Level": 2,
+            "iCode": p.code,
+            "iName": p.name_zh,
+            "iName_zh": p.name_zh,
+            "iName_en": p.name_en,
+            "Direction": 1,
+            "Weight": float(p.weight),
+            "Parent": INDEX_CODE,
+            "Type": "Aggregate",
+            "Unit": "Score",
+            "Denominator": None,
+            "Target": np.nan,
+        }
+        for p in framework.pillars
+    ]
+    rows.append(
+        {
+            "Level": 3,
+            "iCode": INDEX_CODE,
+            "iName": framework.index_name_zh,
+            "iName_zh": framework.index_name_zh,
+            "iName_en": framework.index_name_en,
+            "Direction": 1,
+            "Weight": 1.0,
+            "Parent": None,
+            "Type": "Aggregate",
+            "Unit": "Score",
+            "Denominator": None,
+            "Target": np.nan,
+        }
+    )
+    frame = pd.DataFrame(rows, columns=list(IMETA_COLUMNS))
+    frame["Parent"] = frame["Parent"].astype(object)
+    frame["Denominator"] = frame["Denominator"].astype(object)
+    return frame
