@@ -40,6 +40,7 @@ ui: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 sample: setup
 	$(VENV)/bin/python -m innovation_monitor.synthetic --out data/sample
