@@ -12,13 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from innovation_monitor.divisions import (
-    DIVISIONS_FILE,
-    LATE_YEAR_CHANGES,
-    Division,
-    DivisionRegistry,
-    english_name,
-)
+from innovation_monitor.divisions import Division, DivisionRegistry, english_name, restate_totals
+from innovation_monitor.divisions.registry import DIVISIONS_FILE, LATE_YEAR_CHANGES
 from innovation_monitor.errors import DataError, InnovationMonitorError
 from innovation_monitor.paths import PROJECT_ROOT
 
@@ -336,7 +331,7 @@ def test_restate_sums_merged_counties(registry: DivisionRegistry) -> None:
             ("370614", 2021, "gdp", 125.0),
         ]
     )
-    assert_frame_equal(registry.restate(values, 2023, "county"), expected)
+    assert_frame_equal(restate_totals(values, registry, to_year=2023, level="county"), expected)
 
 
 def test_restate_merges_laiwu_into_jinan_at_city_level(registry: DivisionRegistry) -> None:
@@ -355,13 +350,13 @@ def test_restate_merges_laiwu_into_jinan_at_city_level(registry: DivisionRegistr
             ("370100", 2019, "population", 890.0),
         ]
     )
-    assert_frame_equal(registry.restate(values, 2024, "city"), expected)
+    assert_frame_equal(restate_totals(values, registry, to_year=2024, level="city"), expected)
 
 
 def test_restate_keeps_unchanged_units_as_they_are(registry: DivisionRegistry) -> None:
     values = long_frame([("370102", 2015, "patent_applications", 12.0)])
-    assert_frame_equal(registry.restate(values, 2015, "county"), values)
-    assert registry.restate(values.clear(), 2020, "county").is_empty()
+    assert_frame_equal(restate_totals(values, registry, to_year=2015, level="county"), values)
+    assert restate_totals(values.clear(), registry, to_year=2020, level="county").is_empty()
 
 
 @pytest.mark.parametrize(
@@ -377,12 +372,17 @@ def test_restate_rejects_bad_values(
     registry: DivisionRegistry, rows: list[tuple[str, int, str, float]], message: str
 ) -> None:
     with pytest.raises(DataError, match=message):
-        registry.restate(long_frame(rows), 2023, "county")
+        restate_totals(long_frame(rows), registry, to_year=2023, level="county")
 
 
 def test_restate_names_missing_columns(registry: DivisionRegistry) -> None:
     with pytest.raises(DataError, match="lack column"):
-        registry.restate(pl.DataFrame({"region_code": ["370102"], "year": [2018]}), 2020, "city")
+        restate_totals(
+            pl.DataFrame({"region_code": ["370102"], "year": [2018]}),
+            registry,
+            to_year=2020,
+            level="city",
+        )
 
 
 @settings(max_examples=20, deadline=None)
@@ -399,7 +399,7 @@ def test_restate_preserves_provincial_totals(years: list[int], level: str, seed:
         for d in registry.valid_in(year, level)
     ]
     values = long_frame(rows)
-    restated = registry.restate(values, 2024, level)
+    restated = restate_totals(values, registry, to_year=2024, level=level)
     assert restated["value"].null_count() == 0
     assert set(restated["region_code"]) <= codes(registry.valid_in(2024, level))
     before = values.group_by("year").agg(pl.col("value").sum()).sort("year")
@@ -585,4 +585,4 @@ def test_restate_refuses_to_apportion_a_split_unit(tmp_path: Path) -> None:
     assert walk(split, 2018, 2019, "city")["371200"] == {"370100", "370300"}
     values = long_frame([("371200", 2018, "gdp", 1.0)])
     with pytest.raises(DataError, match="371200 of 2018 was split"):
-        split.restate(values, 2019, "city")
+        restate_totals(values, split, to_year=2019, level="city")

@@ -3,11 +3,10 @@
 import polars as pl
 import pytest
 
-from innovation_monitor.divisions import DivisionRegistry
-from innovation_monitor.indicator_system import IndicatorSystem
+from innovation_monitor.divisions import DivisionRegistry, restate_statistics, restated_indicators
+from innovation_monitor.framework import IndicatorSystem
 from innovation_monitor.ingest import ingest_directory
 from innovation_monitor.paths import SAMPLE_DIR
-from innovation_monitor.restatement import restate_statistics, restated_indicators
 
 JINAN, LAIWU = "370100", "371200"
 

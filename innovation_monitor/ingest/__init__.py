@@ -3,15 +3,13 @@
 ``ingest_directory`` walks a data directory (``dataset.yaml`` plus ``city/``, ``county/`` and
 ``long/`` files), ``ingest_file`` reads one file; both return an :class:`IngestResult` whose
 frames have the warehouse columns (``innovation_monitor.warehouse.load`` writes it).
+``manifest`` reads ``dataset.yaml``, ``discovery`` finds the files and what their paths say,
+``wide`` and ``long`` read the two table shapes into the run's ``collector``, ``load`` puts
+it together.
 """
 
-from innovation_monitor.ingest.loader import (
-    FileEntry,
-    Manifest,
-    ingest_directory,
-    ingest_file,
-    read_manifest,
-)
+from innovation_monitor.ingest.load import ingest_directory, ingest_file
+from innovation_monitor.ingest.manifest import FileEntry, Manifest, read_manifest
 from innovation_monitor.ingest.result import IngestResult
 
 __all__ = [

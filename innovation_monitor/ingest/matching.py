@@ -19,7 +19,7 @@ from innovation_monitor.text import compact
 
 if TYPE_CHECKING:
     from innovation_monitor.divisions import Division, DivisionRegistry
-    from innovation_monitor.indicator_system import IndicatorSystem, Variable
+    from innovation_monitor.framework import IndicatorSystem, Variable
 
 PROVINCE_TOTALS = frozenset(
     {"全省", "全省合计", "全省总计", "山东省", "山东", "山东省合计", "合计", "总计", "370000"}

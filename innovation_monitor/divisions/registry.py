@@ -3,8 +3,9 @@
 Statistics are published per administrative unit, and units change: counties become districts,
 Laiwu city was folded into Jinan, Penglai and Changdao merged. The registry tells which units
 exist in each DATA year (the year the statistics describe), matches the names and codes found
-in yearbooks to units, and restates summable variables onto one year's boundaries so a time
-series compares like with like. The rules and every exception are in ``docs/divisions.md``.
+in yearbooks to units, and maps every unit of one year to the units holding its territory in a
+later year (the crosswalk ``restatement`` sums along). The rules and every exception are in
+``docs/divisions.md``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
+from innovation_monitor.divisions.names import NAME_SUFFIX, code_in, short_name
 from innovation_monitor.errors import DataError
 from innovation_monitor.text import compact
 
@@ -30,8 +32,6 @@ COVERAGE_START = 2014
 
 LEVELS = ("city", "county")
 _TYPES = {"city": ("地级市",), "county": ("市辖区", "县级市", "县")}
-_NAME_SUFFIX = {"地级市": "市", "市辖区": "区", "县级市": "市", "县": "县"}
-_EN_SUFFIX = {"地级市": "", "市辖区": " District", "县级市": " City", "县": " County"}
 _COLUMNS = (
     "code",
     "name_zh",
@@ -45,22 +45,6 @@ _COLUMNS = (
     "former_names",
     "note",
 )
-
-PINYIN_OVERRIDES: dict[str, str] = {
-    "莘": "Shen",
-    "单": "Shan",
-    "乐陵": "Laoling",
-    "东阿": "Dong'e",
-    "长清": "Changqing",
-    "长岛": "Changdao",
-    "茌平": "Chiping",
-    "曲阜": "Qufu",
-    "兖州": "Yanzhou",
-    "牟平": "Muping",
-    "蓬莱": "Penglai",
-}
-"""Official readings of place names whose characters are polyphonic (pypinyin guesses wrong or
-depends on its phrase dictionary for them). Keys are names without the type suffix."""
 
 
 @dataclass(frozen=True)
@@ -117,46 +101,6 @@ class Division:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
 
 
-def english_name(name_zh: str, type_: str) -> str:
-    """English name: pinyin of the name without its suffix, plus the type in English.
-
-    Prefecture-level cities get no suffix ("Jinan"); county-level units get "District", "City"
-    or "County". Syllables are joined with an apostrophe before a, o, e (Tai'an), as in
-    official pinyin orthography.
-    """
-    from pypinyin import Style, lazy_pinyin  # imported here: loading the registry needs no pinyin
-
-    stem = _stem(name_zh, type_)
-    if stem in PINYIN_OVERRIDES:
-        return PINYIN_OVERRIDES[stem] + _EN_SUFFIX[type_]
-    syllables = lazy_pinyin(stem, style=Style.NORMAL)
-    joined = syllables[0] + "".join(
-        ("'" + s if s[:1] in ("a", "o", "e") else s) for s in syllables[1:]
-    )
-    return joined[:1].upper() + joined[1:] + _EN_SUFFIX[type_]
-
-
-def _stem(name_zh: str, type_: str) -> str:
-    suffix = _NAME_SUFFIX[type_]
-    return name_zh[: -len(suffix)] if name_zh.endswith(suffix) else name_zh
-
-
-def _short_name(name: str) -> str | None:
-    """济南市 -> 济南, 历下区 -> 历下; none for one-character stems (单县 stays 单县)."""
-    if name[-1:] in ("市", "区", "县") and len(name) >= 3:
-        return name[:-1]
-    return None
-
-
-def _code_in(text: str) -> str | None:
-    """A 6-digit code, or a 12-digit statistical code of a county or higher (trailing zeros)."""
-    if re.fullmatch(r"\d{6}", text):
-        return text
-    if re.fullmatch(r"\d{6}0{6}", text):
-        return text[:6]
-    return None
-
-
 def _check_level(level: str | None) -> None:
     if level is not None and level not in LEVELS:
         raise DataError(f"unknown division level {level!r}; expected one of {', '.join(LEVELS)}")
@@ -187,7 +131,7 @@ class DivisionRegistry:
             for former in division.former_names:
                 self._index(former, 1, division)
             for name in (division.name_zh, *division.former_names):
-                short = _short_name(name)
+                short = short_name(name)
                 if short is not None:
                     self._index(short, 2, division)
 
@@ -259,7 +203,7 @@ class DivisionRegistry:
                 return []
             parent_code = parent_unit.code
         key = compact(text)
-        code = _code_in(key)
+        code = code_in(key)
         if code is not None:
             division = self._by_code.get(code)
             if division is None or not self._fits(division, year, level, parent_code):
@@ -273,7 +217,7 @@ class DivisionRegistry:
         if found or parent_code is not None or level == "city":
             return found
         for city in self.valid_in(year, "city"):
-            for prefix in (city.name_zh, _short_name(city.name_zh)):
+            for prefix in (city.name_zh, short_name(city.name_zh)):
                 if prefix and key.startswith(prefix) and len(key) > len(prefix):
                     found = self._by_name(key[len(prefix) :], year, "county", city.code)
                     if found:
@@ -342,78 +286,6 @@ class DivisionRegistry:
             pairs, schema={"from_code": pl.String, "to_code": pl.String}, orient="row"
         )
 
-    def restate(self, values: pl.DataFrame, to_year: int, level: str) -> pl.DataFrame:
-        """Sum EXTENSIVE variables of every year onto the units of ``to_year``.
-
-        ``values`` is long: region_code, year, variable, value. A restated value is null when
-        one of the units it sums is missing or null, so a merger never undercounts silently.
-        Ratios and other intensive variables are not summed: they are recomputed from the
-        restated extensive variables by the indicator formulas.
-        """
-        required = ("region_code", "year", "variable", "value")
-        missing = [c for c in required if c not in values.columns]
-        if missing:
-            raise DataError(
-                f"restate: values lack column(s) {', '.join(missing)}; expected "
-                f"{', '.join(required)}"
-            )
-        values = values.select(required).with_columns(pl.col("value").cast(pl.Float64))
-        if values.is_empty():
-            return values
-        duplicated = values.filter(values.select(required[:3]).is_duplicated())
-        if not duplicated.is_empty():
-            row = duplicated.row(0, named=True)
-            raise DataError(
-                f"restate: region {row['region_code']}, year {row['year']}, variable "
-                f"{row['variable']} appears more than once; expected one value per key"
-            )
-        years = sorted(values["year"].unique().to_list())
-        later = [y for y in years if y > to_year]
-        if later:
-            raise DataError(
-                f"restate to {to_year} boundaries: values include later year(s) "
-                f"{', '.join(map(str, later))}; restate onto the latest year instead"
-            )
-        walk = pl.concat(
-            [self.crosswalk(y, to_year, level).with_columns(year=pl.lit(y)) for y in years]
-        ).with_columns(pl.col("year").cast(values.schema["year"]))
-        split = walk.filter(pl.col("from_code").is_duplicated().over("year"))
-        if not split.is_empty():
-            row = split.row(0, named=True)
-            raise DataError(
-                f"restate: unit {row['from_code']} of {row['year']} was split between several "
-                f"units of {to_year}; extensive values cannot be apportioned"
-            )
-        joined = values.join(
-            walk, left_on=["year", "region_code"], right_on=["year", "from_code"], how="left"
-        )
-        unknown = joined.filter(pl.col("to_code").is_null())
-        if not unknown.is_empty():
-            row = unknown.row(0, named=True)
-            raise DataError(
-                f"restate: region code {row['region_code']} is not a {level}-level unit in "
-                f"data year {row['year']} (variable {row['variable']})"
-            )
-        parts = walk.group_by("year", "to_code").agg(pl.len().alias("parts"))
-        return (
-            joined.group_by("year", "to_code", "variable")
-            .agg(
-                pl.col("value").sum().alias("total"),
-                pl.col("value").is_not_null().sum().alias("present"),
-            )
-            .join(parts, on=["year", "to_code"])
-            .select(
-                pl.col("to_code").alias("region_code"),
-                "year",
-                "variable",
-                pl.when(pl.col("present") == pl.col("parts"))
-                .then(pl.col("total"))
-                .otherwise(None)
-                .alias("value"),
-            )
-            .sort("year", "region_code", "variable")
-        )
-
     def to_frame(self) -> pl.DataFrame:
         """Every unit with the warehouse ``divisions`` columns."""
         units = self.all()
@@ -473,8 +345,8 @@ def _parse_row(path: Path, number: int, row: dict[str, str]) -> Division:
         raise fail("level", f"expected one of {', '.join(LEVELS)}")
     if cell["type"] not in _TYPES[cell["level"]]:
         raise fail("type", f"expected one of {', '.join(_TYPES[cell['level']])}")
-    if not cell["name_zh"].endswith(_NAME_SUFFIX[cell["type"]]):
-        raise fail("name_zh", f"a {cell['type']} name ends with {_NAME_SUFFIX[cell['type']]}")
+    if not cell["name_zh"].endswith(NAME_SUFFIX[cell["type"]]):
+        raise fail("name_zh", f"a {cell['type']} name ends with {NAME_SUFFIX[cell['type']]}")
     if not cell["name_en"]:
         raise fail("name_en", "expected the English name (see english_name)")
     for column in ("first_year", "last_year"):

@@ -13,8 +13,6 @@ from hypothesis import strategies as st
 
 from innovation_monitor.errors import IngestError
 from innovation_monitor.ingest import IngestResult, ingest_directory, ingest_file, read_manifest
-from innovation_monitor.ingest.cleaning import CellProblem
-from innovation_monitor.ingest.loader import level_from_path, parse_year, year_from_path
 from innovation_monitor.ingest.result import QUARANTINE_SCHEMA, SOURCES_SCHEMA, STATISTICS_SCHEMA
 
 
@@ -456,23 +454,6 @@ def test_a_long_file_with_chinese_headers_in_xlsx(write_xlsx, ingest) -> None:
     assert result.statistics["level"].to_list() == ["county"]
 
 
-def test_level_and_year_conventions() -> None:
-    assert level_from_path("city/2020.csv") == "city"
-    assert level_from_path("raw/county/x.xlsx") == "county"
-    assert level_from_path("2020_county_stats.csv") == "county"
-    assert level_from_path("2020年各市主要指标.xlsx") == "city"
-    assert level_from_path("2020年县（市、区）主要指标.xlsx") == "county"
-    assert level_from_path("city_county_2020.csv") is None
-    assert level_from_path("2020.csv") is None
-    assert year_from_path("city/2020.csv") == 2020
-    assert year_from_path("county/山东县域2019年.xlsx") == 2019
-    assert year_from_path("city/2019-2020.csv") is None
-    assert year_from_path("city/data.csv") is None
-    assert parse_year("2020年") == 2020 and parse_year(2020.0) == 2020
-    with pytest.raises(CellProblem, match="invalid year"):
-        parse_year("3020")
-
-
 def test_unknown_level_or_year_is_an_ingest_error_naming_the_file(write_csv, ingest) -> None:
     write_csv("stats/2020.csv", ["地区,专利申请量", "济南市,5"])
     with pytest.raises(
@@ -517,38 +498,6 @@ def test_manifest_entries_override_conventions_and_label_sources(
     only_2021 = ingest_directory(tmp_path, system, registry, years=[2021])
     assert only_2021.slices == {(2021, "city")}
     assert only_2021.sources["source_file"].to_list() == ["city/2021.csv"]
-
-
-@pytest.mark.parametrize(
-    ("manifest", "message"),
-    [
-        ("- a\n- b\n", "expected a mapping"),
-        ("synthetic: maybe\n", "synthetic must be true or false"),
-        ("files:\n  - {path: nowhere.csv}\n", r"files\[0\]: nowhere\.csv does not exist"),
-        ("files:\n  - {path: city/2020.csv, level: town}\n", "level 'town'"),
-        ("files:\n  - {path: city/2020.csv, years: 2020}\n", "unknown key"),
-        ("files:\n  - {path: city/2020.csv, format: tall}\n", "format 'tall'"),
-        ("name_zh: [\n", "not valid YAML"),
-    ],
-)
-def test_manifest_errors_name_the_problem(tmp_path: Path, write_csv, manifest, message) -> None:
-    write_csv("city/2020.csv", ["地区,专利申请量", "济南市,5"])
-    (tmp_path / "dataset.yaml").write_text(manifest, encoding="utf-8")
-    with pytest.raises(IngestError, match=message):
-        read_manifest(tmp_path)
-
-
-@pytest.mark.parametrize("escape", ["../outside/2020.csv", "city/../../outside/2020.csv", "ABS"])
-def test_manifest_paths_must_stay_inside_the_data_directory(
-    tmp_path: Path, write_csv, escape: str
-) -> None:
-    outside = write_csv("outside/2020.csv", ["地区,专利申请量", "济南市,5"])
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    path = str(outside) if escape == "ABS" else escape
-    (data_dir / "dataset.yaml").write_text(f"files:\n  - {{path: '{path}'}}\n", encoding="utf-8")
-    with pytest.raises(IngestError, match=r"dataset\.yaml: files\[0\]: .* is not inside the data"):
-        read_manifest(data_dir)
 
 
 def test_directory_walk_skips_hidden_and_lock_files(tmp_path: Path, write_csv, system, registry):

@@ -1,0 +1,25 @@
+"""Shandong's administrative units by data year: the registry, their names, restatement.
+
+``registry`` reads ``divisions.csv`` and answers which units exist in a data year, what a
+yearbook's name or code denotes and where a unit's territory went (crosswalk); ``names`` holds
+the name rules (English names, short forms, codes in text); ``restatement`` puts older years
+on a later year's boundaries.
+"""
+
+from innovation_monitor.divisions.names import english_name
+from innovation_monitor.divisions.registry import LEVELS, Division, DivisionRegistry
+from innovation_monitor.divisions.restatement import (
+    restate_statistics,
+    restate_totals,
+    restated_indicators,
+)
+
+__all__ = [
+    "LEVELS",
+    "Division",
+    "DivisionRegistry",
+    "english_name",
+    "restate_statistics",
+    "restate_totals",
+    "restated_indicators",
+]
