@@ -3,10 +3,10 @@
 import dagster as dg
 
 from assets.levels import level_asset_definitions, level_check_definitions
+from assets.resources import settings_from_env, warehouse_from_env
 from assets.statistics import divisions, statistics, statistics_checks
 from pipelines.jobs import annual_monitoring, annual_schedule
 from pipelines.progress import progress_logger
-from pipelines.resources import settings_from_env, warehouse_from_env
 from pipelines.sensors import new_data_sensor
 
 defs = dg.Definitions(

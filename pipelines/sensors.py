@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from innovation_monitor.monitoring import data_fingerprint
+from assets.resources import MonitorSettings
+from innovation_monitor.ingest.fingerprint import data_fingerprint
 from pipelines.jobs import annual_monitoring
-from pipelines.resources import MonitorSettings
 
 
 @dg.sensor(

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.resources import MonitorSettings
 from innovation_monitor.paths import SAMPLE_DIR
 from pipelines.definitions import defs
-from pipelines.resources import MonitorSettings
 
 
 def _evaluate(data_dir: Path, cursor: str | None) -> dg.SensorResult | dg.SkipReason:

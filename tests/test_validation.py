@@ -13,8 +13,9 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from innovation_monitor import validation
+from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.errors import DataError, FrameworkError
+from innovation_monitor.framework import IndicatorSystem, Variable
 from innovation_monitor.validation import (
     COMPLETENESS,
     INTEGRITY,
@@ -24,6 +25,8 @@ from innovation_monitor.validation import (
     validate_indicators,
     validate_statistics,
 )
+from innovation_monitor.validation.rules import ROWS, make_check
+from innovation_monitor.validation.run import run_checks
 
 YEARS = [2018, 2019]
 
@@ -348,7 +351,7 @@ def test_unusable_input_raises_errors_naming_the_problem() -> None:
 
 
 def test_an_expectation_gx_cannot_evaluate_fails_with_its_error() -> None:
-    check = validation._check(
+    check = make_check(
         gx.expectations.ExpectColumnValuesToBeBetween,
         "range[absent]",
         PLAUSIBILITY,
@@ -356,7 +359,7 @@ def test_an_expectation_gx_cannot_evaluate_fails_with_its_error() -> None:
         column="absent",
         min_value=0,
     )
-    report = validation._run("测试", "test", {"rows": clean_statistics()}, [check], 5)
+    report = run_checks("测试", "test", {ROWS: clean_statistics()}, [check], 5)
     outcome = report.check("range[absent]")
     assert not outcome.success and not report.success
     assert 'column "absent"' in str(outcome.error)
@@ -458,19 +461,11 @@ def test_without_registry_units_present_in_the_year_are_expected() -> None:
 # --- the real framework and registry ---------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def real_system_and_registry() -> tuple[object, object]:
-    indicator_system = pytest.importorskip("innovation_monitor.indicator_system")
-    divisions = pytest.importorskip("innovation_monitor.divisions")
-    return indicator_system.load_indicator_system(), divisions.DivisionRegistry.load()
-
-
 @pytest.mark.slow  # ~100 expectations on every unit: 1.5 s alone, over 5 s on a busy machine
 @pytest.mark.parametrize("level", ["city", "county"])
 def test_real_framework_builds_range_checks_for_every_variable_of_the_level(
-    level: str, real_system_and_registry: tuple[object, object]
+    level: str, system: IndicatorSystem, registry: DivisionRegistry
 ) -> None:
-    system, registry = real_system_and_registry
     year = 2023
     variables = [v for v in system.variables.values() if level in v.levels]
     units = [unit.code for unit in registry.valid_in(year, level)]
@@ -493,12 +488,12 @@ def test_real_framework_builds_range_checks_for_every_variable_of_the_level(
         assert caught(report.check(f"range[{v.code}]"), region_code=units[0], variable=v.code)
 
 
-def plausible(variable: object, level: str) -> float:
+def plausible(variable: Variable, level: str) -> float:
     """A value inside the variable's range at ``level`` (a whole number for counts)."""
     low, high = variable.range_for(level)
     return float(math.ceil((low + high) / 2)) if variable.integer else (low + high) / 2
 
 
-def implausible(variable: object, level: str) -> float:
+def implausible(variable: Variable, level: str) -> float:
     """A whole number ten times the top of the variable's range at ``level``."""
     return float(math.ceil(variable.range_for(level)[1] * 10) + 1)

@@ -2,7 +2,8 @@
 
 Defaults come from environment variables so that the UI (``make ui``) and a scheduled run can be
 pointed at a user's own data without editing code; ``innovation-monitor run`` overrides them
-through run config.
+through run config. They live in ``assets/`` because the assets take them as parameters, and
+``assets/`` never imports ``pipelines/`` (which imports the assets).
 """
 
 import os
@@ -15,7 +16,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from innovation_monitor.divisions import DivisionRegistry
-from innovation_monitor.indicator_system import IndicatorSystem, load_indicator_system
+from innovation_monitor.framework import IndicatorSystem, load_indicator_system
 from innovation_monitor.paths import (
     DEFAULT_OUTPUT_DIR,
     DEFAULT_WAREHOUSE,

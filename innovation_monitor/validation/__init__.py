@@ -1,0 +1,25 @@
+"""Data validation with Great Expectations, for the pipeline's asset checks.
+
+``rules`` generates the checks from the framework (``indicators.yaml``) and the division
+registry, ``run`` evaluates them in one GX context, ``outcomes`` holds what comes back, and
+``expectations`` the project's own GX expectation (whole numbers for counts).
+"""
+
+from innovation_monitor.validation.outcomes import (
+    COMPLETENESS,
+    INTEGRITY,
+    PLAUSIBILITY,
+    CheckOutcome,
+    ValidationReport,
+)
+from innovation_monitor.validation.run import validate_indicators, validate_statistics
+
+__all__ = [
+    "COMPLETENESS",
+    "INTEGRITY",
+    "PLAUSIBILITY",
+    "CheckOutcome",
+    "ValidationReport",
+    "validate_indicators",
+    "validate_statistics",
+]
