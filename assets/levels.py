@@ -8,10 +8,10 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.metadata import materialized
+from assets.resources import MonitorSettings
 from assets.statistics import statistics
-from innovation_monitor import monitoring
+from innovation_monitor import stages
 from innovation_monitor.divisions import LEVELS
-from pipelines.resources import MonitorSettings
 
 
 def level_assets(
@@ -25,7 +25,7 @@ def level_assets(
     ) -> dg.MaterializeResult:
         """Indicator values computed from the statistics with the formulas in indicators.yaml."""
         with warehouse.get_connection() as con:
-            summary = monitoring.compute_level_indicators(
+            summary = stages.compute_level_indicators(
                 con, settings.system, level, settings.year_list()
             )
         return materialized(context, summary)
@@ -36,7 +36,7 @@ def level_assets(
     ) -> dg.AssetCheckResult:
         """Indicator values are finite and no indicator is missing for too many units."""
         with warehouse.get_connection() as con:
-            report = monitoring.check_indicators(
+            report = stages.check_indicators(
                 con, settings.system, settings.registry, level, settings.year_list()
             )
         return dg.AssetCheckResult(passed=report.success, metadata=report.to_metadata())
@@ -45,9 +45,10 @@ def level_assets(
     def scores(
         context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: DuckDBResource
     ) -> dg.MaterializeResult:
-        """Composite innovation index, pillar scores and ranks (methodology in indicators.yaml)."""
+        """Composite innovation index, pillar scores and ranks (methodology in indicators.yaml),
+        and the rankings: tiers, ranks within the city, rank changes on current boundaries."""
         with warehouse.get_connection() as con:
-            summary = monitoring.score_level(con, settings.system, settings.registry, level)
+            summary = stages.score_level(con, settings.system, settings.registry, level)
         return materialized(context, summary)
 
     @dg.asset_check(asset=scores, name="complete", blocking=True)
@@ -56,7 +57,7 @@ def level_assets(
     ) -> dg.AssetCheckResult:
         """Every unit valid in a scored year has an index score and a rank."""
         with warehouse.get_connection() as con:
-            report = monitoring.check_scores(con, settings.registry, level)
+            report = stages.check_scores(con, settings.registry, level)
         return dg.AssetCheckResult(passed=report.success, metadata=report.to_metadata())
 
     @dg.asset(name=f"{level}_reports", deps=[scores], group_name=level, kinds={"html", "csv"})
@@ -66,7 +67,7 @@ def level_assets(
         """Ranked annual monitoring reports (Chinese and English HTML, CSV ranking) for every
         scored year: pooled goalposts re-estimate all years, so all reports are rewritten."""
         with warehouse.get_connection() as con:
-            paths = monitoring.write_level_reports(
+            paths = stages.write_level_reports(
                 con, settings.system, settings.registry, level, settings.output_dir
             )
         context.log.info(f"{len(paths)} report files under {settings.output_dir}")

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from innovation_monitor.monitoring import StageSummary
+from innovation_monitor.summaries import StageSummary
 
 
 def materialized(context: dg.AssetExecutionContext, summary: StageSummary) -> dg.MaterializeResult:

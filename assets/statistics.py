@@ -1,6 +1,6 @@
 """Raw statistics into the warehouse: the division registry and every yearbook file.
 
-Thin by design: the work is done by ``innovation_monitor.monitoring``; these definitions only give
+Thin by design: the work is done by ``innovation_monitor.stages``; these definitions only give
 it a place in the asset graph, resources and metadata for the UI.
 """
 
@@ -10,16 +10,16 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.metadata import materialized
-from innovation_monitor import monitoring
+from assets.resources import MonitorSettings
+from innovation_monitor import stages
 from innovation_monitor.divisions import LEVELS
-from pipelines.resources import MonitorSettings
 
 
 @dg.asset(group_name="warehouse", kinds={"duckdb"})
 def divisions(settings: MonitorSettings, warehouse: DuckDBResource) -> dg.MaterializeResult:
     """Every city and county-level unit with its valid data years and successors (区划)."""
     with warehouse.get_connection() as con:
-        count = monitoring.load_divisions(con, settings.registry)
+        count = stages.load_divisions(con, settings.registry)
     return dg.MaterializeResult(metadata={"units": count})
 
 
@@ -29,7 +29,7 @@ def statistics(
 ) -> dg.MaterializeResult:
     """Yearbook tables (CSV/Excel) read, cleaned and converted; unusable cells quarantined."""
     with warehouse.get_connection() as con:
-        summary = monitoring.load_statistics(
+        summary = stages.load_statistics(
             con, settings.data_dir, settings.system, settings.registry, settings.year_list()
         )
     return materialized(context, summary)
@@ -58,7 +58,7 @@ def _statistics_checks(level: str) -> dg.AssetChecksDefinition:
         settings: MonitorSettings, warehouse: DuckDBResource
     ) -> Iterator[dg.AssetCheckResult]:
         with warehouse.get_connection() as con:
-            valid, complete = monitoring.check_statistics(
+            valid, complete = stages.check_statistics(
                 con, settings.system, settings.registry, level, settings.year_list()
             )
         yield dg.AssetCheckResult(

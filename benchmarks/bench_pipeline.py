@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from innovation_monitor import monitoring, warehouse
-from innovation_monitor.divisions import DivisionRegistry
-from innovation_monitor.indicator_system import load_indicator_system
+from innovation_monitor import stages, warehouse
+from innovation_monitor.divisions import LEVELS, DivisionRegistry
+from innovation_monitor.framework import load_indicator_system
 from innovation_monitor.paths import SAMPLE_DIR
 
 
@@ -49,18 +49,18 @@ def time_stages() -> dict[str, float]:
     times: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp, warehouse.connect(f"{tmp}/w.duckdb") as con:
         with stopwatch(times, "divisions"):
-            monitoring.load_divisions(con, registry)
+            stages.load_divisions(con, registry)
         with stopwatch(times, "ingest+load"):
-            monitoring.load_statistics(con, SAMPLE_DIR, system, registry)
-        for level in monitoring.LEVELS:
+            stages.load_statistics(con, SAMPLE_DIR, system, registry)
+        for level in LEVELS:
             with stopwatch(times, "validate (GX)"):
-                monitoring.check_statistics(con, system, registry, level)
+                stages.check_statistics(con, system, registry, level)
             with stopwatch(times, "indicators"):
-                monitoring.compute_level_indicators(con, system, level)
+                stages.compute_level_indicators(con, system, level)
             with stopwatch(times, "score"):
-                monitoring.score_level(con, system, registry, level)
+                stages.score_level(con, system, registry, level)
             with stopwatch(times, "reports"):
-                monitoring.write_level_reports(con, system, registry, level, Path(tmp) / "out")
+                stages.write_level_reports(con, system, registry, level, Path(tmp) / "out")
     return times
 
 

@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from innovation_monitor.divisions import Division, DivisionRegistry
 from innovation_monitor.errors import DataError
-from innovation_monitor.indicator_system import IndicatorSystem, Variable
+from innovation_monitor.framework import IndicatorSystem, Variable
 from innovation_monitor.paths import DATA_DIR
 
 TEMPLATE_DIR = DATA_DIR / "template"

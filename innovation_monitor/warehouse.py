@@ -3,8 +3,9 @@
 Every table except ``divisions`` is cut into (year, level) slices. A write replaces whole slices
 inside one transaction, so re-running a year gives identical rows and a failure half-way leaves
 the previous state. The tables are described as data (:data:`TABLES`, with the polars schemas
-of what ingestion produces taken from :mod:`innovation_monitor.ingest.result`); the DDL and the
-column checks are derived from that one description. ``docs/warehouse.md`` documents every
+of what ingestion and scoring produce taken from :mod:`innovation_monitor.ingest.result` and
+:mod:`innovation_monitor.scoring.schemas`); the DDL and the column checks are derived from that
+one description. ``docs/warehouse.md`` documents every
 column.
 """
 
@@ -27,6 +28,7 @@ from innovation_monitor.ingest.result import (
     IngestResult,
 )
 from innovation_monitor.paths import DEFAULT_WAREHOUSE
+from innovation_monitor.scoring.schemas import RANKINGS_SCHEMA, SCORES_SCHEMA
 
 _SQL_TYPES: dict[pl.DataType, str] = {
     pl.String(): "VARCHAR",
@@ -114,18 +116,12 @@ TABLES: dict[str, Table] = {
             not_null=(*_KEY, "indicator"),
             primary_key=(*_KEY, "indicator"),
         ),
+        Table("scores", SCORES_SCHEMA, not_null=(*_KEY, "node"), primary_key=(*_KEY, "node")),
         Table(
-            "scores",
-            {
-                "year": pl.Int64(),
-                "level": pl.String(),
-                "region_code": pl.String(),
-                "node": pl.String(),
-                "score": pl.Float64(),
-                "rank": pl.Int64(),
-            },
-            not_null=(*_KEY, "node"),
-            primary_key=(*_KEY, "node"),
+            "rankings",
+            RANKINGS_SCHEMA,
+            not_null=(*_KEY, "merged_from", "is_new", "previous_rank_restated"),
+            primary_key=_KEY,
         ),
     )
 }
@@ -384,4 +380,11 @@ def read(
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     order = ", ".join(f"{name} NULLS FIRST" for name in spec.column_names)
     query = f"SELECT {', '.join(spec.column_names)} FROM {spec.name}{where} ORDER BY {order}"
-    return con.sql(query, params=params).pl().cast(dict(spec.schema))
+    try:
+        return con.sql(query, params=params).pl().cast(dict(spec.schema))
+    except duckdb.CatalogException as error:
+        # a warehouse written before the table existed, opened read-only (no schema update)
+        raise DataError(
+            f"the warehouse has no table {spec.name!r} yet; run the pipeline "
+            f"(innovation-monitor run) to create it: {error}"
+        ) from error

@@ -91,7 +91,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from innovation_monitor.monitoring import validate_data_dir
+    from innovation_monitor.validation.data_dir import validate_data_dir
 
     outcome = validate_data_dir(
         args.data_dir,
@@ -103,7 +103,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from innovation_monitor.monitoring import publish_reports
+    from innovation_monitor.publish import publish_reports
 
     langs = ("zh", "en") if args.lang == "both" else (args.lang,)
     paths = publish_reports(
@@ -139,7 +139,7 @@ def _score(args: argparse.Namespace) -> int:
 
 def _template(args: argparse.Namespace) -> int:
     from innovation_monitor.divisions import DivisionRegistry
-    from innovation_monitor.indicator_system import load_indicator_system
+    from innovation_monitor.framework import load_indicator_system
     from innovation_monitor.template import template_path, write_template
 
     path = template_path(args.out, args.year)

@@ -4,7 +4,7 @@ Slow (a full Dagster run over eight years and two levels), so marked ``slow``; `
 runs it, ``make test-fast`` skips it.
 """
 
-import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -16,17 +16,20 @@ from pipelines.cli import main
 
 pytestmark = pytest.mark.slow
 
+TABLES = ("divisions", "statistics", "quarantine", "indicator_values", "scores", "rankings")
+
 
 @pytest.fixture(scope="module")
-def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
     root = tmp_path_factory.mktemp("run")
-    os.environ["DAGSTER_HOME"] = str(root / "dagster_home")
     (root / "dagster_home").mkdir()
     (root / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     warehouse, out = root / "warehouse.duckdb", root / "out"
-    status = main(["run", "--warehouse", str(warehouse), "--out", str(out)])
-    assert status == 0
-    return warehouse, out
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DAGSTER_HOME", str(root / "dagster_home"))
+        status = main(["run", "--warehouse", str(warehouse), "--out", str(out)])
+        assert status == 0
+        yield warehouse, out
 
 
 def test_run_fills_every_table(pipeline_run: tuple[Path, Path]) -> None:
@@ -34,7 +37,8 @@ def test_run_fills_every_table(pipeline_run: tuple[Path, Path]) -> None:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         counts = {
             table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("divisions", "statistics", "sources", "indicator_values", "scores")
+            for table in (*TABLES, "sources")
+            if table != "quarantine"  # the bundled sample may be clean
         }
         years = [
             r[0] for r in con.execute("SELECT DISTINCT year FROM scores ORDER BY 1").fetchall()
@@ -78,7 +82,32 @@ def test_run_writes_reports_marked_synthetic(pipeline_run: tuple[Path, Path]) ->
     assert len(list(out.glob("*/city_report.zh.html"))) == 8
 
 
-TABLES = ("divisions", "statistics", "quarantine", "indicator_values", "scores")
+def test_reports_show_the_stored_rankings(pipeline_run: tuple[Path, Path]) -> None:
+    """The ranking CSV repeats the rankings table: reports compute no rank of their own."""
+    import csv
+
+    warehouse, out = pipeline_run
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        stored = con.execute(
+            "SELECT region_code, rank, previous_rank, rank_change, merged_from FROM rankings "
+            "WHERE year = 2019 AND level = 'city'"
+        ).fetchall()
+        index_rows = con.execute("SELECT count(*) FROM scores WHERE node = 'Index'").fetchone()[0]
+        ranking_rows = con.execute("SELECT count(*) FROM rankings").fetchone()[0]
+    assert ranking_rows == index_rows
+    with (out / "2019" / "city_ranking.csv").open(encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle))[1:]
+    column = {name: i for i, name in enumerate(header)}
+    shown = {
+        row[column["地区代码 Code"]]: tuple(
+            int(row[column[name]]) if row[column[name]] else None
+            for name in ("排名 Rank", "上年排名 Previous rank", "排名变化 Rank change")
+        )
+        for row in rows
+    }
+    assert shown == {code: (rank, previous, change) for code, rank, previous, change, _ in stored}
+    merged = {code: units for code, *_, units in stored if units}
+    assert merged == {"370100": ["370100", "371200"]}  # Laiwu merged into Jinan
 
 
 def _snapshot(warehouse: Path, out: Path) -> dict[str, object]:
@@ -145,16 +174,15 @@ def test_sample_dir_is_the_default() -> None:
     assert (SAMPLE_DIR / "dataset.yaml").is_file()
 
 
-def test_notebook_runs_against_the_warehouse(pipeline_run: tuple[Path, Path]) -> None:
+def test_notebook_runs_against_the_warehouse(
+    pipeline_run: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import nbformat
     from nbclient import NotebookClient
 
     warehouse, _ = pipeline_run
     notebook = nbformat.read(PROJECT_ROOT / "notebooks" / "explore_warehouse.ipynb", as_version=4)
-    os.environ["INNOVATION_MONITOR_WAREHOUSE"] = str(warehouse)
-    try:
-        NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
-    finally:
-        del os.environ["INNOVATION_MONITOR_WAREHOUSE"]
+    monkeypatch.setenv("INNOVATION_MONITOR_WAREHOUSE", str(warehouse))
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]

@@ -16,9 +16,10 @@ import pytest
 
 from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.errors import DataError
-from innovation_monitor.indicator_system import (
+from innovation_monitor.framework import (
     IndicatorSystem,
     MonitoringFramework,
+    build_steps,
 )
 from innovation_monitor.reports import (
     DataNotice,
@@ -29,8 +30,10 @@ from innovation_monitor.reports import (
     write_reports,
 )
 from innovation_monitor.reports.labels import SYNTHETIC_BANNER
-from innovation_monitor.reports.model import RankChange
+from innovation_monitor.reports.methodology import step_view
 from innovation_monitor.reports.render import CHART_ROWS_PER_PANEL, chart_panels
+from innovation_monitor.reports.views import RankChange
+from innovation_monitor.scoring.rankings import build_rankings
 
 JINAN, QINGDAO, ZIBO, YANTAI, WEIFANG, LAIWU = (
     "370100",
@@ -102,7 +105,8 @@ REAL = DataNotice(
 def frames(
     framework: MonitoringFramework, index: dict[int, dict[str, tuple[float, int | None]]]
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """scores, indicator_values and tiers for the given index (score, rank) of each unit-year.
+    """scores, indicator_values and tiers for the given index (score, rank) of each unit-year
+    (the rankings the reports read are built from them as the scoring stage does).
 
     Pillar and indicator scores are the index score shifted by the node's position, ranked
     within the year (so every unit leads or trails consistently); indicator values are
@@ -157,7 +161,7 @@ def make_report(
         level,
         scores=scores,
         indicator_values=values,
-        tiers=tiers if with_tiers else None,
+        rankings=build_rankings(scores, tiers if with_tiers else tiers.clear(), registry, level),
         registry=registry,
         system=system,
         notice=notice,
@@ -539,13 +543,14 @@ def test_tiers_section_from_tier_codes_and_omitted_without_tiers(registry, syste
 
 def test_unknown_tier_code_is_a_data_error(registry, system):
     scores, values, tiers = frames(system.frameworks["city"], CITY_INDEX)
+    rankings = build_rankings(scores, tiers, registry, "city")
     with pytest.raises(DataError, match=r"tier code\(s\) \['gold'\].*methodology.city.tiers"):
         build_report(
             2019,
             "city",
             scores=scores,
             indicator_values=values,
-            tiers=tiers.with_columns(pl.lit("gold").alias("tier")),
+            rankings=rankings.with_columns(pl.lit("gold").alias("tier")),
             registry=registry,
             system=system,
             notice=REAL,
@@ -663,7 +668,7 @@ def test_methodology_lists_every_pillar_indicator_and_step(registry, system, lev
             name = getattr(indicator, f"name_{lang}").replace("&", "&amp;")
             assert name in methodology
             assert f"<code>{indicator.formula}</code>" in methodology
-        assert methodology.count("<li><strong>") == len(framework.build_steps) + 1
+        assert methodology.count("<li><strong>") == len(build_steps(framework)) + 1
     zh = section(render_html(report, "zh"), "methodology")
     assert "R&amp;D经费内部支出 / 地区生产总值 × 100" in zh  # formulas spelled with names
     assert "最小-最大值标准化" in zh and "<code>method=minmax</code>" in zh
@@ -791,8 +796,9 @@ def test_a_failed_write_leaves_the_previous_files_intact(registry, system, tmp_p
 
 def test_missing_year_or_columns_are_data_errors(registry, system):
     scores, values, tiers = frames(system.frameworks["city"], CITY_INDEX)
+    rankings = build_rankings(scores, tiers, registry, "city")
     kwargs = dict(
-        indicator_values=values, tiers=tiers, registry=registry, system=system, notice=REAL
+        indicator_values=values, rankings=rankings, registry=registry, system=system, notice=REAL
     )
     with pytest.raises(DataError, match=r"no 'Index' rows for city 2020.*\[2018, 2019\]"):
         build_report(2020, "city", scores=scores, **kwargs)
@@ -803,12 +809,55 @@ def test_missing_year_or_columns_are_data_errors(registry, system):
     doubled = pl.concat([scores, scores.filter(pl.col("region_code") == JINAN)])
     with pytest.raises(DataError, match=r"unit\(s\) \['370100'\] more than once"):
         build_report(2019, "city", scores=doubled, **kwargs)
+    with pytest.raises(DataError, match=r"rankings frame lacks column\(s\) \['rank_in_parent'\]"):
+        build_report(
+            2019, "city", scores=scores, **(kwargs | {"rankings": rankings.drop("rank_in_parent")})
+        )
+
+
+def test_rankings_that_do_not_match_the_scores_are_data_errors(registry, system):
+    scores, values, tiers = frames(system.frameworks["city"], CITY_INDEX)
+    rankings = build_rankings(scores, tiers, registry, "city")
+    kwargs = dict(indicator_values=values, registry=registry, system=system, notice=REAL)
+    stale = rankings.filter(pl.col("region_code") != WEIFANG)
+    with pytest.raises(DataError, match=r"disagree: unit\(s\) \['370700'\].*scoring stage"):
+        build_report(2019, "city", scores=scores, rankings=stale, **kwargs)
+    doubled = pl.concat([rankings, rankings.filter(pl.col("region_code") == ZIBO)])
+    with pytest.raises(DataError, match=r"rankings list unit\(s\) \['370300'\] more than once"):
+        build_report(2019, "city", scores=scores, rankings=doubled, **kwargs)
+
+
+def test_the_report_shows_the_stored_rankings_without_ranking_again(registry, system):
+    """The report lays out what the scoring stage stored; it computes no rank of its own."""
+    scores, values, tiers = frames(system.frameworks["county"], COUNTY_INDEX)
+    stored = build_rankings(scores, tiers, registry, "county")
+    edited = stored.with_columns(
+        pl.when(pl.col("region_code") == JIAOZHOU)
+        .then(pl.lit(9))
+        .otherwise(pl.col("rank_in_parent"))
+        .alias("rank_in_parent"),
+        pl.when(pl.col("region_code") == JIAOZHOU)
+        .then(pl.lit(7))
+        .otherwise(pl.col("rank_change"))
+        .alias("rank_change"),
+    )
+    report = build_report(
+        2019,
+        "county",
+        scores=scores,
+        indicator_values=values,
+        rankings=edited,
+        registry=registry,
+        system=system,
+        notice=REAL,
+    )
+    row = next(r for r in report.rows if r.unit.code == JIAOZHOU)
+    assert (row.rank_in_parent, row.change.change) == (9, 7)
+    assert JIAOZHOU in [r.unit.code for r in report.climbers]
 
 
 def test_pooled_goalposts_are_explained_with_the_panel_years() -> None:
-    from innovation_monitor.reports.model import _step_view
-
-    view = _step_view({"normalise": {"method": "minmax", "goalposts": "pooled"}}, [2016, 2023])
+    view = step_view({"normalise": {"method": "minmax", "goalposts": "pooled"}}, [2016, 2023])
     assert "2016–2023" in view.description.zh and "supersede" in view.description.en
-    plain = _step_view({"normalise": {"method": "minmax"}}, [2016, 2023])
+    plain = step_view({"normalise": {"method": "minmax"}}, [2016, 2023])
     assert "2016" not in plain.description.zh

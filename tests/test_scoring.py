@@ -1,13 +1,19 @@
-"""score_panel and assign_tiers on a two-pillar framework small enough to score by hand."""
+"""score_panel and assign_tiers on a two-pillar framework small enough to score by hand, and the
+rankings table (rank changes on current boundaries, ranks within the city) on hand-made index
+scores of real units, so that Laiwu's merger into Jinan (data year 2019) and its districts' new
+codes are in play."""
 
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from innovation_monitor.indicator_system import MonitoringFramework, build_indicator_system
+from innovation_monitor.framework import MonitoringFramework, build_indicator_system
 from innovation_monitor.indicators import compute_indicators
-from innovation_monitor.scoring import SCORES_SCHEMA, assign_tiers, score_panel
+from innovation_monitor.scoring.panel import score_panel
+from innovation_monitor.scoring.rankings import build_rankings
+from innovation_monitor.scoring.schemas import RANKINGS_SCHEMA, SCORES_SCHEMA, TIERS_SCHEMA
+from innovation_monitor.scoring.tiers import assign_tiers
 
 CITIES = ("370100", "370200", "370300")
 
@@ -184,3 +190,134 @@ def test_tiers_follow_the_index_rank(scores: pl.DataFrame, city: MonitoringFrame
 def test_no_tiers_without_ranked_index(scores: pl.DataFrame, city: MonitoringFramework) -> None:
     tiers = assign_tiers(scores.filter(pl.col("node") != "Index"), city)
     assert tiers.is_empty() and tiers.columns == ["year", "level", "region_code", "tier"]
+
+
+# ------------------------------------------------------------------------------ rankings
+
+JINAN, QINGDAO, ZIBO, YANTAI, LAIWU = "370100", "370200", "370300", "370600", "371200"
+
+
+def index_scores(level: str, index: dict[int, dict[str, tuple[float, int | None]]]) -> pl.DataFrame:
+    """Index rows (score, rank) of each unit-year, as the scores table holds them."""
+    rows = [
+        (year, level, code, "Index", score, rank)
+        for year, units in index.items()
+        for code, (score, rank) in units.items()
+    ]
+    return pl.DataFrame(rows, schema=SCORES_SCHEMA, orient="row")
+
+
+def by_unit(rankings: pl.DataFrame, year: int, *columns: str) -> dict[str, tuple]:
+    rows = rankings.filter(pl.col("year") == year).select("region_code", *columns)
+    return {code: tuple(rest) for code, *rest in rows.iter_rows()}
+
+
+def test_previous_ranks_are_restated_on_this_years_boundaries(registry) -> None:
+    scores = index_scores(
+        "city",
+        {
+            2018: {
+                QINGDAO: (80.0, 1),
+                JINAN: (75.0, 2),
+                YANTAI: (60.0, 3),
+                LAIWU: (50.0, 4),
+                ZIBO: (40.0, 5),
+            },
+            2019: {JINAN: (82.0, 1), QINGDAO: (78.0, 2), ZIBO: (70.0, 3), YANTAI: (55.0, 4)},
+        },
+    )
+    rankings = build_rankings(scores, pl.DataFrame(schema=TIERS_SCHEMA), registry, "city")
+    assert rankings.schema == pl.Schema(RANKINGS_SCHEMA)
+    columns = ("previous_year", "previous_rank", "rank_change", "previous_rank_restated")
+    # 2018 on 2019 boundaries: Qingdao 80, Jinan (with Laiwu, counted once) 75, Yantai 60,
+    # Zibo 40: Zibo was 4th, not the 5th published behind Laiwu, and climbed one place
+    assert by_unit(rankings, 2019, *columns) == {
+        JINAN: (2018, None, None, False),
+        QINGDAO: (2018, 1, -1, False),
+        ZIBO: (2018, 4, 1, True),
+        YANTAI: (2018, 3, -1, False),
+    }
+    # Jinan took Laiwu in: not comparable with its 2018 self, whatever its previous rank
+    assert by_unit(rankings, 2019, "merged_from", "is_new")[JINAN] == ([JINAN, LAIWU], False)
+    first = rankings.filter(pl.col("year") == 2018)
+    assert first["previous_year"].null_count() == first.height
+    assert first["rank_change"].null_count() == first.height
+    assert not first["is_new"].any() and not first["previous_rank_restated"].any()
+    assert first["parent_code"].null_count() == first.height  # cities have no parent rank
+    assert first["rank_in_parent"].null_count() == first.height
+
+
+def test_recoded_units_are_compared_with_their_predecessor_and_new_ones_are_new(
+    registry,
+) -> None:
+    laicheng, laiwu_district, lixia, chiping = "371202", "370116", "370102", "371503"
+    scores = index_scores(
+        "county",
+        {
+            2018: {lixia: (85.0, 1), laicheng: (50.0, 2)},
+            2019: {laiwu_district: (60.0, 1), lixia: (55.0, 2), chiping: (20.0, 3)},
+        },
+    )
+    rankings = build_rankings(scores, pl.DataFrame(schema=TIERS_SCHEMA), registry, "county")
+    assert by_unit(
+        rankings, 2019, "predecessor_code", "previous_rank", "rank_change", "is_new"
+    ) == {
+        laiwu_district: (laicheng, 2, 1, False),  # 莱城区 → 莱芜区
+        lixia: (None, 1, -1, False),
+        chiping: (None, None, None, True),  # 茌平县 had no 2018 rank
+    }
+
+
+def test_rank_in_parent_counts_the_ranked_units_of_the_city(registry) -> None:
+    lixia, licheng, laiwu_district, huangdao, jiaozhou = (
+        "370102",
+        "370112",
+        "370116",
+        "370211",
+        "370281",
+    )
+    scores = index_scores(
+        "county",
+        {
+            2019: {
+                huangdao: (90.0, 1),
+                lixia: (80.0, 2),
+                licheng: (70.0, 3),
+                laiwu_district: (70.0, 3),
+                jiaozhou: (60.0, 5),
+                "370117": (float("nan"), None),  # 钢城区 unscored: no rank in Jinan either
+            }
+        },
+    )
+    rankings = build_rankings(scores, pl.DataFrame(schema=TIERS_SCHEMA), registry, "county")
+    assert by_unit(rankings, 2019, "parent_code", "rank_in_parent") == {
+        huangdao: (QINGDAO, 1),
+        jiaozhou: (QINGDAO, 2),
+        lixia: (JINAN, 1),
+        licheng: (JINAN, 2),  # a tie shares the place
+        laiwu_district: (JINAN, 2),
+        "370117": (JINAN, None),
+    }
+    ranked = rankings.drop_nulls("rank_in_parent")
+    sizes = ranked.group_by("parent_code").len("units")
+    assert (
+        ranked.join(sizes, on="parent_code")
+        .filter(pl.col("rank_in_parent") > pl.col("units"))
+        .is_empty()
+    )
+
+
+def test_rankings_carry_the_tiers_and_an_empty_panel_gives_an_empty_table(
+    scores: pl.DataFrame, city: MonitoringFramework, registry
+) -> None:
+    rankings = build_rankings(scores, assign_tiers(scores, city), registry, "city")
+    assert rankings.select("year", "region_code", "rank", "tier").rows() == [
+        (2020, "370100", 3, "tier2"),
+        (2020, "370200", 1, "tier1"),
+        (2020, "370300", 2, "tier2"),
+        (2021, "370100", 2, "tier2"),
+        (2021, "370200", 1, "tier1"),
+        (2021, "370300", 3, "tier2"),
+    ]
+    empty = build_rankings(scores.clear(), assign_tiers(scores.clear(), city), registry, "city")
+    assert empty.is_empty() and empty.schema == pl.Schema(RANKINGS_SCHEMA)

@@ -45,6 +45,8 @@ def test_schema_has_every_shared_table_with_its_columns(con) -> None:
         "sources": "source_file sha256 level year format synthetic notice_zh notice_en loaded_at",
         "indicator_values": "year level region_code indicator value",
         "scores": "year level region_code node score rank",
+        "rankings": "year level region_code rank tier parent_code rank_in_parent previous_year "
+        "previous_rank rank_change predecessor_code merged_from is_new previous_rank_restated",
     }
     for name, columns in expected.items():
         described = con.execute(
@@ -70,6 +72,52 @@ def test_primary_keys_are_enforced(con) -> None:
     with pytest.raises(duckdb.ConstraintException):
         warehouse.replace_slices(con, {"scores": frame}, years=[2020], levels=["city"])
     assert warehouse.read(con, "scores").is_empty()
+
+
+def rankings(rows: list[tuple[int, str, str, int, list[str]]]) -> pl.DataFrame:
+    """Rankings rows (year, level, region_code, rank, merged_from), nothing else compared."""
+    frame = pl.DataFrame(
+        rows, schema=["year", "level", "region_code", "rank", "merged_from"], orient="row"
+    )
+    defaults = {"is_new": False, "previous_rank_restated": False}
+    return frame.with_columns(
+        *(pl.lit(value).alias(name) for name, value in defaults.items()),
+        *(
+            pl.lit(None).alias(name)
+            for name in TABLES["rankings"].schema
+            if name not in frame.columns and name not in defaults
+        ),
+    ).select(TABLES["rankings"].column_names)
+
+
+def test_scores_and_rankings_are_written_together_or_not_at_all(con) -> None:
+    frame = scores([(2019, "city", "370100", "Index", 82.0, 1)])
+    ranked = rankings([(2019, "city", "370100", 1, ["370100", "371200"])])
+    tables = {"scores": frame, "rankings": ranked}
+    warehouse.replace_slices(con, tables, years=[2019], levels=["city"])
+    stored = warehouse.read(con, "rankings")
+    assert stored["merged_from"].to_list() == [["370100", "371200"]]
+    before = snapshot(con)
+    rescored = {
+        "scores": scores([(2019, "city", "370100", "Index", 90.0, 1)]),
+        "rankings": pl.concat([ranked, ranked]),  # the second row violates the primary key
+    }
+    with pytest.raises(duckdb.ConstraintException):
+        warehouse.replace_slices(con, rescored, years=[2019], levels=["city"])
+    assert_same(before, snapshot(con))
+
+
+def test_a_warehouse_from_before_a_table_existed_says_to_run_again(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as old:
+        old.execute(TABLES["scores"].ddl)
+    reader = warehouse.connect(path, read_only=True)
+    try:
+        assert warehouse.read(reader, "scores").is_empty()
+        with pytest.raises(DataError, match="no table 'rankings' yet; run the pipeline"):
+            warehouse.read(reader, "rankings")
+    finally:
+        reader.close()
 
 
 def test_connect_creates_the_folder_and_schema_and_opens_read_only(tmp_path: Path) -> None:

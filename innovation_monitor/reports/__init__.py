@@ -1,19 +1,23 @@
 """Ranked annual monitoring reports: HTML (Chinese first, English too) and a ranking CSV.
 
-``build_report`` turns warehouse frames (scores, indicator values, tiers) plus the division
-registry and the indicator system into a :class:`MonitoringReport`; ``render_html`` and
-``write_reports`` lay it out. The package does not import dagster.
+``build_report`` (``assembly``) turns the stored tables (scores, indicator values, rankings)
+plus the division registry and the indicator system into a :class:`MonitoringReport`
+(``views``, with the indicator and methodology sections from ``methodology``); ``render_html``
+and ``write_reports`` (``render``) lay it out. The package does not import dagster.
 """
 
+from innovation_monitor.reports.assembly import build_report
 from innovation_monitor.reports.labels import Bilingual
-from innovation_monitor.reports.model import DataNotice, MonitoringReport, build_report
+from innovation_monitor.reports.methodology import data_notice
 from innovation_monitor.reports.render import render_html, write_reports
+from innovation_monitor.reports.views import DataNotice, MonitoringReport
 
 __all__ = [
     "Bilingual",
     "DataNotice",
     "MonitoringReport",
     "build_report",
+    "data_notice",
     "render_html",
     "write_reports",
 ]

@@ -37,7 +37,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from innovation_monitor.reports.labels import LANGS, PUNCTUATION, Bilingual, label, unit_text
-from innovation_monitor.reports.model import MonitoringReport, RankingRow
+from innovation_monitor.reports.views import MonitoringReport, RankingRow
 
 CHART_ROWS_PER_PANEL = 40
 """Bars per SVG panel: a panel never splits across printed pages, so long county charts are cut

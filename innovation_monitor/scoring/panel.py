@@ -13,17 +13,9 @@ from innovation_monitor.composite.build import run_build
 from innovation_monitor.composite.dataset import TIME, UNIT
 from innovation_monitor.composite.framework import Framework
 from innovation_monitor.errors import FrameworkError
-from innovation_monitor.indicator_system import INDEX_CODE, MonitoringFramework
-from innovation_monitor.indicators import indicator_matrix
-
-SCORES_SCHEMA = {
-    "year": pl.Int64,
-    "level": pl.String,
-    "region_code": pl.String,
-    "node": pl.String,
-    "score": pl.Float64,
-    "rank": pl.Int64,
-}
+from innovation_monitor.framework import MonitoringFramework, build_steps, imeta_table
+from innovation_monitor.indicators import indicator_frame
+from innovation_monitor.scoring.schemas import SCORES_SCHEMA
 
 
 def score_panel(values: pl.DataFrame, framework: MonitoringFramework) -> pl.DataFrame:
@@ -31,11 +23,11 @@ def score_panel(values: pl.DataFrame, framework: MonitoringFramework) -> pl.Data
     (its normalised score), with the rank of the unit within its year."""
     if values.is_empty():
         return pl.DataFrame(schema=SCORES_SCHEMA)
-    data = indicator_matrix(values, framework)
+    data = indicator_frame(values, framework)
     engine = Framework.from_imeta(
-        framework.to_imeta(), source=f"indicators.yaml ({framework.level})"
+        imeta_table(framework), source=f"indicators.yaml ({framework.level})"
     )
-    build = run_build(data, engine, framework.build_steps)
+    build = run_build(data, engine, build_steps(framework))
     if build.results is None:
         raise FrameworkError(
             f"indicators.yaml methodology.{framework.level}: the steps never aggregate; "
@@ -63,22 +55,3 @@ def _long(table: pd.DataFrame, name: str) -> pl.DataFrame:
     return pl.from_pandas(table).unpivot(
         index=[UNIT, TIME], on=nodes, variable_name="node", value_name=name
     )
-
-
-def assign_tiers(scores: pl.DataFrame, framework: MonitoringFramework) -> pl.DataFrame:
-    """The tier (梯队) of each unit in each year from its index rank, by the methodology's bands."""
-    schema = {"year": pl.Int64, "level": pl.String, "region_code": pl.String, "tier": pl.String}
-    index = scores.filter((pl.col("node") == INDEX_CODE) & pl.col("rank").is_not_null())
-    if not framework.tiers or index.is_empty():
-        return pl.DataFrame(schema=schema)
-    sizes = index.group_by("year").len("n")
-    rows = [
-        {
-            "year": row["year"],
-            "level": framework.level,
-            "region_code": row["region_code"],
-            "tier": framework.methodology.tier_for(row["rank"], row["n"], row["score"]).code,
-        }
-        for row in index.join(sizes, on="year").iter_rows(named=True)
-    ]
-    return pl.DataFrame(rows, schema=schema).sort("year", "region_code")

@@ -1,0 +1,441 @@
+"""Assemble one annual monitoring report from the stored tables.
+
+:func:`build_report` looks up everything a report shows (names, pillar leaders, province
+best/median, plan targets, methodology) so that rendering is pure layout and the HTML and the
+CSV can never disagree. Ranks, tiers, ranks within the city and rank changes are read as stored
+in ``rankings``, which the scoring stage computed once (:mod:`innovation_monitor.scoring`);
+nothing here ranks or re-ranks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from innovation_monitor.divisions import DivisionRegistry
+from innovation_monitor.errors import DataError
+from innovation_monitor.framework import (
+    INDEX_CODE,
+    IndicatorSystem,
+    MonitoringFramework,
+    Target,
+    build_steps,
+)
+from innovation_monitor.reports.labels import (
+    LEVEL_NAMES,
+    Bilingual,
+    report_title,
+    tier_rule,
+)
+from innovation_monitor.reports.methodology import (
+    indicator_view,
+    source_views,
+    step_view,
+    target_applies,
+)
+from innovation_monitor.reports.views import (
+    DataNotice,
+    DepartedUnit,
+    IndicatorView,
+    MonitoringReport,
+    Named,
+    NodeScore,
+    ParentGroup,
+    PillarView,
+    ProfileCell,
+    RankChange,
+    RankingRow,
+    TierView,
+    UnitProfile,
+)
+from innovation_monitor.scoring.schemas import RANKINGS_SCHEMA, SCORES_SCHEMA
+
+INDICATOR_VALUES_COLUMNS = ("year", "level", "region_code", "indicator", "value")
+TOP_N = 3
+"""The summary names the units ranked 1 to TOP_N (and each pillar its leaders ranked 1 to TOP_N),
+ties included, and the TOP_N biggest climbers."""
+
+
+def build_report(
+    year: int,
+    level: str,
+    *,
+    scores: pl.DataFrame,
+    indicator_values: pl.DataFrame,
+    rankings: pl.DataFrame,
+    registry: DivisionRegistry,
+    system: IndicatorSystem,
+    notice: DataNotice,
+) -> MonitoringReport:
+    """Assemble the (year, level) report from warehouse-shaped frames.
+
+    ``scores`` and ``rankings`` should hold every year available for the level (the departed
+    units and the rank history come from earlier years); a report has a tier section when the
+    year's rankings carry tiers.
+    """
+    if level not in LEVEL_NAMES:
+        raise DataError(f"report level {level!r} is unknown; expected one of {list(LEVEL_NAMES)}")
+    framework = system.frameworks[level]
+    scores = _slice(scores, "scores", tuple(SCORES_SCHEMA), level)
+    values = _slice(indicator_values, "indicator_values", INDICATOR_VALUES_COLUMNS, level)
+    rankings = _slice(rankings, "rankings", tuple(RANKINGS_SCHEMA), level)
+    index = scores.filter(pl.col("node") == INDEX_CODE)
+    current = index.filter(pl.col("year") == year)
+    if current.is_empty():
+        years = sorted(index.get_column("year").unique().to_list())
+        raise DataError(
+            f"scores has no {INDEX_CODE!r} rows for {level} {year}; years with index scores: "
+            f"{years or 'none'}"
+        )
+    ranked = _ranked(rankings, current, year, level)
+    previous_year = ranked[0]["previous_year"]
+
+    units = _Units(registry, level, [y for y in (previous_year, year) if y is not None])
+    node_scores = _node_scores(scores.filter(pl.col("year") == year))
+    tier_names = _tier_names(ranked, framework, year)
+    rows = tuple(
+        sorted(
+            (
+                RankingRow(
+                    unit=units.ref(r["region_code"]),
+                    parent=units.ref(r["parent_code"]) if level == "county" else None,
+                    score=node_scores[(r["region_code"], INDEX_CODE)].score,
+                    rank=r["rank"],
+                    change=_change(r, units),
+                    tier=tier_names.get(r["tier"]),
+                    pillars={
+                        p.code: node_scores.get((r["region_code"], p.code), NodeScore(None, None))
+                        for p in framework.pillars
+                    },
+                    rank_in_parent=r["rank_in_parent"],
+                )
+                for r in ranked
+            ),
+            key=_rank_order,
+        )
+    )
+
+    year_values = values.filter(pl.col("year") == year)
+    codes = [r.unit.code for r in rows]
+    values_by_indicator = {
+        ind.code: _values_of(year_values, ind.code, codes) for ind in framework.indicators
+    }
+    targets = {
+        ind.code: [
+            t for t in system.targets if t.indicator == ind.code and t.level in ("province", level)
+        ]
+        for ind in framework.indicators
+    }
+    indicator_views = tuple(
+        indicator_view(
+            ind, framework, system, values_by_indicator[ind.code], targets[ind.code], units.ref
+        )
+        for ind in framework.indicators
+    )
+    return MonitoringReport(
+        year=year,
+        level=level,
+        level_name=LEVEL_NAMES[level],
+        title=report_title(year, level),
+        framework_name=Bilingual(framework.name_zh, framework.name_en),
+        index_name=Bilingual(framework.index_name_zh, framework.index_name_en),
+        notice=notice,
+        previous_year=previous_year,
+        reranked=any(r["previous_rank_restated"] for r in ranked),
+        rows=rows,
+        groups=_groups(rows) if level == "county" else (),
+        departed=_departed(rankings, ranked, previous_year, year, registry, units),
+        top=tuple(r for r in rows if r.rank is not None and r.rank <= TOP_N),
+        climbers=tuple(
+            sorted(
+                (r for r in rows if r.change.change is not None and r.change.change > 0),
+                key=lambda r: (-(r.change.change or 0), *_rank_order(r)),
+            )
+        )[:TOP_N],
+        pillars=_pillar_views(framework, scores.filter(pl.col("year") == year), units),
+        indicators=indicator_views,
+        profiles=_profiles(
+            rows, rankings, year, values_by_indicator, node_scores, targets, indicator_views
+        ),
+        tiers=_tier_views(rows, framework) if any(r.tier is not None for r in rows) else (),
+        steps=tuple(
+            step_view(step, sorted(index.get_column("year").unique().to_list()))
+            for step in build_steps(framework)
+        ),
+        sources=source_views(notice, indicator_views),
+    )
+
+
+def _unique(frame: pl.DataFrame, message: str) -> None:
+    """DataError naming the units listed more than once in ``frame``."""
+    codes = frame.get_column("region_code")
+    doubled = sorted(codes.filter(codes.is_duplicated()).unique().to_list())
+    if doubled:
+        raise DataError(message.format(codes=doubled))
+
+
+def _ranked(
+    rankings: pl.DataFrame, current: pl.DataFrame, year: int, level: str
+) -> list[dict[str, Any]]:
+    """The year's rankings rows, which must list exactly the units with index scores."""
+    _unique(current, f"scores lists the {INDEX_CODE!r} of unit(s) {{codes}} more than once")
+    ranked = rankings.filter(pl.col("year") == year)
+    _unique(ranked, f"rankings list unit(s) {{codes}} more than once for {level} {year}")
+    stored = set(ranked.get_column("region_code").to_list())
+    scored = set(current.get_column("region_code").to_list())
+    if stored != scored:
+        raise DataError(
+            f"rankings and scores of {level} {year} disagree: unit(s) "
+            f"{sorted(stored ^ scored)} are in only one of them; run the scoring stage again"
+        )
+    return list(ranked.iter_rows(named=True))
+
+
+def _change(row: Mapping[str, Any], units: _Units) -> RankChange:
+    """The stored rank change of one unit, with names for its predecessor and merged units."""
+    predecessor = row["predecessor_code"]
+    return RankChange(
+        previous_rank=row["previous_rank"],
+        change=row["rank_change"],
+        predecessor=None if predecessor is None else units.ref(predecessor),
+        merged_from=tuple(units.ref(code) for code in row["merged_from"]),
+        is_new=row["is_new"],
+    )
+
+
+def _departed(
+    rankings: pl.DataFrame,
+    ranked: list[dict[str, Any]],
+    previous_year: int | None,
+    year: int,
+    registry: DivisionRegistry,
+    units: _Units,
+) -> tuple[DepartedUnit, ...]:
+    """Units of the previous year that are neither ranked this year nor the predecessor a unit
+    of this year is compared with, in their published order, with the units of this year that
+    hold their territory (merged units are departed: their successor is not comparable)."""
+    if previous_year is None:
+        return ()
+    kept = {r["region_code"] for r in ranked} | {r["predecessor_code"] for r in ranked}
+    successors: dict[str, list[str]] = {}
+    for old, new in registry.crosswalk(previous_year, year, units.level).iter_rows():
+        successors.setdefault(old, []).append(new)
+    before = rankings.filter(pl.col("year") == previous_year).select("region_code", "rank")
+    return tuple(
+        DepartedUnit(
+            unit=units.ref(code),
+            previous_rank=rank,
+            successors=tuple(units.ref(s) for s in sorted(successors.get(code, []))),
+        )
+        for code, rank in sorted(before.iter_rows(), key=lambda r: (r[1] is None, r[1] or 0, r[0]))
+        if code not in kept
+    )
+
+
+def _groups(rows: tuple[RankingRow, ...]) -> tuple[ParentGroup, ...]:
+    """Counties grouped by their city (by city code), in province rank order."""
+    by_parent: dict[Named, list[RankingRow]] = {}
+    for row in rows:
+        if row.parent is not None:
+            by_parent.setdefault(row.parent, []).append(row)
+    return tuple(
+        ParentGroup(parent=parent, rows=tuple(by_parent[parent]))
+        for parent in sorted(by_parent, key=lambda p: p.code)
+    )
+
+
+def _tier_names(
+    ranked: list[dict[str, Any]], framework: MonitoringFramework, year: int
+) -> dict[str, Named]:
+    """The methodology's tiers by code; DataError if the rankings use another code."""
+    names = {t.code: Named(t.code, Bilingual(t.name_zh, t.name_en)) for t in framework.tiers}
+    unknown = sorted({r["tier"] for r in ranked if r["tier"] is not None} - set(names))
+    if unknown:
+        level = framework.level
+        raise DataError(
+            f"rankings use tier code(s) {unknown} for {level} {year}; the {level} "
+            f"methodology defines {list(names)} (indicators.yaml methodology.{level}.tiers)"
+        )
+    return names
+
+
+def _slice(frame: pl.DataFrame, name: str, columns: tuple[str, ...], level: str) -> pl.DataFrame:
+    """The rows of ``level``; DataError naming the frame if a warehouse column is missing."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"{name} frame lacks column(s) {missing}; expected the warehouse columns "
+            f"{list(columns)}"
+        )
+    return frame.select(columns).filter(pl.col("level") == level)
+
+
+class _Units:
+    """Names of units from the registry, looked up once each.
+
+    A name that several units of the report share (市中区 in Jinan, Zaozhuang and Jining;
+    Lanshan District for both 岚山区 and 兰山区) is followed by the unit's city, per language, so
+    that every list in the report names units unambiguously.
+    """
+
+    def __init__(self, registry: DivisionRegistry, level: str, years: list[int]) -> None:
+        self._registry = registry
+        self.level = level
+        self._refs: dict[str, Named] = {}
+        shown = {d.code: d for y in years for d in registry.valid_in(y, level)}.values()
+        self._shared = {
+            lang: {
+                name
+                for name, count in Counter(getattr(d, f"name_{lang}") for d in shown).items()
+                if count > 1
+            }
+            for lang in ("zh", "en")
+        }
+
+    def ref(self, code: str) -> Named:
+        if code not in self._refs:
+            division = self._registry.get(code)
+            zh, en = division.name_zh, division.name_en
+            if zh in self._shared["zh"] or en in self._shared["en"]:
+                city = self._registry.get(division.parent_code)
+                if zh in self._shared["zh"]:
+                    zh = f"{zh}（{city.name_zh}）"
+                if en in self._shared["en"]:
+                    en = f"{en} ({city.name_en})"
+            self._refs[code] = Named(code, Bilingual(zh, en))
+        return self._refs[code]
+
+
+def _number(value: Any) -> float | None:
+    """A score or value as float, None for missing or NaN."""
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _rank(value: Any) -> int | None:
+    return None if value is None or math.isnan(float(value)) else int(value)
+
+
+def _node_scores(scores: pl.DataFrame) -> dict[tuple[str, str], NodeScore]:
+    return {
+        (code, node): NodeScore(_number(score), _rank(rank))
+        for code, node, score, rank in scores.select(
+            "region_code", "node", "score", "rank"
+        ).iter_rows()
+    }
+
+
+def _rank_order(row: RankingRow) -> tuple[bool, int, str]:
+    """Rank as given (ties keep their shared rank), unranked last, then by code."""
+    return (row.rank is None, row.rank or 0, row.unit.code)
+
+
+def _tier_views(
+    rows: tuple[RankingRow, ...], framework: MonitoringFramework
+) -> tuple[TierView, ...]:
+    views = []
+    previous: float | None = None
+    for tier in framework.tiers:
+        value = getattr(tier, tier.bound) if tier.bound is not None else None
+        views.append(
+            TierView(
+                code=tier.code,
+                name=Bilingual(tier.name_zh, tier.name_en),
+                rule=tier_rule(tier.bound, value, previous),
+                members=tuple(
+                    r.unit for r in rows if r.tier is not None and r.tier.code == tier.code
+                ),
+            )
+        )
+        previous = value
+    return tuple(views)
+
+
+def _pillar_views(
+    framework: MonitoringFramework, scores: pl.DataFrame, units: _Units
+) -> tuple[PillarView, ...]:
+    total = sum(p.weight for p in framework.pillars)
+    views = []
+    for pillar in framework.pillars:
+        ranked = scores.filter((pl.col("node") == pillar.code) & (pl.col("rank") <= TOP_N)).sort(
+            "rank", "region_code"
+        )
+        views.append(
+            PillarView(
+                code=pillar.code,
+                name=Bilingual(pillar.name_zh, pillar.name_en),
+                weight=pillar.weight,
+                share=pillar.weight / total,
+                leaders=tuple(
+                    (units.ref(code), NodeScore(_number(score), _rank(rank)))
+                    for code, score, rank in ranked.select(
+                        "region_code", "score", "rank"
+                    ).iter_rows()
+                ),
+            )
+        )
+    return tuple(views)
+
+
+def _values_of(year_values: pl.DataFrame, indicator: str, codes: list[str]) -> dict[str, float]:
+    """Non-missing values of one indicator for the ranked units, in ranking order."""
+    found = {
+        code: _number(value)
+        for code, value in year_values.filter(pl.col("indicator") == indicator)
+        .select("region_code", "value")
+        .iter_rows()
+    }
+    return {c: v for c in codes if (v := found.get(c)) is not None}
+
+
+def _profiles(
+    rows: tuple[RankingRow, ...],
+    rankings: pl.DataFrame,
+    year: int,
+    values: Mapping[str, Mapping[str, float]],
+    node_scores: Mapping[tuple[str, str], NodeScore],
+    targets: Mapping[str, list[Target]],
+    views: tuple[IndicatorView, ...],
+) -> tuple[UnitProfile, ...]:
+    shown = {t.id: t for view in views for t in view.targets}
+    history: dict[str, list[tuple[int, int | None]]] = {}
+    for code, past_year, rank in (
+        rankings.filter(pl.col("year") <= year)
+        .sort("year")
+        .select("region_code", "year", "rank")
+        .iter_rows()
+    ):
+        history.setdefault(code, []).append((int(past_year), _rank(rank)))
+    profiles = []
+    for row in rows:
+        code = row.unit.code
+        cells = []
+        for indicator, by_unit in values.items():
+            value = by_unit.get(code)
+            cells.append(
+                ProfileCell(
+                    indicator=indicator,
+                    value=value,
+                    score=node_scores.get((code, indicator), NodeScore(None, None)),
+                    targets_met=tuple(
+                        (shown[t.id], value is not None and t.is_met(value))
+                        for t in targets[indicator]
+                        if target_applies(t, code)
+                    ),
+                )
+            )
+        profiles.append(
+            UnitProfile(
+                unit=row.unit,
+                rank=row.rank,
+                cells=tuple(cells),
+                rank_history=tuple(history.get(code, [])),
+            )
+        )
+    return tuple(profiles)

@@ -1,0 +1,240 @@
+"""The data of one annual monitoring report: what each section shows, in both languages.
+
+Plain frozen dataclasses, filled by :mod:`innovation_monitor.reports.assembly` from the stored
+tables and laid out by :mod:`innovation_monitor.reports.render`, so the HTML and the CSV show
+the same values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from innovation_monitor.reports.labels import SYNTHETIC_BANNER, Bilingual
+
+
+@dataclass(frozen=True)
+class DataNotice:
+    """What the data is and where it comes from; ``synthetic`` puts a banner on every page."""
+
+    synthetic: bool
+    notice_zh: str
+    notice_en: str
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> Bilingual:
+        return Bilingual(self.notice_zh, self.notice_en)
+
+
+@dataclass(frozen=True)
+class Named:
+    """Something shown by name and identified by code: a city or county, a tier."""
+
+    code: str
+    name: Bilingual
+
+
+@dataclass(frozen=True)
+class RankChange:
+    """The unit's index rank against the previous ranked year, as stored in ``rankings``.
+
+    ``previous_rank`` is re-ranked on this year's boundaries (see
+    :mod:`innovation_monitor.scoring.rank_change`), so it can differ from the rank published
+    for that year. ``change`` = previous rank - current rank, so
+    a positive number is a climb; None when either rank is missing. ``predecessor`` is set when
+    the unit took over a single unit of another code (e.g. 莱城区 → 莱芜区) and is compared with
+    it. ``merged_from`` names the previous units whose territory a unit with changed boundaries
+    now holds (济南市 and 莱芜市 for Jinan in 2019): such a unit is not comparable and has no
+    change. ``is_new``: there is a previous year but the unit (or a predecessor) was not in it.
+    """
+
+    previous_rank: int | None = None
+    change: int | None = None
+    predecessor: Named | None = None
+    merged_from: tuple[Named, ...] = ()
+    is_new: bool = False
+
+
+@dataclass(frozen=True)
+class NodeScore:
+    """A unit's score and rank at one node (a pillar or an indicator)."""
+
+    score: float | None
+    rank: int | None
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    """One unit in the ranking table."""
+
+    unit: Named
+    parent: Named | None
+    score: float | None
+    rank: int | None
+    change: RankChange
+    tier: Named | None
+    pillars: dict[str, NodeScore]
+    rank_in_parent: int | None = None
+
+
+@dataclass(frozen=True)
+class ParentGroup:
+    """The counties of one city, in province rank order (with their rank within the city)."""
+
+    parent: Named
+    rows: tuple[RankingRow, ...]
+
+
+@dataclass(frozen=True)
+class DepartedUnit:
+    """A unit ranked in the previous year that has no ranking this year."""
+
+    unit: Named
+    previous_rank: int | None
+    successors: tuple[Named, ...]
+    """Units of this year that took over its territory; the unit itself if it still exists
+    (it simply has no scores this year)."""
+
+    @property
+    def still_exists(self) -> bool:
+        return any(s.code == self.unit.code for s in self.successors)
+
+
+@dataclass(frozen=True)
+class PillarView:
+    """A pillar with its weight (as given and as a share of the index) and its leaders."""
+
+    code: str
+    name: Bilingual
+    weight: float
+    share: float
+    leaders: tuple[tuple[Named, NodeScore], ...]
+
+
+@dataclass(frozen=True)
+class TargetView:
+    """A plan target on an indicator, and how many of the units it applies to meet it."""
+
+    id: str
+    scope: Named
+    year: int
+    comparison: str
+    value: float
+    unit: str
+    source_title: Bilingual
+    source_quote_zh: str
+    source_seed: str
+    met: int
+    assessed: int
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    """One indicator: definition, methodology and this year's province picture."""
+
+    code: str
+    name: Bilingual
+    pillar: str
+    unit: str
+    direction: int
+    weight: float
+    share_in_pillar: float
+    share_in_index: float
+    formula: str
+    formula_text: Bilingual
+    rationale: Bilingual
+    best: float | None
+    best_units: tuple[Named, ...]
+    median: float | None
+    n_values: int
+    targets: tuple[TargetView, ...]
+
+
+@dataclass(frozen=True)
+class ProfileCell:
+    """One indicator of one unit: value, normalised score and rank, and target checks."""
+
+    indicator: str
+    value: float | None
+    score: NodeScore
+    targets_met: tuple[tuple[TargetView, bool], ...]
+    """(target, met) for every target that applies to this unit."""
+
+
+@dataclass(frozen=True)
+class UnitProfile:
+    """A unit's indicator values and its index rank over the years up to the report year."""
+
+    unit: Named
+    rank: int | None
+    cells: tuple[ProfileCell, ...]
+    rank_history: tuple[tuple[int, int | None], ...]
+
+
+@dataclass(frozen=True)
+class TierView:
+    """One tier (梯队): its rule from the methodology and the units in it, best first."""
+
+    code: str
+    name: Bilingual
+    rule: Bilingual
+    members: tuple[Named, ...]
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One scoring-engine build step explained in both languages, with its raw parameters."""
+
+    step: str
+    name: Bilingual
+    description: Bilingual
+    parameters: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """A document the report relies on (data sources and plan documents)."""
+
+    title: Bilingual
+    detail: str
+
+
+@dataclass(frozen=True)
+class MonitoringReport:
+    """Everything one (year, level) report shows, in both languages."""
+
+    year: int
+    level: str
+    level_name: Bilingual
+    title: Bilingual
+    framework_name: Bilingual
+    index_name: Bilingual
+    notice: DataNotice
+    previous_year: int | None
+    reranked: bool
+    """Some previous rank differs from the published one because boundaries changed; the
+    report says so next to the comparison year."""
+    rows: tuple[RankingRow, ...]
+    groups: tuple[ParentGroup, ...]
+    departed: tuple[DepartedUnit, ...]
+    top: tuple[RankingRow, ...]
+    climbers: tuple[RankingRow, ...]
+    pillars: tuple[PillarView, ...]
+    indicators: tuple[IndicatorView, ...]
+    profiles: tuple[UnitProfile, ...]
+    tiers: tuple[TierView, ...]
+    steps: tuple[StepView, ...]
+    sources: tuple[SourceView, ...]
+
+    @property
+    def banner(self) -> Bilingual | None:
+        """The synthetic-data warning, or None for real statistics."""
+        return SYNTHETIC_BANNER if self.notice.synthetic else None
+
+    @property
+    def has_tiers(self) -> bool:
+        return bool(self.tiers)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous_year is not None
