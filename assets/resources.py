@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -40,7 +41,7 @@ class MonitorSettings(dg.ConfigurableResource):
 
     @cached_property
     def system(self) -> IndicatorSystem:
-        return load_indicator_system(self.indicators_file)
+        return load_indicator_system(Path(self.indicators_file))
 
     @cached_property
     def registry(self) -> DivisionRegistry:

@@ -178,7 +178,7 @@ def _conform(spec: Table, frame: pl.DataFrame) -> pl.DataFrame:
             f"frame for table {spec.name!r} does not have its columns: "
             f"missing {missing or 'none'}, unexpected {extra or 'none'}"
         )
-    return frame.select(spec.column_names).cast(dict(spec.schema))
+    return frame.select(spec.column_names).cast(pl.Schema(spec.schema))
 
 
 def _check_within(
@@ -381,7 +381,7 @@ def read(
     order = ", ".join(f"{name} NULLS FIRST" for name in spec.column_names)
     query = f"SELECT {', '.join(spec.column_names)} FROM {spec.name}{where} ORDER BY {order}"
     try:
-        return con.sql(query, params=params).pl().cast(dict(spec.schema))
+        return con.sql(query, params=params).pl().cast(pl.Schema(spec.schema))
     except duckdb.CatalogException as error:
         # a warehouse written before the table existed, opened read-only (no schema update)
         raise DataError(

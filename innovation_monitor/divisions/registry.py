@@ -196,7 +196,7 @@ class DivisionRegistry:
         """
         _check_year(year)
         _check_level(level)
-        parent_code = None
+        parent_code: str | None = None
         if parent is not None:
             parent_unit = self.match(parent, year, level="city")
             if parent_unit is None:
@@ -217,9 +217,9 @@ class DivisionRegistry:
         if found or parent_code is not None or level == "city":
             return found
         for city in self.valid_in(year, "city"):
-            for prefix in (city.name_zh, short_name(city.name_zh)):
-                if prefix and key.startswith(prefix) and len(key) > len(prefix):
-                    found = self._by_name(key[len(prefix) :], year, "county", city.code)
+            for city_name in (city.name_zh, short_name(city.name_zh)):
+                if city_name and key.startswith(city_name) and len(key) > len(city_name):
+                    found = self._by_name(key[len(city_name) :], year, "county", city.code)
                     if found:
                         return found
         return []
@@ -394,7 +394,9 @@ def _validate(units: dict[str, Division], source: str) -> None:
                 raise DataError(f"{where}: parent {parent.code} does not exist in all its years")
         if (d.last_year is None) != (not d.successor_codes):
             raise DataError(f"{where}: a unit has successor_codes exactly when it has last_year")
-        for code in d.successor_codes if d.last_year is not None else ():
+        if d.last_year is None:
+            continue
+        for code in d.successor_codes:
             successor = units.get(code)
             if successor is None or successor.level != d.level:
                 raise DataError(f"{where}: successor {code} is not a {d.level} of the CSV")

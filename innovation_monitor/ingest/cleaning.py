@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Protocol
 
@@ -23,12 +24,19 @@ class CellProblem(Exception):
 
 
 class UnitVariable(Protocol):
-    """What cleaning needs of an indicator-system variable."""
+    """What cleaning needs of an indicator-system variable (read-only, so frozen ones fit)."""
 
-    code: str
-    unit: str
-    units: dict[str, float]
-    integer: bool
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def units(self) -> Mapping[str, float]: ...
+
+    @property
+    def integer(self) -> bool: ...
 
     def factor(self, unit: str) -> float: ...
 

@@ -79,7 +79,8 @@ def _read_entry(run: Collector, entry: FileEntry) -> None:
         ]
     )
     digest = hashlib.sha256(entry.path.read_bytes()).hexdigest()
-    for year, level in sorted(keyed) or [(None, None)]:
+    written: list[tuple[int | None, str | None]] = sorted(keyed)
+    for year, level in written or [(None, None)]:
         run.sources.append(
             {
                 "source_file": entry.source_file,
@@ -112,7 +113,7 @@ def _result(run: Collector) -> IngestResult:
         }
         for c in kept
     ]
-    sources = {}
+    sources: dict[tuple[object, object, object], dict[str, object]] = {}
     for row in run.sources:  # several sheets of one workbook: one row per slice
         sources.setdefault((row["source_file"], row["year"], row["level"]), row)
     return IngestResult(

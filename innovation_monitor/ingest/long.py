@@ -46,11 +46,13 @@ def collect_long(
         if run.years is not None and year not in run.years:
             continue
         found = run.regions.match(region_raw, None, year, entry.level)
-        level = found.division.level if found.division else _guess_level(region_raw, entry)
-        slices.add((year, level))
         if found.division is None:
-            run.reject(year, level, origin, found.reason)
+            guessed = _guess_level(region_raw, entry)
+            slices.add((year, guessed))
+            run.reject(year, guessed, origin, found.reason)
             continue
+        level = found.division.level
+        slices.add((year, level))
         unit = cell_text(row.get(positions["unit"])) if "unit" in positions else None
         stated = StatedUnit(unit, f"{table.labels.get('unit', 'unit')} column")
         resolved = run.column(cell_text(variable_raw) or "", level, stated)

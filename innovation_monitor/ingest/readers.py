@@ -12,7 +12,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,7 +77,7 @@ class Grid:
     """The cells of one sheet (or a CSV file); ``rows[i]`` is spreadsheet row ``i + 1``."""
 
     sheet: str | None
-    rows: list[tuple[object, ...]]
+    rows: Sequence[tuple[object, ...]]
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,8 @@ def _region_columns(
     """Columns of the region code, the region name and (in county tables) the parent city."""
     codes = [i for i, key in enumerate(keys) if key in REGION_CODE_HEADERS]
     names = [i for i, key in enumerate(keys) if key in REGION_NAME_HEADERS]
-    preferred = {"county": COUNTY_NAME_HEADERS, "city": CITY_NAME_HEADERS}.get(level or "", set())
+    by_level = {"county": COUNTY_NAME_HEADERS, "city": CITY_NAME_HEADERS}
+    preferred: Collection[str] = by_level.get(level or "", frozenset())
     names.sort(key=lambda i: keys[i] not in preferred)
     name = names[0] if names else None
     parents = [i for i in names if i != name and keys[i] in CITY_NAME_HEADERS]
@@ -261,7 +262,7 @@ def _unit_row(
     return units
 
 
-def _table_unit(title_rows: list[tuple[object, ...]]) -> str | None:
+def _table_unit(title_rows: Sequence[tuple[object, ...]]) -> str | None:
     """A table-wide unit stated above the header (``单位：万元``)."""
     for cells in title_rows:
         for cell in cells:
@@ -270,7 +271,7 @@ def _table_unit(title_rows: list[tuple[object, ...]]) -> str | None:
     return None
 
 
-def _width(rows: list[tuple[object, ...]]) -> int:
+def _width(rows: Sequence[tuple[object, ...]]) -> int:
     """Columns up to the last one holding anything (trailing blank columns are dropped)."""
     width = 0
     for cells in rows:

@@ -52,6 +52,6 @@ def build_rankings(
         )
         .join(rank_changes(index, registry, level), on=["year", "region_code"], how="left")
         .select(list(RANKINGS_SCHEMA))
-        .cast(RANKINGS_SCHEMA)
+        .cast(pl.Schema(RANKINGS_SCHEMA))
         .sort("year", "region_code")
     )

@@ -7,27 +7,32 @@ composite engine.
 
 import polars as pl
 
-SCORES_SCHEMA = {
-    "year": pl.Int64,
-    "level": pl.String,
-    "region_code": pl.String,
-    "node": pl.String,
-    "score": pl.Float64,
-    "rank": pl.Int64,
+SCORES_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int64(),
+    "level": pl.String(),
+    "region_code": pl.String(),
+    "node": pl.String(),
+    "score": pl.Float64(),
+    "rank": pl.Int64(),
 }
 
-TIERS_SCHEMA = {"year": pl.Int64, "level": pl.String, "region_code": pl.String, "tier": pl.String}
+TIERS_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int64(),
+    "level": pl.String(),
+    "region_code": pl.String(),
+    "tier": pl.String(),
+}
 
-RANK_CHANGE_SCHEMA = {
-    "year": pl.Int64,
-    "region_code": pl.String,
-    "previous_year": pl.Int64,
-    "previous_rank": pl.Int64,
-    "rank_change": pl.Int64,
-    "predecessor_code": pl.String,
-    "merged_from": pl.List(pl.String),
-    "is_new": pl.Boolean,
-    "previous_rank_restated": pl.Boolean,
+RANK_CHANGE_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int64(),
+    "region_code": pl.String(),
+    "previous_year": pl.Int64(),
+    "previous_rank": pl.Int64(),
+    "rank_change": pl.Int64(),
+    "predecessor_code": pl.String(),
+    "merged_from": pl.List(pl.String()),
+    "is_new": pl.Boolean(),
+    "previous_rank_restated": pl.Boolean(),
 }
 """One row per unit-year of the index: ``previous_rank`` on this year's boundaries,
 ``rank_change`` = previous rank - rank (positive = climbed; None when either is missing or the
@@ -36,14 +41,14 @@ unit is not comparable), ``predecessor_code`` when compared with a unit of anoth
 ``is_new`` when the previous year has neither the unit nor a predecessor, and
 ``previous_rank_restated`` when the previous rank differs from the one published for it."""
 
-RANKINGS_SCHEMA = {
-    "year": pl.Int64,
-    "level": pl.String,
-    "region_code": pl.String,
-    "rank": pl.Int64,
-    "tier": pl.String,
-    "parent_code": pl.String,
-    "rank_in_parent": pl.Int64,
+RANKINGS_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int64(),
+    "level": pl.String(),
+    "region_code": pl.String(),
+    "rank": pl.Int64(),
+    "tier": pl.String(),
+    "parent_code": pl.String(),
+    "rank_in_parent": pl.Int64(),
     **{k: v for k, v in RANK_CHANGE_SCHEMA.items() if k not in ("year", "region_code")},
 }
 """One row per unit-year with an index score: the index rank (ties share it), the tier code
