@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from innovation_monitor.divisions import DivisionRegistry
-from innovation_monitor.indicator_system import IndicatorSystem, load_indicator_system
+from innovation_monitor.framework import IndicatorSystem, load_indicator_system
 from innovation_monitor.paths import shared_reference_dir
+from tests.toy_framework import build_toy, toy_document
 
 
 def _reference(name: str) -> Path:
@@ -51,8 +52,15 @@ def province_reference_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def system() -> IndicatorSystem:
-    """The project's indicators.yaml, loaded once (frozen, safe to share)."""
+    """The shipped indicators.yaml, loaded once (frozen, safe to share): for tests of the shipped
+    file and of what is built from it; tests of a mechanism use ``toy_system``."""
     return load_indicator_system()
+
+
+@pytest.fixture(scope="session")
+def toy_system() -> IndicatorSystem:
+    """The small framework of ``tests/toy_framework.py``, built once (frozen, safe to share)."""
+    return build_toy(toy_document())
 
 
 @pytest.fixture(scope="session")

@@ -40,17 +40,27 @@ def test_laiwu_is_added_into_jinan(
 
 
 def test_ratios_are_recomputed_not_averaged(
-    sample_2016: pl.DataFrame, system: IndicatorSystem, registry: DivisionRegistry
+    toy_system: IndicatorSystem, registry: DivisionRegistry
 ) -> None:
-    indicators = restated_indicators(sample_2016, system, registry, to_year=2023, level="city")
-    rd = _value(sample_2016, JINAN, "rd_expenditure") + _value(sample_2016, LAIWU, "rd_expenditure")
-    gdp = _value(sample_2016, JINAN, "gdp") + _value(sample_2016, LAIWU, "gdp")
-    intensity = system.frameworks["city"].indicator("rd_intensity")
-    assert intensity.formula.replace(" ", "") == "rd_expenditure/gdp*100"
-    row = indicators.filter(
-        (pl.col("region_code") == JINAN) & (pl.col("indicator") == "rd_intensity")
+    """On a toy framework: indicator ``a`` (x / y * 100) of Jinan on 2023 boundaries is the ratio
+    of Jinan's and Laiwu's summed x and y, not a mean of their ratios."""
+    assert toy_system.frameworks["city"].indicator("a").formula == "x / y * 100"
+    statistics = pl.DataFrame(
+        [
+            (2016, "city", JINAN, "x", 300.0),  # a = 3000
+            (2016, "city", JINAN, "y", 10.0),
+            (2016, "city", LAIWU, "x", 100.0),  # a = 250
+            (2016, "city", LAIWU, "y", 40.0),
+        ],
+        schema=["year", "level", "region_code", "variable", "value"],
+        orient="row",
     )
-    assert row["value"][0] == pytest.approx(rd / gdp * 100)
+    restated = restate_statistics(statistics, toy_system, registry, to_year=2023, level="city")
+    assert (_value(restated, JINAN, "x"), _value(restated, JINAN, "y")) == (400.0, 50.0)
+    indicators = restated_indicators(statistics, toy_system, registry, to_year=2023, level="city")
+    jinan = indicators.filter(pl.col("region_code") == JINAN)
+    values = dict(zip(jinan["indicator"], jinan["value"], strict=True))
+    assert values["a"] == pytest.approx(400 / 50 * 100)  # 800; the mean of 3000 and 250 is 1625
 
 
 def test_penglai_counties_merge(

@@ -30,6 +30,9 @@ from innovation_monitor.framework import (
 )
 from innovation_monitor.framework.load import SCHEMA_FILE
 from innovation_monitor.indicators import compute_indicators, indicator_frame
+from innovation_monitor.ingest.cleaning import CellProblem, unit_factor
+from innovation_monitor.ingest.matching import match_header
+from innovation_monitor.template import header
 
 # The shared interface fixes these codes, canonical units and kinds.
 FIXED_VARIABLES = {
@@ -145,6 +148,39 @@ def test_match_variable_by_header_spelling(system: IndicatorSystem) -> None:
         "large_firms_rd_expenditure"
     )
     assert system.match_variable("人均绿地面积") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "unit"),
+    [
+        ("地区生产总值(亿元)", "gdp", "亿元"),
+        ("地区生产总值(GDP)", "gdp", None),  # an alias with brackets, as yearbooks print it
+        ("地区生产总值(GDP)(亿元)", "gdp", "亿元"),
+        (" R&D 经费内部支出 ", "rd_expenditure", None),
+        ("专利申请量[件]", "patent_applications", "件"),
+    ],
+)
+def test_yearbook_headers_name_the_shipped_variables(
+    system: IndicatorSystem, text: str, code: str, unit: str | None
+) -> None:
+    variable, found_unit = match_header(system, text)
+    assert variable is not None and (variable.code, found_unit) == (code, unit)
+
+
+def test_counts_need_no_unit_and_money_does(system: IndicatorSystem) -> None:
+    assert unit_factor(system.variables["large_firms"], None) == 1  # 个 = 家
+    assert unit_factor(system.variables["patent_applications"], None) == 1  # 件 = 项
+    for code in ("gdp", "rd_expenditure"):
+        assert list(system.variables[code].units) == ["万元", "亿元", "元", "千元"]
+        with pytest.raises(CellProblem, match=rf"^no unit stated .*; {code} needs one"):
+            unit_factor(system.variables[code], None)
+
+
+def test_every_template_header_reads_back_as_its_variable(system: IndicatorSystem) -> None:
+    """The data providers' template (``innovation_monitor.template``) heads each column
+    ``name_zh(unit)``; no shipped name or alias may turn that into another variable."""
+    for variable in system.variables.values():
+        assert match_header(system, header(variable)) == (variable, variable.unit)
 
 
 def test_frameworks_follow_shandong_pillars_and_sizes(system: IndicatorSystem) -> None:
@@ -349,3 +385,14 @@ def test_methodology_runs_in_the_scoring_engine(system: IndicatorSystem, level: 
     scores = result.results.scores
     assert len(scores) == len(codes) * 3
     assert scores["Index"].between(0, 100).all()
+
+
+def test_every_variable_has_a_plausible_range_at_each_of_its_levels(
+    system: IndicatorSystem,
+) -> None:
+    """Validation checks the range of a variable only where it has one: every shipped variable
+    has one at each of its levels, so a unit error in any of them is caught."""
+    for var in system.variables.values():
+        for level in var.levels:
+            bounds = var.range_for(level)
+            assert bounds is not None and 0 <= bounds[0] < bounds[1], (var.code, level)

@@ -1,4 +1,8 @@
-"""The Excel template for data providers: layout, validation, and a fill-and-ingest round trip."""
+"""The Excel template for data providers: layout, validation, and a fill-and-ingest round trip.
+
+Built from the toy framework (``tests/toy_framework.py``); only the check that the committed
+template is current uses the shipped ``indicators.yaml``.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,9 @@ import yaml
 
 from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.errors import DataError
-from innovation_monitor.indicator_system import IndicatorSystem, Variable
+from innovation_monitor.framework import IndicatorSystem, Variable
 from innovation_monitor.ingest import ingest_directory
+from innovation_monitor.ingest.matching import match_header
 from innovation_monitor.template import (
     DICTIONARY_SHEET,
     INSTRUCTIONS_SHEET,
@@ -23,14 +28,17 @@ from innovation_monitor.template import (
     template_path,
     write_template,
 )
+from tests.toy_framework import build_toy, toy_document
 
 
 @pytest.fixture(scope="module")
 def template(
-    registry: DivisionRegistry, system: IndicatorSystem, tmp_path_factory: pytest.TempPathFactory
+    registry: DivisionRegistry,
+    toy_system: IndicatorSystem,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Path:
     folder = tmp_path_factory.mktemp("template")
-    return write_template(system, registry, TEMPLATE_YEAR, template_path(folder, TEMPLATE_YEAR))
+    return write_template(toy_system, registry, TEMPLATE_YEAR, template_path(folder, TEMPLATE_YEAR))
 
 
 def _level_variables(system: IndicatorSystem, level: str) -> list[Variable]:
@@ -48,11 +56,11 @@ def test_sheets_come_chinese_first(template: Path) -> None:
 
 @pytest.mark.parametrize("level", ["city", "county"])
 def test_data_sheets_list_the_units_of_the_year_under_the_expected_header(
-    template: Path, registry: DivisionRegistry, system: IndicatorSystem, level: str
+    template: Path, registry: DivisionRegistry, toy_system: IndicatorSystem, level: str
 ) -> None:
     sheet = openpyxl.load_workbook(template)[SHEETS[level]]
     rows = list(sheet.iter_rows(values_only=True))
-    variables = _level_variables(system, level)
+    variables = _level_variables(toy_system, level)
     assert list(rows[0]) == ["地区代码", "地区", *(f"{v.name_zh}({v.unit})" for v in variables)]
     units = registry.valid_in(TEMPLATE_YEAR, level)
     assert [(r[0], r[1]) for r in rows[1:]] == [(d.code, d.name_zh) for d in units]
@@ -62,9 +70,9 @@ def test_data_sheets_list_the_units_of_the_year_under_the_expected_header(
 
 
 def test_the_template_follows_the_boundaries_of_its_year(
-    registry: DivisionRegistry, system: IndicatorSystem, tmp_path: Path
+    registry: DivisionRegistry, toy_system: IndicatorSystem, tmp_path: Path
 ) -> None:
-    path = write_template(system, registry, 2018, template_path(tmp_path, 2018))
+    path = write_template(toy_system, registry, 2018, template_path(tmp_path, 2018))
     codes = [
         row[0]
         for row in openpyxl.load_workbook(path)["设区市"].iter_rows(min_row=2, values_only=True)
@@ -73,10 +81,10 @@ def test_the_template_follows_the_boundaries_of_its_year(
 
 
 def test_value_cells_accept_numbers_only_and_counts_whole_and_non_negative(
-    template: Path, system: IndicatorSystem
+    template: Path, toy_system: IndicatorSystem
 ) -> None:
     sheet = openpyxl.load_workbook(template)[SHEETS["county"]]
-    variables = _level_variables(system, "county")
+    variables = _level_variables(toy_system, "county")
     rules = {}
     for rule in sheet.data_validations.dataValidation:
         for cell_range in rule.sqref.ranges:
@@ -92,18 +100,25 @@ def test_value_cells_accept_numbers_only_and_counts_whole_and_non_negative(
         else:
             assert rule.type == "decimal"
     assert len(rules) == len(variables)
+    assert {v.integer for v in variables} == {True, False}  # both kinds of rule were checked
 
 
-def test_dictionary_describes_every_variable(template: Path, system: IndicatorSystem) -> None:
-    rows = list(openpyxl.load_workbook(template)[DICTIONARY_SHEET].iter_rows(values_only=True))
+def test_dictionary_describes_every_variable(registry: DivisionRegistry, tmp_path: Path) -> None:
+    document = toy_document()
+    z = next(v for v in document["variables"] if v["code"] == "z")
+    z["range"] = {"city": [0, 1.0e5]}  # a range, but z is collected for cities only
+    system = build_toy(document)
+    path = write_template(system, registry, TEMPLATE_YEAR, template_path(tmp_path, TEMPLATE_YEAR))
+    rows = list(openpyxl.load_workbook(path)[DICTIONARY_SHEET].iter_rows(values_only=True))
     by_code = {row[0]: row for row in rows[1:]}
     assert list(by_code) == list(system.variables)
-    gdp = by_code["gdp"]
-    assert gdp[1:4] == ("地区生产总值", "Gross regional product", "万元")
-    assert "亿元 ×10000" in gdp[4] and "GDP" in gdp[5]
-    assert gdp[6] == "1e+06 – 5e+08" and gdp[7] == "10000 – 1e+08"
-    assert by_code["higher_ed_students"][7] == "—"  # collected for cities only
-    assert by_code["patent_applications"][9].startswith("是")
+    x = by_code["x"]
+    assert x[1:4] == ("变量X", "Variable x", "万元")
+    assert x[4] == "万元 ×1; 亿元 ×10000" and x[5] == "变量X; X的总量(合计)"
+    assert x[6:8] == ("100 – 1e+06", "1 – 100000")  # a range per level
+    assert x[8:11] == ("设区市 cities, 县级 counties", "否 no", "可加总 extensive")
+    assert by_code["z"][6:10] == ("0 – 100000", "—", "设区市 cities", "是 yes")
+    assert by_code["n"][6:8] == ("—", "—")  # no range
 
 
 def test_the_committed_template_is_current(
@@ -115,10 +130,10 @@ def test_the_committed_template_is_current(
 
 
 def test_a_non_xlsx_path_is_refused(
-    registry: DivisionRegistry, system: IndicatorSystem, tmp_path: Path
+    registry: DivisionRegistry, toy_system: IndicatorSystem, tmp_path: Path
 ) -> None:
     with pytest.raises(DataError, match=r"\.xlsx"):
-        write_template(system, registry, TEMPLATE_YEAR, tmp_path / "template.xls")
+        write_template(toy_system, registry, TEMPLATE_YEAR, tmp_path / "template.xls")
 
 
 def _number(variable: Variable, level: str, row: int, column: int) -> float | int:
@@ -130,14 +145,14 @@ def _number(variable: Variable, level: str, row: int, column: int) -> float | in
 
 
 def test_a_filled_template_ingests_to_every_value(
-    template: Path, registry: DivisionRegistry, system: IndicatorSystem, tmp_path: Path
+    template: Path, registry: DivisionRegistry, toy_system: IndicatorSystem, tmp_path: Path
 ) -> None:
     workbook = openpyxl.load_workbook(template)
     expected: dict[tuple[str, str, str], float] = {}
-    blank = ("county", "370102", "incubators")  # a provider leaves one figure out
+    blank = ("county", "370102", "n")  # a provider leaves one figure out
     for level, title in SHEETS.items():
         sheet = workbook[title]
-        variables = {cell.column: system.match_variable(cell.value.split("(")[0])
+        variables = {cell.column: toy_system.match_variable(cell.value.split("(")[0])
                      for cell in sheet[1][2:]}  # fmt: skip
         for row in sheet.iter_rows(min_row=2):
             code = row[0].value
@@ -153,7 +168,7 @@ def test_a_filled_template_ingests_to_every_value(
     manifest = {"name_zh": "填报测试", "files": manifest_entries(template.name, TEMPLATE_YEAR)}
     (data_dir / "dataset.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), "utf-8")
 
-    result = ingest_directory(data_dir, system, registry)
+    result = ingest_directory(data_dir, toy_system, registry)
 
     got = {
         (row["level"], row["region_code"], row["variable"]): row["value"]
@@ -166,8 +181,9 @@ def test_a_filled_template_ingests_to_every_value(
     assert result.quarantine.row(0, named=True)["region_text"].startswith(blank[1])
 
 
-def test_template_headers_name_the_canonical_unit(system: IndicatorSystem) -> None:
-    for variable in system.variables.values():
-        text = header(variable)
-        assert system.match_variable(text.rsplit("(", 1)[0]) is variable
-        assert text.endswith(f"({variable.unit})")
+def test_template_headers_read_back_as_the_variable_in_its_canonical_unit(
+    toy_system: IndicatorSystem,
+) -> None:
+    for variable in toy_system.variables.values():
+        assert header(variable) == f"{variable.name_zh}({variable.unit})"
+        assert match_header(toy_system, header(variable)) == (variable, variable.unit)

@@ -13,8 +13,8 @@ from innovation_monitor.indicators import compute_indicators, indicator_frame
 
 
 @pytest.mark.parametrize("level", ["city", "county"])
-def test_imeta_table_shape(small_system: IndicatorSystem, level: str) -> None:
-    framework = small_system.frameworks[level]
+def test_imeta_table_shape(toy_system: IndicatorSystem, level: str) -> None:
+    framework = toy_system.frameworks[level]
     imeta = imeta_table(framework)
     n_ind, n_pil = len(framework.indicators), len(framework.pillars)
     assert list(imeta.columns) == list(IMETA_COLUMNS)
@@ -32,8 +32,8 @@ def test_imeta_table_shape(small_system: IndicatorSystem, level: str) -> None:
     assert imeta["Parent"].dtype == object and imeta["Denominator"].dtype == object
 
 
-def test_imeta_table_rows(small_system: IndicatorSystem) -> None:
-    row = imeta_table(small_system.frameworks["city"]).set_index("iCode")
+def test_imeta_table_rows(toy_system: IndicatorSystem) -> None:
+    row = imeta_table(toy_system.frameworks["city"]).set_index("iCode")
     assert row.loc["a", ["iName", "iName_zh", "iName_en"]].tolist() == [
         "指标a",
         "指标a",
@@ -42,12 +42,12 @@ def test_imeta_table_rows(small_system: IndicatorSystem) -> None:
     assert (row.loc["a", "Weight"], row.loc["a", "Target"], row.loc["a", "Unit"]) == (1.5, 2.5, "%")
     assert row.loc["b", "Direction"] == -1 and np.isnan(row.loc["b", "Target"])
     assert (row.loc["p_one", "Weight"], row.loc["p_two", "Weight"]) == (0.6, 0.4)
-    county = imeta_table(small_system.frameworks["county"]).set_index("iCode")
+    county = imeta_table(toy_system.frameworks["county"]).set_index("iCode")
     assert county.loc["c", "Target"] == 3.0 and np.isnan(county.loc["a", "Target"])
 
 
-def test_build_steps_are_a_fresh_copy(small_system: IndicatorSystem) -> None:
-    county = small_system.frameworks["county"]
+def test_build_steps_are_a_fresh_copy(toy_system: IndicatorSystem) -> None:
+    county = toy_system.frameworks["county"]
     steps = build_steps(county)
     assert steps[1] == {"impute": {"method": "group_median", "group": "parent_code"}}
     steps[1]["impute"]["group"] = "other"
@@ -57,9 +57,9 @@ def test_build_steps_are_a_fresh_copy(small_system: IndicatorSystem) -> None:
 
 
 @pytest.mark.parametrize("level", ["city", "county"])
-def test_framework_runs_in_the_engine(small_system: IndicatorSystem, level: str) -> None:
+def test_framework_runs_in_the_engine(toy_system: IndicatorSystem, level: str) -> None:
     """iMeta, steps and the indicator frame fit the engine; the imputation fills the gaps."""
-    framework = small_system.frameworks[level]
+    framework = toy_system.frameworks[level]
     rng = np.random.default_rng(3)
     codes = [f"37{c:02d}{k:02d}" for c in (1, 2) for k in range(1, 5)]
     rows = [

@@ -52,7 +52,7 @@ def test_file_is_read_checked_and_built(document: dict[str, Any], tmp_path: Path
     path = _write(document, tmp_path)
     system = load_indicator_system(path)
     assert system.path == path
-    assert list(system.variables) == ["x", "y", "z"]
+    assert list(system.variables) == ["x", "y", "z", "n"]
     city, county = system.frameworks["city"], system.frameworks["county"]
     assert [i.code for i in city.indicators] == ["a", "b", "c"]
     assert [i.code for i in county.indicators] == ["a", "c"]
@@ -67,35 +67,35 @@ def test_file_is_read_checked_and_built(document: dict[str, Any], tmp_path: Path
     ]
 
 
-def test_targets_and_baselines_in_canonical_units(small_system: IndicatorSystem) -> None:
-    on_indicator = small_system.target("t_a")
+def test_targets_and_baselines_in_canonical_units(toy_system: IndicatorSystem) -> None:
+    on_indicator = toy_system.target("t_a")
     assert (on_indicator.indicator, on_indicator.measure, on_indicator.canonical_value) == (
         "a",
         "a",
         2.5,
     )
-    on_variable = small_system.target("t_x")
+    on_variable = toy_system.target("t_x")
     assert (on_variable.measure, on_variable.unit, on_variable.canonical_value) == (
         "x",
         "亿元",
         60_000,
     )
     assert (on_variable.scope_code, on_variable.level) == ("370100", "city")
-    assert small_system.target("t_c").note == "a test figure"
-    (baseline,) = small_system.baselines
+    assert toy_system.target("t_c").note == "a test figure"
+    (baseline,) = toy_system.baselines
     assert (baseline.measure, baseline.year, baseline.canonical_value) == ("x", 2020, 390_000)
 
 
-def test_indicator_targets_become_target_values(small_system: IndicatorSystem) -> None:
-    city, county = small_system.frameworks["city"], small_system.frameworks["county"]
+def test_indicator_targets_become_target_values(toy_system: IndicatorSystem) -> None:
+    city, county = toy_system.frameworks["city"], toy_system.frameworks["county"]
     assert city.indicator("a").target_value == 2.5
     assert city.indicator("c").target_value is None
     assert county.indicator("a").target_value is None
     assert county.indicator("c").target_value == 3.0
 
 
-def test_ranges_per_level_and_shared(small_system: IndicatorSystem) -> None:
-    x, y, z = (small_system.variables[c] for c in "xyz")
+def test_ranges_per_level_and_shared(toy_system: IndicatorSystem) -> None:
+    x, y, z = (toy_system.variables[c] for c in "xyz")
     assert x.ranges == {"city": (100.0, 1.0e6), "county": (1.0, 1.0e5)}
     assert x.range == (1.0, 1.0e6)  # the envelope of the levels
     assert y.ranges == {"city": (0.5, 2000.0), "county": (0.5, 2000.0)}
@@ -294,7 +294,7 @@ def test_schema_errors(load_edited: Callable, edit: Callable, expected: str) -> 
 def test_semantic_errors(load_edited: Callable, edit: Callable, expected: str) -> None:
     with pytest.raises(FrameworkError, match=expected) as info:
         load_edited(edit)
-    assert str(info.value).startswith("edited/indicators.yaml: ")
+    assert str(info.value).startswith("toy/indicators.yaml: ")
 
 
 def test_score_tiers_run_from_high_to_low(load_edited: Callable) -> None:

@@ -50,25 +50,25 @@ def _target(comparison: str, value: float = 10.0) -> Target:
     )
 
 
-def test_variable_factor_and_unknown_unit(small_system: IndicatorSystem) -> None:
-    x = small_system.variables["x"]
+def test_variable_factor_and_unknown_unit(toy_system: IndicatorSystem) -> None:
+    x = toy_system.variables["x"]
     assert x.factor("亿元") == 10000 and x.factor("万元") == 1
     with pytest.raises(DataError, match=r"variable x \(变量X\): unit '美元'.*expected one of"):
         x.factor("美元")
 
 
-def test_range_for_a_level(small_system: IndicatorSystem) -> None:
-    x = small_system.variables["x"]
+def test_range_for_a_level(toy_system: IndicatorSystem) -> None:
+    x = toy_system.variables["x"]
     assert x.range_for("city") == (100.0, 1.0e6)
     assert x.range_for("county") == (1.0, 1.0e5)
-    assert small_system.variables["z"].range_for("city") is None
+    assert toy_system.variables["z"].range_for("city") is None
 
 
-def test_match_variable_by_header_spelling(small_system: IndicatorSystem) -> None:
-    assert small_system.match_variable("X的总量（合计）").code == "x"  # full-width brackets
-    assert small_system.match_variable(" 变量 Y ").code == "y"  # white space
-    assert small_system.match_variable("Ｚ").code == "z"  # the code, full-width, any case
-    assert small_system.match_variable("变量W") is None
+def test_match_variable_by_header_spelling(toy_system: IndicatorSystem) -> None:
+    assert toy_system.match_variable("X的总量（合计）").code == "x"  # full-width brackets
+    assert toy_system.match_variable(" 变量 Y ").code == "y"  # white space
+    assert toy_system.match_variable("Ｚ").code == "z"  # the code, full-width, any case
+    assert toy_system.match_variable("变量W") is None
 
 
 def test_tiers_by_rank_rank_share_and_score() -> None:
@@ -104,13 +104,13 @@ def test_target_is_met(comparison: str, met: list[bool]) -> None:
     assert target.measure == "x"
 
 
-def test_unknown_target_id(small_system: IndicatorSystem) -> None:
-    with pytest.raises(FrameworkError, match=r"small/indicators\.yaml: no target with id 'nope'"):
-        small_system.target("nope")
+def test_unknown_target_id(toy_system: IndicatorSystem) -> None:
+    with pytest.raises(FrameworkError, match=r"toy/indicators\.yaml: no target with id 'nope'"):
+        toy_system.target("nope")
 
 
-def test_framework_lookups(small_system: IndicatorSystem) -> None:
-    city = small_system.frameworks["city"]
+def test_framework_lookups(toy_system: IndicatorSystem) -> None:
+    city = toy_system.frameworks["city"]
     assert city.indicator("b").direction == -1
     assert [i.code for i in city.indicators_of("p_one")] == ["a", "b"]
     assert [t.code for t in city.tiers] == ["tier1", "tier2", "tier3"]

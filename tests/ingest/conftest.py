@@ -1,5 +1,5 @@
-"""Fixtures for the ingestion tests: the real indicator system and division registry, and a
-helper that writes a tiny yearbook file into ``tmp_path``."""
+"""Fixtures for the ingestion tests: helpers that write a tiny yearbook file into ``tmp_path``
+(the tests read it with ``toy_system`` and the division registry of ``tests/conftest.py``)."""
 
 from collections.abc import Callable
 from pathlib import Path

@@ -88,44 +88,45 @@ def test_normalize_unit(text: str | None, expected: str | None) -> None:
     assert normalize_unit(text) == expected
 
 
-def test_unit_factor_converts_into_the_canonical_unit(system) -> None:
-    gdp = system.variables["gdp"]
-    assert unit_factor(gdp, "万元") == 1
-    assert unit_factor(gdp, "（亿元）") == 10000
-    assert to_canonical(Decimal("1.23"), unit_factor(gdp, "亿元"), gdp, None) == 12300.0
+def test_unit_factor_converts_into_the_canonical_unit(toy_system) -> None:
+    x = toy_system.variables["x"]  # 万元, or 亿元 = 10000 万元
+    assert unit_factor(x, "万元") == 1
+    assert unit_factor(x, "（亿元）") == 10000
+    assert to_canonical(Decimal("1.23"), unit_factor(x, "亿元"), x, None) == 12300.0
 
 
 def test_no_unit_is_the_canonical_one_only_when_every_accepted_unit_means_the_same(
-    system,
+    toy_system,
 ) -> None:
-    assert unit_factor(system.variables["large_firms"], None) == 1  # 个 = 家
-    assert unit_factor(system.variables["patent_applications"], "  ") == 1  # 件 = 项
+    assert unit_factor(toy_system.variables["n"], None) == 1  # 个 = 家
+    assert unit_factor(toy_system.variables["z"], "  ") == 1  # 件 only
     with pytest.raises(CellProblem) as caught:
-        unit_factor(system.variables["rd_expenditure"], None)
-    assert str(caught.value).startswith("no unit stated (accepted: 万元, 亿元, 元, 千元; ")
-    assert "rd_expenditure" in str(caught.value)
+        unit_factor(toy_system.variables["x"], None)  # 万元 or 亿元: a bare number is ambiguous
+    assert str(caught.value).startswith("no unit stated (accepted: 万元, 亿元; x needs one ")
 
 
-def test_an_unknown_unit_names_the_unit_and_the_accepted_ones(system) -> None:
+def test_an_unknown_unit_names_the_unit_and_the_accepted_ones(toy_system) -> None:
     with pytest.raises(CellProblem, match=r"^unknown unit \(") as caught:
-        unit_factor(system.variables["gdp"], "美元")
-    assert "美元" in str(caught.value)
-    assert "亿元" in str(caught.value)
+        unit_factor(toy_system.variables["x"], "美元")
+    assert str(caught.value) == "unknown unit ('美元' for x; accepted: 万元, 亿元)"
 
 
-def test_counts_must_be_whole_and_not_negative(system) -> None:
-    patents = system.variables["patent_applications"]
-    assert to_canonical(Decimal("12"), Decimal(1), patents, (0, 100)) == 12.0
+def test_counts_must_be_whole_and_not_negative(toy_system) -> None:
+    z = toy_system.variables["z"]
+    assert to_canonical(Decimal("12"), Decimal(1), z, (0, 100)) == 12.0
     with pytest.raises(CellProblem, match="negative count"):
-        to_canonical(Decimal("-1"), Decimal(1), patents, None)
+        to_canonical(Decimal("-1"), Decimal(1), z, None)
     with pytest.raises(CellProblem, match="not a whole number"):
-        to_canonical(Decimal("1.5"), Decimal(1), patents, None)
+        to_canonical(Decimal("1.5"), Decimal(1), z, None)
+    x = toy_system.variables["x"]  # not a count: a fraction or a negative value is kept
+    assert to_canonical(Decimal("-1.5"), Decimal(1), x, None) == -1.5
 
 
-def test_values_outside_the_plausible_range_are_refused(system) -> None:
-    gdp = system.variables["gdp"]
-    with pytest.raises(CellProblem, match=r"outside the plausible range \[10, 20\]"):
-        to_canonical(Decimal("21"), Decimal(1), gdp, (10.0, 20.0))
+def test_values_outside_the_plausible_range_are_refused(toy_system) -> None:
+    x = toy_system.variables["x"]
+    assert to_canonical(Decimal("20"), Decimal(1), x, (10.0, 20.0)) == 20.0  # bounds included
+    with pytest.raises(CellProblem, match=r"outside the plausible range \[10, 20\] 万元"):
+        to_canonical(Decimal("21"), Decimal(1), x, (10.0, 20.0))
 
 
 def test_cell_text_keeps_what_the_file_holds() -> None:

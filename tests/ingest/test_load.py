@@ -1,6 +1,8 @@
 """Yearbook mess, one kind per test: each tiny file is converted or quarantined as documented.
 
 Every quarantine row must say where the cell is (file, row, column) and why it was kept out.
+The files name the variables of the toy framework (``tests/toy_framework.py``): 变量X (万元 or
+亿元), 变量Y (万人 or 人), the counts 变量Z (件, cities only) and 计数N (个 = 家).
 """
 
 import tempfile
@@ -17,9 +19,11 @@ from innovation_monitor.ingest.result import QUARANTINE_SCHEMA, SOURCES_SCHEMA, 
 
 
 @pytest.fixture
-def ingest(tmp_path: Path, system, registry):
+def ingest(tmp_path: Path, toy_system, registry):
     def run(relative: str, **overrides: object) -> IngestResult:
-        return ingest_file(tmp_path / relative, system, registry, data_dir=tmp_path, **overrides)
+        return ingest_file(
+            tmp_path / relative, toy_system, registry, data_dir=tmp_path, **overrides
+        )
 
     return run
 
@@ -41,7 +45,7 @@ def quarantined(result: IngestResult, reason_part: str) -> list[dict]:
 
 
 def test_result_frames_have_the_warehouse_columns(write_csv, ingest) -> None:
-    write_csv("city/2020.csv", ["地区,地区生产总值(亿元)", "济南市,12000"])
+    write_csv("city/2020.csv", ["地区,变量X(亿元)", "济南市,12"])
     result = ingest("city/2020.csv")
     assert dict(result.statistics.schema) == STATISTICS_SCHEMA
     assert dict(result.quarantine.schema) == QUARANTINE_SCHEMA
@@ -53,14 +57,14 @@ def test_result_frames_have_the_warehouse_columns(write_csv, ingest) -> None:
         "year": 2020,
         "level": "city",
         "region_code": "370100",
-        "variable": "gdp",
-        "value": 120_000_000.0,
+        "variable": "x",
+        "value": 120_000.0,
         "unit": "万元",
         "source_file": "city/2020.csv",
         "source_sheet": None,
         "source_row": 2,
-        "source_column": "地区生产总值(亿元)",
-        "raw_value": "12000",
+        "source_column": "变量X(亿元)",
+        "raw_value": "12",
     }
 
 
@@ -70,49 +74,44 @@ def test_result_frames_have_the_warehouse_columns(write_csv, ingest) -> None:
 def test_gbk_and_utf8_bom_files_are_decoded_and_the_encoding_recorded(
     write_csv, ingest, encoding: str, named: str
 ) -> None:
-    write_csv("city/2020.csv", ["地区,地区生产总值(亿元)", "济南市,12000"], encoding=encoding)
+    write_csv("city/2020.csv", ["地区,变量X(亿元)", "济南市,12"], encoding=encoding)
     result = ingest("city/2020.csv")
-    assert value(result, "370100", "gdp") == 120_000_000.0
+    assert value(result, "370100", "x") == 120_000.0
     assert result.sources["format"].to_list() == [f"wide/csv/{named}"]
 
 
 def test_units_from_header_brackets_unit_rows_and_title_rows(write_csv, ingest) -> None:
-    write_csv("city/2020.csv", ["地区,地区生产总值（亿元）", "济南市,12000"])
-    write_csv("city/2021.csv", ["地区,地区生产总值(万元)", "济南市,120000000"])
-    write_csv("city/2022.csv", ["地区,地区生产总值", ",亿元", "济南市,12000"])
-    write_csv("city/2023.csv", ["单位：亿元", "地区,地区生产总值", "济南市,12000"])
-    write_csv("city/2024.csv", ["单位：万元", "地区,地区生产总值(亿元)", "济南市,12000"])
+    write_csv("city/2020.csv", ["地区,变量X（亿元）", "济南市,12"])
+    write_csv("city/2021.csv", ["地区,变量X(万元)", "济南市,120000"])
+    write_csv("city/2022.csv", ["地区,变量X", ",亿元", "济南市,12"])
+    write_csv("city/2023.csv", ["单位：亿元", "地区,变量X", "济南市,12"])
+    write_csv("city/2024.csv", ["单位：万元", "地区,变量X(亿元)", "济南市,12"])
     for year in range(2020, 2025):
-        assert value(ingest(f"city/{year}.csv"), "370100", "gdp") == 120_000_000.0
+        assert value(ingest(f"city/{year}.csv"), "370100", "x") == 120_000.0
 
 
 def test_a_value_whose_unit_is_stated_nowhere_is_quarantined(write_csv, ingest) -> None:
     write_csv(
         "city/2020.csv",
         [
-            "地区,R&D经费内部支出,地区生产总值(GDP),专利申请量,高新技术企业数",
-            "济南市,3.2,12000,5,7",
+            "地区,变量X,X的总量(合计),计数N,变量Z",
+            "济南市,3.2,12,5,7",
         ],
     )
     result = ingest("city/2020.csv")
-    assert result.statistics["variable"].to_list() == [
-        "patent_applications",
-        "hightech_enterprises",
-    ]
+    assert result.statistics["variable"].to_list() == ["n", "z"]  # 个 = 家; 件 only
     rows = quarantined(result, "no unit stated")
     assert [(r["source_file"], r["source_row"], r["source_column"]) for r in rows] == [
-        ("city/2020.csv", 2, "R&D经费内部支出"),
-        ("city/2020.csv", 2, "地区生产总值(GDP)"),  # an alias's bracket is no unit
+        ("city/2020.csv", 2, "变量X"),
+        ("city/2020.csv", 2, "X的总量(合计)"),  # an alias's bracket is no unit
     ]
     assert rows[0]["reason"] == (
-        "no unit stated (accepted: 万元, 亿元, 元, 千元; rd_expenditure needs one in the header "
+        "no unit stated (accepted: 万元, 亿元; x needs one in the header "
         "bracket, a unit row, a 单位： title row or the unit column)"
     )
-    write_csv(
-        "long/panel.csv", ["region_code,year,variable,value", "370100,2020,rd_expenditure,3.2"]
-    )
+    write_csv("long/panel.csv", ["region_code,year,variable,value", "370100,2020,x,3.2"])
     [row] = ingest("long/panel.csv").quarantine.to_dicts()
-    assert row["reason"].startswith("no unit stated (accepted: 万元, 亿元, 元, 千元; ")
+    assert row["reason"].startswith("no unit stated (accepted: 万元, 亿元; ")
 
 
 def test_a_unit_in_the_header_must_agree_with_the_unit_stated_apart(write_csv, ingest) -> None:
@@ -120,61 +119,62 @@ def test_a_unit_in_the_header_must_agree_with_the_unit_stated_apart(write_csv, i
         "long/panel.csv",
         [
             "region_code,year,variable,value,unit",
-            "370100,2020,地区生产总值(亿元),12000,亿元",
-            "370200,2020,地区生产总值(万元),12000,亿元",
-            "370300,2020,地区生产总值(亿元),12000,",
-            "370400,2020,专利申请量(件),5,项",  # another name, the same unit
-            "370500,2020,地区生产总值(亿元),12000, ",  # a blank unit cell states nothing
+            "370100,2020,变量X(亿元),12,亿元",
+            "370200,2020,变量X(万元),12,亿元",
+            "370300,2020,变量X(亿元),12,",
+            "370400,2020,计数N(个),5,家",  # another name, the same unit
+            "370500,2020,变量X(亿元),12, ",  # a blank unit cell states nothing
         ],
     )
     result = ingest("long/panel.csv")
     assert result.statistics.select("region_code", "value").rows() == [
-        ("370100", 120_000_000.0),
-        ("370300", 120_000_000.0),
+        ("370100", 120_000.0),
+        ("370300", 120_000.0),
         ("370400", 5.0),
-        ("370500", 120_000_000.0),
+        ("370500", 120_000.0),
     ]
     [row] = result.quarantine.to_dicts()
-    assert (row["source_row"], row["variable_text"]) == (3, "地区生产总值(万元)")
+    assert (row["source_row"], row["variable_text"]) == (3, "变量X(万元)")
     assert row["reason"] == (
-        "conflicting units ('地区生产总值(万元)' states '万元' but the unit column states '亿元'; "
+        "conflicting units ('变量X(万元)' states '万元' but the unit column states '亿元'; "
         "state one unit)"
     )
-    write_csv("city/2020.csv", ["地区,地区生产总值(亿元)", ",(万元)", "济南市,12000"])
+    write_csv("city/2020.csv", ["地区,变量X(亿元)", ",(万元)", "济南市,12"])
     [row] = ingest("city/2020.csv").quarantine.to_dicts()
     assert row["reason"] == (
-        "conflicting units ('地区生产总值(亿元)' states '亿元' but the unit row (row 2) states "
+        "conflicting units ('变量X(亿元)' states '亿元' but the unit row (row 2) states "
         "'万元'; state one unit)"
     )
 
 
 def test_an_unknown_unit_is_quarantined_naming_the_unit(write_csv, ingest) -> None:
-    write_csv("city/2020.csv", ["地区,地区生产总值(美元)", "济南市,12000"])
+    write_csv("city/2020.csv", ["地区,变量X(美元)", "济南市,12"])
     result = ingest("city/2020.csv")
     assert result.statistics.is_empty()
     [row] = quarantined(result, "unknown unit")
-    assert row["reason"] == "unknown unit ('美元' for gdp; accepted: 万元, 亿元, 元, 千元)"
+    assert row["reason"] == "unknown unit ('美元' for x; accepted: 万元, 亿元)"
     assert (row["source_file"], row["source_row"], row["source_column"]) == (
         "city/2020.csv",
         2,
-        "地区生产总值(美元)",
+        "变量X(美元)",
     )
 
 
 def test_a_value_in_the_wrong_unit_falls_outside_the_plausible_range(write_csv, ingest) -> None:
-    write_csv("city/2020.csv", ["地区,地区生产总值(万元)", "济南市,12000"])  # meant 亿元
+    write_csv("city/2020.csv", ["地区,变量X(万元)", "济南市,12"])  # meant 亿元
     [row] = quarantined(ingest("city/2020.csv"), "outside the plausible range")
-    assert row["raw_value"] == "12000"
+    assert row["raw_value"] == "12"
+    assert row["reason"] == "outside the plausible range [100, 1e+06] 万元 (12 for x)"
 
 
 @pytest.mark.parametrize("placeholder", ["…", "...", "—", "--", "-", "－", "/", "NA", ""])
 def test_placeholders_are_quarantined_as_not_available(write_csv, ingest, placeholder) -> None:
-    write_csv("city/2020.csv", ["地区,地区生产总值(亿元),专利申请量", f"济南市,{placeholder},5"])
+    write_csv("city/2020.csv", ["地区,变量X(亿元),计数N", f"济南市,{placeholder},5"])
     result = ingest("city/2020.csv")
-    assert result.statistics["variable"].to_list() == ["patent_applications"]
+    assert result.statistics["variable"].to_list() == ["n"]
     [row] = result.quarantine.to_dicts()
     assert row["reason"].startswith("not available (")
-    assert (row["source_row"], row["source_column"]) == (2, "地区生产总值(亿元)")
+    assert (row["source_row"], row["source_column"]) == (2, "变量X(亿元)")
     assert row["raw_value"] == (placeholder or None)
 
 
@@ -182,36 +182,36 @@ def test_full_width_digits_and_thousand_separators(write_csv, ingest) -> None:
     write_csv(
         "city/2020.csv",
         [
-            "地区,地区生产总值(亿元),专利申请量,R&D经费内部支出(万元)",
+            "地区,变量X(万元),计数N,变量Y(人)",
             '济南市,"１２，０００.５",1，234,"1,234,567"',
         ],
     )
     result = ingest("city/2020.csv")
-    assert value(result, "370100", "gdp") == 120_005_000.0
-    assert value(result, "370100", "patent_applications") == 1234.0
-    assert value(result, "370100", "rd_expenditure") == 1_234_567.0
+    assert value(result, "370100", "x") == 12_000.5
+    assert value(result, "370100", "n") == 1234.0
+    assert value(result, "370100", "y") == 123.4567  # 人 → 万人, exactly
     assert result.quarantine.is_empty()
 
 
 def test_text_that_is_no_number_is_quarantined(write_csv, ingest) -> None:
-    write_csv("city/2020.csv", ["地区,专利申请量", "济南市,约1200"])
+    write_csv("city/2020.csv", ["地区,计数N", "济南市,约1200"])
     [row] = quarantined(ingest("city/2020.csv"), "not a number")
     assert row["raw_value"] == "约1200"
 
 
 def test_an_unknown_region_is_quarantined_with_its_text(write_csv, ingest) -> None:
-    write_csv("city/2020.csv", ["地区,专利申请量", "济南市,5", "火星市,7"])
+    write_csv("city/2020.csv", ["地区,计数N", "济南市,5", "火星市,7"])
     result = ingest("city/2020.csv")
     assert result.statistics["region_code"].to_list() == ["370100"]
     [row] = quarantined(result, "unknown region")
     assert (row["region_text"], row["raw_value"], row["source_row"]) == ("火星市", "7", 3)
-    assert row["source_column"] == "专利申请量"
+    assert row["source_column"] == "计数N"
 
 
 def test_laiwu_is_a_city_in_2017_and_quarantined_after_its_merger(write_csv, ingest) -> None:
     for year in (2017, 2019):
-        write_csv(f"city/{year}.csv", ["地区,专利申请量", "莱芜市,5"])
-    assert value(ingest("city/2017.csv"), "371200", "patent_applications") == 5.0
+        write_csv(f"city/{year}.csv", ["地区,计数N", "莱芜市,5"])
+    assert value(ingest("city/2017.csv"), "371200", "n") == 5.0
     merged = ingest("city/2019.csv")
     assert merged.statistics.is_empty()
     [row] = merged.quarantine.to_dicts()
@@ -221,24 +221,24 @@ def test_laiwu_is_a_city_in_2017_and_quarantined_after_its_merger(write_csv, ing
 
 
 def test_an_old_county_name_maps_to_its_successor_as_the_registry_says(write_csv, ingest) -> None:
-    write_csv("county/2020.csv", ["县（市、区）,专利申请量", "即墨市,5", "莱城区,6"])
+    write_csv("county/2020.csv", ["县（市、区）,计数N", "即墨市,5", "莱城区,6"])
     result = ingest("county/2020.csv")
-    assert value(result, "370215", "patent_applications") == 5.0  # 即墨区
-    assert value(result, "370116", "patent_applications") == 6.0  # 济南市莱芜区
+    assert value(result, "370215", "n") == 5.0  # 即墨区
+    assert value(result, "370116", "n") == 6.0  # 济南市莱芜区
 
 
 def test_conflicting_duplicates_are_all_quarantined(write_csv, ingest) -> None:
-    write_csv("city/2020.csv", ["地区,专利申请量", "济南市,5", "青岛市,9", "济南,6"])
+    write_csv("city/2020.csv", ["地区,计数N", "济南市,5", "青岛市,9", "济南,6"])
     result = ingest("city/2020.csv")
     assert result.statistics["region_code"].to_list() == ["370200"]
     rows = quarantined(result, "duplicate (2 conflicting values for 370100")
     assert [r["source_row"] for r in rows] == [2, 4]
-    assert "city/2020.csv row 2 column '专利申请量'" in rows[0]["reason"]
+    assert "city/2020.csv row 2 column '计数N'" in rows[0]["reason"]
     assert "none kept" in rows[0]["reason"]
 
 
 def test_identical_duplicates_keep_the_first_copy(write_csv, ingest) -> None:
-    write_csv("city/2020.csv", ["地区,专利申请量", "济南市,5", "济南,5.0"])
+    write_csv("city/2020.csv", ["地区,计数N", "济南市,5", "济南,5.0"])
     result = ingest("city/2020.csv")
     assert result.statistics["source_row"].to_list() == [2]
     [row] = quarantined(result, "duplicate (identical to city/2020.csv row 2")
@@ -246,9 +246,9 @@ def test_identical_duplicates_keep_the_first_copy(write_csv, ingest) -> None:
 
 
 def test_negative_counts_are_quarantined(write_csv, ingest) -> None:
-    write_csv("city/2020.csv", ["地区,专利申请量", "济南市,-5"])
+    write_csv("city/2020.csv", ["地区,计数N", "济南市,-5"])
     [row] = quarantined(ingest("city/2020.csv"), "negative count")
-    assert (row["source_row"], row["source_column"], row["raw_value"]) == (2, "专利申请量", "-5")
+    assert (row["source_row"], row["source_column"], row["raw_value"]) == (2, "计数N", "-5")
 
 
 def test_title_and_footnote_rows_are_not_data(write_csv, ingest) -> None:
@@ -257,10 +257,10 @@ def test_title_and_footnote_rows_are_not_data(write_csv, ingest) -> None:
         [
             "表2-3 2020年各市科技活动情况",
             "",
-            "地区,专利申请量,有效发明专利数",
+            "地区,计数N,变量Z",
             "济南市,5,6",
             "青岛市,7,8",
-            "注：有效发明专利数为年末数。,,",
+            "注：变量Z为年末数。,,",
             "1. 本表数据为快报数。",
             "资料来源：山东省科学技术厅,,",
         ],
@@ -268,13 +268,13 @@ def test_title_and_footnote_rows_are_not_data(write_csv, ingest) -> None:
     result = ingest("city/2020.csv")
     assert result.quarantine.is_empty()
     assert result.statistics["source_row"].to_list() == [4, 4, 5, 5]
-    assert value(result, "370200", "invention_patents_valid") == 8.0
+    assert value(result, "370200", "z") == 8.0
 
 
 def test_unknown_columns_are_quarantined_cell_by_cell(write_csv, ingest) -> None:
     write_csv(
         "city/2020.csv",
-        ["地区,专利申请量,备注,,", "济南市,5,快报,x,", "青岛市,7,,,"],
+        ["地区,计数N,备注,,", "济南市,5,快报,x,", "青岛市,7,,,"],
     )
     result = ingest("city/2020.csv")
     assert result.statistics.height == 2
@@ -293,9 +293,9 @@ def test_every_value_cell_ends_up_in_statistics_or_quarantine(write_csv, ingest)
     write_csv(
         "city/2020.csv",
         [
-            "地区,地区生产总值(亿元),专利申请量,备注",
-            "全省,73000,500,",
-            "济南市,12000,…,",
+            "地区,变量X(亿元),计数N,备注",
+            "全省,730,500,",
+            "济南市,12,…,",
             "火星市,1,2,3",
             "青岛,-1,-5,x",
         ],
@@ -305,26 +305,28 @@ def test_every_value_cell_ends_up_in_statistics_or_quarantine(write_csv, ingest)
 
 
 def test_a_province_total_row_is_recorded_not_loaded(write_csv, ingest) -> None:
-    write_csv("city/2020.csv", ["地区,专利申请量", "全省,500", "济南市,5"])
+    write_csv("city/2020.csv", ["地区,计数N", "全省,500", "济南市,5"])
     result = ingest("city/2020.csv")
     [row] = quarantined(result, "province total row")
     assert (row["region_text"], row["raw_value"]) == ("全省", "500")
 
 
 def test_a_variable_not_collected_at_the_level_is_quarantined(write_csv, ingest) -> None:
-    write_csv("county/2020.csv", ["地区,普通高等学校在校学生数", "历下区,5000"])
+    write_csv("county/2020.csv", ["地区,变量Z", "历下区,5000"])
     [row] = quarantined(ingest("county/2020.csv"), "variable not collected at this level")
-    assert "higher_ed_students is collected for city units, not county" in row["reason"]
+    assert row["reason"] == (
+        "variable not collected at this level (z is collected for city units, not county)"
+    )
 
 
 def test_a_parent_city_column_settles_ambiguous_county_names(write_csv, ingest) -> None:
     write_csv(
         "county/2020.csv",
-        ["城市,县（市、区）,专利申请量", "枣庄市,市中区,5", "济南市,市中区,6", ",市中区,7"],
+        ["城市,县（市、区）,计数N", "枣庄市,市中区,5", "济南市,市中区,6", ",市中区,7"],
     )
     result = ingest("county/2020.csv")
-    assert value(result, "370402", "patent_applications") == 5.0
-    assert value(result, "370103", "patent_applications") == 6.0
+    assert value(result, "370402", "n") == 5.0
+    assert value(result, "370103", "n") == 6.0
     [row] = quarantined(result, "ambiguous region ('市中区' may be")
     assert row["source_row"] == 4
 
@@ -336,22 +338,22 @@ def test_xlsx_in_yearbook_layout(write_xlsx, ingest) -> None:
         {
             "A1": "表5-2  2020年各县（市、区）主要指标",
             "A3": "县（市、区）",
-            "B3": "地区生产总值",
-            "C3": "专利申请量",
+            "B3": "变量X",
+            "C3": "计数N",
             "D3": None,
             "B4": "（亿元）",
-            "C4": "（件）",
+            "C4": "（个）",
             "A5": "济南市",
-            "B5": 12000,
+            "B5": 12,
             "C5": 900,
             "A6": "　　市中区",
-            "B6": 1000.5,
+            "B6": 1.5,
             "C6": 120,
             "A7": "枣庄市",
-            "B7": 2000,
+            "B7": 2,
             "C7": 300,
             "A8": "　　市中区",
-            "B8": 300,
+            "B8": 0.3,
             "C8": "—",
             "A10": "注：市中区分属济南市、枣庄市。",
         },
@@ -362,11 +364,11 @@ def test_xlsx_in_yearbook_layout(write_xlsx, ingest) -> None:
     assert result.slices == {(2020, "county")}
     jinan = result.statistics.filter(pl.col("region_code") == "370103").sort("variable")
     assert jinan.select("variable", "value", "source_row", "source_column").rows() == [
-        ("gdp", 10_005_000.0, 6, "地区生产总值 / （亿元）"),
-        ("patent_applications", 120.0, 6, "专利申请量 / （件）"),
+        ("n", 120.0, 6, "计数N / （个）"),
+        ("x", 15_000.0, 6, "变量X / （亿元）"),
     ]
     assert jinan["source_sheet"].to_list() == ["表5-2", "表5-2"]
-    assert value(result, "370402", "gdp") == 3_000_000.0
+    assert value(result, "370402", "x") == 3_000.0
     assert [
         r["source_row"] for r in quarantined(result, "city row in a county table (370100 济南市")
     ] == [5, 5]
@@ -375,7 +377,7 @@ def test_xlsx_in_yearbook_layout(write_xlsx, ingest) -> None:
     assert result.sources["format"].to_list() == ["wide/xlsx"]
 
 
-def test_every_sheet_of_a_workbook_or_the_one_named(tmp_path: Path, ingest, system, registry):
+def test_every_sheet_of_a_workbook_or_the_one_named(tmp_path: Path, ingest):
     import openpyxl
 
     workbook = openpyxl.Workbook()
@@ -383,11 +385,11 @@ def test_every_sheet_of_a_workbook_or_the_one_named(tmp_path: Path, ingest, syst
     first.title = "说明"
     first["A1"] = "本工作簿为测试数据"
     second = workbook.create_sheet("数据")
-    second.append(["地区", "专利申请量"])
+    second.append(["地区", "计数N"])
     second.append(["济南市", 5])
     (tmp_path / "city").mkdir()
     workbook.save(tmp_path / "city" / "2020.xlsx")
-    assert value(ingest("city/2020.xlsx"), "370100", "patent_applications") == 5.0
+    assert value(ingest("city/2020.xlsx"), "370100", "n") == 5.0
     (tmp_path / "dataset.yaml").write_text(
         "files:\n  - {path: city/2020.xlsx, sheet: 说明}\n", encoding="utf-8"
     )
@@ -400,20 +402,20 @@ def test_a_long_file(write_csv, ingest) -> None:
         "long/panel.csv",
         [
             "region_code,year,variable,value,unit,source",
-            "370100,2019,地区生产总值,12000,亿元,统计年鉴",
-            "370100,2020,gdp,120000000,万元,统计年鉴",
-            "370102,2020,专利申请量,5,件,",
-            "370102,2020年,有效发明专利数,6,,",
-            "370100,20x0,gdp,1,,",
-            "370000,2020,gdp,1,,",
+            "370100,2019,变量X,12,亿元,统计年鉴",
+            "370100,2020,x,120000,万元,统计年鉴",
+            "370102,2020,计数N,5,个,",
+            "370102,2020年,变量Y,6,万人,",
+            "370100,20x0,x,1,,",
+            "370000,2020,x,1,,",
             "370100,2020,foo,1,,",
-            "371200,2020,gdp,1,亿元,",
+            "371200,2020,x,1,亿元,",
         ],
     )
     result = ingest("long/panel.csv")
-    assert value(result, "370100", "gdp", 2019) == 120_000_000.0
-    assert value(result, "370100", "gdp", 2020) == 120_000_000.0
-    assert value(result, "370102", "invention_patents_valid") == 6.0
+    assert value(result, "370100", "x", 2019) == 120_000.0
+    assert value(result, "370100", "x", 2020) == 120_000.0
+    assert value(result, "370102", "y") == 6.0
     assert result.slices == {(2019, "city"), (2020, "city"), (2020, "county")}
     by_row = {r["source_row"]: r for r in result.quarantine.to_dicts()}
     assert set(by_row) == {6, 7, 8, 9}
@@ -444,42 +446,42 @@ def test_a_long_file_with_chinese_headers_in_xlsx(write_xlsx, ingest) -> None:
             "E1": "单位",
             "A2": "370102",
             "B2": 2020,
-            "C2": "R&D经费内部支出",
+            "C2": "变量X",
             "D2": 1.5,
             "E2": "亿元",
         },
     )
     result = ingest("long/data.xlsx")
-    assert value(result, "370102", "rd_expenditure") == 15000.0
+    assert value(result, "370102", "x") == 15000.0
     assert result.statistics["level"].to_list() == ["county"]
 
 
 def test_unknown_level_or_year_is_an_ingest_error_naming_the_file(write_csv, ingest) -> None:
-    write_csv("stats/2020.csv", ["地区,专利申请量", "济南市,5"])
+    write_csv("stats/2020.csv", ["地区,计数N", "济南市,5"])
     with pytest.raises(
         IngestError, match=r"stats/2020\.csv: cannot tell whether .* city or county"
     ):
         ingest("stats/2020.csv")
-    write_csv("city/latest.csv", ["地区,专利申请量", "济南市,5"])
+    write_csv("city/latest.csv", ["地区,计数N", "济南市,5"])
     with pytest.raises(IngestError, match=r"city/latest\.csv: cannot tell the data year"):
         ingest("city/latest.csv")
-    assert value(ingest("city/latest.csv", year=2020), "370100", "patent_applications") == 5.0
+    assert value(ingest("city/latest.csv", year=2020), "370100", "n") == 5.0
 
 
 def test_a_file_without_a_table_or_outside_the_registry_years(write_csv, ingest) -> None:
     write_csv("city/2020.csv", ["济南市,5"])
     with pytest.raises(IngestError, match=r"city/2020\.csv: no table found; expected a header"):
         ingest("city/2020.csv")
-    write_csv("city/2005.csv", ["地区,专利申请量", "济南市,5"])
+    write_csv("city/2005.csv", ["地区,计数N", "济南市,5"])
     with pytest.raises(IngestError, match=r"city/2005\.csv: data year 2005"):
         ingest("city/2005.csv")
 
 
 def test_manifest_entries_override_conventions_and_label_sources(
-    tmp_path: Path, write_csv, system, registry
+    tmp_path: Path, write_csv, toy_system, registry
 ) -> None:
-    write_csv("raw/jinan.csv", ["地区,专利申请量", "济南市,5"])
-    write_csv("city/2021.csv", ["地区,专利申请量", "济南市,6"])
+    write_csv("raw/jinan.csv", ["地区,计数N", "济南市,5"])
+    write_csv("city/2021.csv", ["地区,计数N", "济南市,6"])
     (tmp_path / "dataset.yaml").write_text(
         "name_zh: 测试数据\nname_en: Test data\nsynthetic: true\n"
         "notice_zh: 模拟数据\nnotice_en: Synthetic data\n"
@@ -488,33 +490,37 @@ def test_manifest_entries_override_conventions_and_label_sources(
     )
     manifest = read_manifest(tmp_path)
     assert manifest.synthetic and manifest.name_en == "Test data"
-    result = ingest_directory(tmp_path, system, registry)
+    result = ingest_directory(tmp_path, toy_system, registry)
     assert result.statistics.select("year", "source_file").sort("year").rows() == [
         (2020, "raw/jinan.csv"),
         (2021, "city/2021.csv"),
     ]
     assert result.sources["synthetic"].to_list() == [True, True]
     assert result.sources["notice_en"].to_list() == ["Synthetic data"] * 2
-    only_2021 = ingest_directory(tmp_path, system, registry, years=[2021])
+    only_2021 = ingest_directory(tmp_path, toy_system, registry, years=[2021])
     assert only_2021.slices == {(2021, "city")}
     assert only_2021.sources["source_file"].to_list() == ["city/2021.csv"]
 
 
-def test_directory_walk_skips_hidden_and_lock_files(tmp_path: Path, write_csv, system, registry):
-    write_csv("city/2020.csv", ["地区,专利申请量", "济南市,5"])
+def test_directory_walk_skips_hidden_and_lock_files(
+    tmp_path: Path, write_csv, toy_system, registry
+) -> None:
+    write_csv("city/2020.csv", ["地区,计数N", "济南市,5"])
     write_csv("city/~$2020.xlsx.csv", ["garbage"])
     write_csv(".cache/2020.csv", ["garbage"])
     (tmp_path / "README.md").write_text("notes", encoding="utf-8")
-    result = ingest_directory(tmp_path, system, registry)
+    result = ingest_directory(tmp_path, toy_system, registry)
     assert result.sources["source_file"].to_list() == ["city/2020.csv"]
 
 
-def test_a_file_outside_the_data_directory_is_refused(tmp_path: Path, system, registry) -> None:
+def test_a_file_outside_the_data_directory_is_refused(tmp_path: Path, toy_system, registry) -> None:
     outside = tmp_path / "elsewhere.csv"
-    outside.write_text("地区,专利申请量\n济南市,5\n", encoding="utf-8")
+    outside.write_text("地区,计数N\n济南市,5\n", encoding="utf-8")
     (tmp_path / "data").mkdir()
     with pytest.raises(IngestError, match="is not inside the data directory"):
-        ingest_file(outside, system, registry, data_dir=tmp_path / "data", level="city", year=2020)
+        ingest_file(
+            outside, toy_system, registry, data_dir=tmp_path / "data", level="city", year=2020
+        )
 
 
 REGION_CELLS = ["济南市", "青岛", "370300", "全省", "火星市", "莱芜市", "", "历下区"]
@@ -525,13 +531,13 @@ VALUE_CELLS = ["12000", "1,234", "１２３", "…", "-", "", "-7", "abc", "0.5"
 @given(
     regions=st.lists(st.sampled_from(REGION_CELLS), min_size=1, max_size=6),
     headers=st.lists(
-        st.sampled_from(["地区生产总值(亿元)", "专利申请量", "备注", "常住人口(人)"]),
+        st.sampled_from(["变量X(亿元)", "计数N", "备注", "变量Y(人)"]),
         min_size=1,
         max_size=4,
     ),
     data=st.data(),
 )
-def test_every_cell_is_accounted_for_exactly_once(system, registry, regions, headers, data):
+def test_every_cell_is_accounted_for_exactly_once(toy_system, registry, regions, headers, data):
     """Whatever the mess: each value cell of a data row is a statistic or a quarantine row."""
     rows = [
         [region, *(data.draw(st.sampled_from(VALUE_CELLS)) for _ in headers)] for region in regions
@@ -541,10 +547,10 @@ def test_every_cell_is_accounted_for_exactly_once(system, registry, regions, hea
         path.parent.mkdir()
         lines = [",".join(["地区", *headers])] + [",".join(f'"{c}"' for c in row) for row in rows]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        result = ingest_file(path, system, registry, data_dir=Path(folder))
+        result = ingest_file(path, toy_system, registry, data_dir=Path(folder))
     not_units = {"火星市", "莱芜市", "全省", "", "历下区"}  # in a 2020 city table
     noted = sum(1 for row in rows if row[0] in not_units and not any(row[1:]))  # notes, blanks
     assert result.statistics.height + result.quarantine.height == (len(rows) - noted) * len(headers)
     for row in result.statistics.iter_rows(named=True):
         assert row["region_code"] in {"370100", "370200", "370300"}
-        assert row["variable"] in {"gdp", "patent_applications", "population"}
+        assert row["variable"] in {"x", "n", "y"}

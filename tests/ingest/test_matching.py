@@ -8,25 +8,25 @@ from innovation_monitor.ingest.matching import RegionMatcher, match_header, regi
 @pytest.mark.parametrize(
     ("header", "code", "unit"),
     [
-        ("地区生产总值", "gdp", None),
-        ("地区生产总值(亿元)", "gdp", "亿元"),
-        ("地区生产总值（亿元）", "gdp", "亿元"),
-        ("地区生产总值(GDP)", "gdp", None),  # an alias with brackets is not a unit
-        ("地区生产总值(GDP)(亿元)", "gdp", "亿元"),
-        (" R&D 经费内部支出 ", "rd_expenditure", None),
-        ("gdp", "gdp", None),
-        ("专利申请量[件]", "patent_applications", "件"),
+        ("变量X", "x", None),
+        ("变量X(亿元)", "x", "亿元"),
+        ("变量X（亿元）", "x", "亿元"),
+        ("X的总量(合计)", "x", None),  # an alias with brackets is not a unit
+        ("X的总量(合计)(亿元)", "x", "亿元"),
+        (" 变量 Y ", "y", None),
+        ("x", "x", None),
+        ("变量Z[件]", "z", "件"),
     ],
 )
-def test_match_header(system, header: str, code: str, unit: str | None) -> None:
-    variable, found_unit = match_header(system, header)
+def test_match_header(toy_system, header: str, code: str, unit: str | None) -> None:
+    variable, found_unit = match_header(toy_system, header)
     assert variable is not None and variable.code == code
     assert found_unit == unit
 
 
-@pytest.mark.parametrize("header", ["备注", "foo(万元)", "地区生产总", ""])
-def test_headers_that_name_no_variable(system, header: str) -> None:
-    assert match_header(system, header)[0] is None
+@pytest.mark.parametrize("header", ["备注", "foo(万元)", "变量", "变量X的", ""])
+def test_headers_that_name_no_variable(toy_system, header: str) -> None:
+    assert match_header(toy_system, header)[0] is None
 
 
 @pytest.mark.parametrize(
