@@ -1,4 +1,8 @@
-"""Monitoring reports built from small hand-made frames, on the real registry and framework.
+"""Monitoring reports built from small hand-made frames, on the real registry and the small
+framework of ``tests/toy_framework.py`` (the ``toy_system`` fixture), so that editing a weight,
+a target or a tier in the shipped ``indicators.yaml`` breaks none of them. The toy's city
+indicators are ``a`` (x / y × 100 %, with the province target ``t_a``: ≥ 2.5 % by 2020), ``b``
+and ``c``; its county ones ``a`` and ``c`` (Jiaozhou's own target ``t_c``: < 3 万元/人).
 
 The toy cities and counties cover the cases the report must get right: a tie, a climber and a
 faller, a unit new in the data, Laiwu's merger into Jinan between the 2018 and 2019 data years
@@ -110,8 +114,8 @@ def frames(
 
     Pillar and indicator scores are the index score shifted by the node's position, ranked
     within the year (so every unit leads or trails consistently); indicator values are
-    ``position + index score / 30``, so rd_intensity (position 0) meets the 2.5 % target for
-    units scoring 75 or more.
+    ``position + index score / 30``, so the toy's ``a`` (position 0) meets its 2.5 % target for
+    units scoring 75 or more. Tiers are the test's own: tier1 for ranks 1–2, tier2 for 3–4.
     """
     score_rows, value_rows, tier_rows = [], [], []
     for year, units in index.items():
@@ -193,8 +197,8 @@ def table_rows(html: str) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("level", ["city", "county"])
-def test_both_languages_render_for_both_levels(registry, system, level):
-    report = make_report(registry, system, level)
+def test_both_languages_render_for_both_levels(registry, toy_system, level):
+    report = make_report(registry, toy_system, level)
     zh = render_html(report, "zh")
     en = render_html(report, "en")
     level_zh = "设区市" if level == "city" else "县（市、区）"
@@ -213,13 +217,13 @@ def test_both_languages_render_for_both_levels(registry, system, level):
         assert html.count("<svg") == 1
 
 
-def test_default_language_is_chinese(registry, system):
-    report = make_report(registry, system, "city")
+def test_default_language_is_chinese(registry, toy_system):
+    report = make_report(registry, toy_system, "city")
     assert render_html(report) == render_html(report, "zh")
 
 
-def test_unknown_language_is_refused(registry, system):
-    report = make_report(registry, system, "city")
+def test_unknown_language_is_refused(registry, toy_system):
+    report = make_report(registry, toy_system, "city")
     with pytest.raises(ValueError, match="fr"):
         render_html(report, "fr")
     with pytest.raises(ValueError, match="fr"):
@@ -227,8 +231,8 @@ def test_unknown_language_is_refused(registry, system):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_synthetic_banner_at_top_and_in_footer(registry, system, lang):
-    html = render_html(make_report(registry, system, "city", notice=SYNTHETIC), lang)
+def test_synthetic_banner_at_top_and_in_footer(registry, toy_system, lang):
+    html = render_html(make_report(registry, toy_system, "city", notice=SYNTHETIC), lang)
     banner = SYNTHETIC_BANNER.get(lang)
     body = html[html.index("<body>") :]
     assert body.index(banner) < body.index("<header>")  # before the title
@@ -240,16 +244,16 @@ def test_synthetic_banner_at_top_and_in_footer(registry, system, lang):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_no_banner_for_real_statistics(registry, system, lang):
-    html = render_html(make_report(registry, system, "city", notice=REAL), lang)
+def test_no_banner_for_real_statistics(registry, toy_system, lang):
+    html = render_html(make_report(registry, toy_system, "city", notice=REAL), lang)
     for text in (SYNTHETIC_BANNER.zh, SYNTHETIC_BANNER.en, "SYNTHETIC", "合成"):
         assert text not in html
     assert 'class="banner"' not in html
     assert REAL.text.get(lang) in html
 
 
-def test_data_from_names_and_notices_is_escaped(registry, system):
-    report = make_report(registry, system, "city")
+def test_data_from_names_and_notices_is_escaped(registry, toy_system):
+    report = make_report(registry, toy_system, "city")
     evil = "<script>alert('x')</script>"
     first = report.rows[0]
     evil_unit = replace(first.unit, name=replace(first.unit.name, zh=evil, en=evil))
@@ -275,8 +279,8 @@ def test_data_from_names_and_notices_is_escaped(registry, system):
 # ------------------------------------------------------------------------------ ranking
 
 
-def test_ranks_and_ties_render_as_given(registry, system):
-    report = make_report(registry, system, "city")
+def test_ranks_and_ties_render_as_given(registry, toy_system):
+    report = make_report(registry, toy_system, "city")
     assert [(r.unit.code, r.rank) for r in report.rows] == [
         (JINAN, 1),
         (QINGDAO, 2),
@@ -290,8 +294,8 @@ def test_ranks_and_ties_render_as_given(registry, system):
     assert [r[2] for r in rows] == ["82.00", "78.00", "70.00", "70.00", "55.00"]
 
 
-def test_rank_changes_against_previous_year(registry, system):
-    report = make_report(registry, system, "city")
+def test_rank_changes_against_previous_year(registry, toy_system):
+    report = make_report(registry, toy_system, "city")
     changes = {r.unit.code: r.change for r in report.rows}
     assert report.previous_year == 2018
     # 2018 on 2019 boundaries: Qingdao 80, Jinan with Laiwu counted once at Jinan's 75, Yantai
@@ -342,14 +346,14 @@ def test_rank_changes_against_previous_year(registry, system):
     ]
 
 
-def test_a_merger_moves_no_other_unit(registry, system):
+def test_a_merger_moves_no_other_unit(registry, toy_system):
     """Zibo stays behind Jinan and Qingdao: Laiwu leaving above it is no climb, and Jinan taking
     Laiwu in (counted once, not dropped) is no fall."""
     index = {
         2018: {JINAN: (75.0, 1), QINGDAO: (70.0, 2), LAIWU: (50.0, 3), ZIBO: (40.0, 4)},
         2019: {QINGDAO: (80.0, 1), JINAN: (76.0, 2), ZIBO: (45.0, 3)},
     }
-    report = make_report(registry, system, "city", notice=REAL, with_tiers=False, index=index)
+    report = make_report(registry, toy_system, "city", notice=REAL, with_tiers=False, index=index)
     changes = {r.unit.code: r.change for r in report.rows}
     assert (changes[ZIBO].previous_rank, changes[ZIBO].change) == (3, 0)
     assert (changes[QINGDAO].previous_rank, changes[QINGDAO].change) == (2, 1)
@@ -376,7 +380,7 @@ def test_a_merger_moves_no_other_unit(registry, system):
     )
 
 
-def test_counties_merged_into_a_new_code_are_not_compared(registry, system):
+def test_counties_merged_into_a_new_code_are_not_compared(registry, toy_system):
     penglai_city, changdao, penglai = "370684", "370634", "370614"
     longkou, laiyang, zhaoyuan, haiyang = "370681", "370682", "370685", "370687"
     index = {
@@ -397,7 +401,7 @@ def test_counties_merged_into_a_new_code_are_not_compared(registry, system):
         },
     }
     report = make_report(
-        registry, system, "county", year=2020, notice=REAL, with_tiers=False, index=index
+        registry, toy_system, "county", year=2020, notice=REAL, with_tiers=False, index=index
     )
     changes = {r.unit.code: (r.change.previous_rank, r.change.change) for r in report.rows}
     # 2019 on 2020 boundaries: Longkou, 蓬莱区 (蓬莱市 and 长岛县 once), Laiyang, Zhaoyuan, Haiyang
@@ -422,13 +426,13 @@ def test_counties_merged_into_a_new_code_are_not_compared(registry, system):
     assert "上年排名按本年区划重新排序" in section(zh, "summary")
 
 
-def test_previous_ranks_are_as_published_without_boundary_changes(registry, system):
+def test_previous_ranks_are_as_published_without_boundary_changes(registry, toy_system):
     index = {
         2020: {JINAN: (80.0, 1), QINGDAO: (70.0, 2), ZIBO: (70.0, 2), YANTAI: (60.0, 4)},
         2021: {QINGDAO: (85.0, 1), JINAN: (80.0, 2), YANTAI: (65.0, 3), ZIBO: (50.0, 4)},
     }
     report = make_report(
-        registry, system, "city", year=2021, notice=REAL, with_tiers=False, index=index
+        registry, toy_system, "city", year=2021, notice=REAL, with_tiers=False, index=index
     )
     changes = {r.unit.code: (r.change.previous_rank, r.change.change) for r in report.rows}
     assert changes == {QINGDAO: (2, 1), JINAN: (1, -1), YANTAI: (4, 1), ZIBO: (2, -2)}
@@ -441,8 +445,8 @@ def test_previous_ranks_are_as_published_without_boundary_changes(registry, syst
     assert "排名变化与2020年比较" in section(render_html(report, "zh"), "summary")
 
 
-def test_first_year_has_no_rank_change(registry, system):
-    report = make_report(registry, system, "city", year=2018)
+def test_first_year_has_no_rank_change(registry, toy_system):
+    report = make_report(registry, toy_system, "city", year=2018)
     assert report.previous_year is None
     assert report.departed == () and report.climbers == ()
     assert all(r.change.previous_rank is None and not r.change.is_new for r in report.rows)
@@ -451,8 +455,8 @@ def test_first_year_has_no_rank_change(registry, system):
     assert "无上年数据，不计算排名变化" in section(zh, "summary")
 
 
-def test_recoded_districts_compare_with_their_predecessor(registry, system):
-    report = make_report(registry, system, "county")
+def test_recoded_districts_compare_with_their_predecessor(registry, toy_system):
+    report = make_report(registry, toy_system, "county")
     changes = {r.unit.code: r.change for r in report.rows}
     # 莱城区 (4th in 2018) became 莱芜区 (3rd in 2019); 钢城区 got a new code
     assert changes[LAIWU_DISTRICT].predecessor.code == LAICHENG
@@ -468,8 +472,8 @@ def test_recoded_districts_compare_with_their_predecessor(registry, system):
     assert "持平" in zh
 
 
-def test_counties_are_ranked_province_wide_and_within_their_city(registry, system):
-    report = make_report(registry, system, "county")
+def test_counties_are_ranked_province_wide_and_within_their_city(registry, toy_system):
+    report = make_report(registry, toy_system, "county")
     groups = {
         g.parent.code: [(r.unit.code, r.rank, r.rank_in_parent) for r in g.rows]
         for g in report.groups
@@ -487,7 +491,7 @@ def test_counties_are_ranked_province_wide_and_within_their_city(registry, syste
     assert ranking[3][:3] == ["4", "胶州市", "青岛市"]
 
 
-def test_county_ties_share_the_rank_within_their_city(registry, system):
+def test_county_ties_share_the_rank_within_their_city(registry, toy_system):
     index = {
         2019: {
             LIXIA: (80.0, 1),
@@ -496,16 +500,16 @@ def test_county_ties_share_the_rank_within_their_city(registry, system):
             GANGCHENG: (60.0, 4),
         }
     }
-    report = make_report(registry, system, "county", notice=REAL, with_tiers=False, index=index)
+    report = make_report(registry, toy_system, "county", notice=REAL, with_tiers=False, index=index)
     (group,) = report.groups
     assert [r.rank_in_parent for r in group.rows] == [1, 2, 2, 4]
 
 
-def test_names_shared_by_several_units_carry_their_city(registry, system):
+def test_names_shared_by_several_units_carry_their_city(registry, toy_system):
     index = {
         2019: {"370103": (80.0, 1), "370402": (70.0, 2), "371103": (60.0, 3), LIXIA: (50.0, 4)}
     }
-    report = make_report(registry, system, "county", notice=REAL, with_tiers=False, index=index)
+    report = make_report(registry, toy_system, "county", notice=REAL, with_tiers=False, index=index)
     names = [(r.unit.name.zh, r.unit.name.en) for r in report.rows]
     assert names == [
         ("市中区（济南市）", "Shizhong District (Jinan)"),
@@ -518,8 +522,8 @@ def test_names_shared_by_several_units_carry_their_city(registry, system):
 # ------------------------------------------------------------------------ other sections
 
 
-def test_tiers_section_from_tier_codes_and_omitted_without_tiers(registry, system):
-    report = make_report(registry, system, "city")
+def test_tiers_section_from_tier_codes_and_omitted_without_tiers(registry, toy_system):
+    report = make_report(registry, toy_system, "city")
     names = [(t.code, t.name.zh, [u.code for u in t.members]) for t in report.tiers]
     assert names == [
         ("tier1", "第一梯队", [JINAN, QINGDAO]),
@@ -527,22 +531,23 @@ def test_tiers_section_from_tier_codes_and_omitted_without_tiers(registry, syste
         ("tier3", "第三梯队", [YANTAI]),
     ]
     zh = render_html(report, "zh")
-    assert "综合排名第 1–4 位" in section(zh, "tiers")  # the rule from indicators.yaml
+    tiers = section(zh, "tiers")
+    assert "综合排名第 1–2 位" in tiers and "综合排名第 3–5 位" in tiers  # the toy's max_rank 2, 5
     assert [r[4] for r in table_rows(section(zh, "ranking"))][:3] == [
         "第一梯队",
         "第一梯队",
         "第二梯队",
     ]
 
-    without = make_report(registry, system, "city", with_tiers=False)
+    without = make_report(registry, toy_system, "city", with_tiers=False)
     assert without.tiers == () and all(r.tier is None for r in without.rows)
     html = render_html(without, "zh")
     assert 'id="tiers"' not in html and 'href="#tiers"' not in html
     assert "<th>梯队</th>" not in html and "第一梯队" not in html
 
 
-def test_unknown_tier_code_is_a_data_error(registry, system):
-    scores, values, tiers = frames(system.frameworks["city"], CITY_INDEX)
+def test_unknown_tier_code_is_a_data_error(registry, toy_system):
+    scores, values, tiers = frames(toy_system.frameworks["city"], CITY_INDEX)
     rankings = build_rankings(scores, tiers, registry, "city")
     with pytest.raises(DataError, match=r"tier code\(s\) \['gold'\].*methodology.city.tiers"):
         build_report(
@@ -552,14 +557,14 @@ def test_unknown_tier_code_is_a_data_error(registry, system):
             indicator_values=values,
             rankings=rankings.with_columns(pl.lit("gold").alias("tier")),
             registry=registry,
-            system=system,
+            system=toy_system,
             notice=REAL,
         )
 
 
-def test_pillar_leaders_come_from_pillar_scores(registry, system):
-    report = make_report(registry, system, "city")
-    framework = system.frameworks["city"]
+def test_pillar_leaders_come_from_pillar_scores(registry, toy_system):
+    report = make_report(registry, toy_system, "city")
+    framework = toy_system.frameworks["city"]
     assert [p.code for p in report.pillars] == [p.code for p in framework.pillars]
     assert sum(p.share for p in report.pillars) == pytest.approx(1.0)
     for pillar in report.pillars:
@@ -574,40 +579,43 @@ def test_pillar_leaders_come_from_pillar_scores(registry, system):
     assert rows[0][2].startswith("1. Jinan (82.00)")
 
 
-def test_indicator_table_shows_best_median_and_targets_with_source(registry, system):
-    report = make_report(registry, system, "city")
-    rd = next(i for i in report.indicators if i.code == "rd_intensity")
-    position = [i.code for i in system.frameworks["city"].indicators].index("rd_intensity")
-    # values are position + score / 30: Jinan 82 → best, median of 82, 78, 70, 70, 55 is 70
-    assert rd.best == pytest.approx(position + 82 / 30)
-    assert [u.code for u in rd.best_units] == [JINAN]
-    assert rd.median == pytest.approx(position + 70 / 30)
-    (target,) = rd.targets
-    assert (target.value, target.unit, target.comparison, target.year) == (2.5, "%", ">=", 2018)
-    expected_met = sum(position + s / 30 >= 2.5 for s, _ in CITY_INDEX[2019].values())
-    assert (target.met, target.assessed) == (expected_met, 5)
+def test_indicator_table_shows_best_median_and_targets_with_source(registry, toy_system):
+    report = make_report(registry, toy_system, "city")
+    a = next(i for i in report.indicators if i.code == "a")
+    # values are position (0) + score / 30: Jinan 82 → best, median of 82, 78, 70, 70, 55 is 70
+    assert a.best == pytest.approx(82 / 30)
+    assert [u.code for u in a.best_units] == [JINAN]
+    assert a.median == pytest.approx(70 / 30)
+    (target,) = a.targets
+    assert target.id == "t_a"
+    assert (target.value, target.unit, target.comparison, target.year) == (2.5, "%", ">=", 2020)
+    assert (target.met, target.assessed) == (2, 5)  # Jinan 2.73 %, Qingdao 2.60 %
     zh = render_html(report, "zh")
     indicators = section(zh, "indicators")
-    assert "山东省 2018: ≥ 2.50 %" in indicators
-    assert f"达到目标的地区数 {expected_met}/5" in indicators
-    assert "山东省创新型省份建设实施方案" in indicators
-    assert "全社会R&amp;D经费支出占GDP比重达到2.5%" in section(zh, "methodology")
+    assert "山东省 2020: ≥ 2.50 %" in indicators
+    assert "达到目标的地区数 2/5" in indicators
+    assert "测试规划" in indicators  # the target's source
+    assert "测试规划：“达到目标”" in section(zh, "methodology")  # and its quote
 
 
-def test_a_units_own_target_applies_to_it_alone(registry, system):
-    report = make_report(registry, system, "city")
-    share = next(i for i in report.indicators if i.code == "large_firms_rd_institution_share")
-    (jinan_target,) = [t for t in share.targets if t.scope.code == JINAN]
-    assert jinan_target.assessed == 1  # only Jinan is held to Jinan's plan
+def test_a_units_own_target_applies_to_it_alone(registry, toy_system):
+    report = make_report(registry, toy_system, "county")
+    c = next(i for i in report.indicators if i.code == "c")
+    (own,) = c.targets
+    assert (own.id, own.scope.code) == ("t_c", JIAOZHOU)
+    assert (own.met, own.assessed) == (1, 1)  # only Jiaozhou is held to Jiaozhou's plan
     profiles = {p.unit.code: p for p in report.profiles}
-    position = [c.indicator for c in profiles[JINAN].cells].index(share.code)
-    assert [t.id for t, _ in profiles[JINAN].cells[position].targets_met] == [jinan_target.id]
-    assert profiles[QINGDAO].cells[position].targets_met == ()
+    position = [cell.indicator for cell in profiles[JIAOZHOU].cells].index("c")
+    # Jiaozhou's c is 1 + 58 / 30 = 2.93, below its 3 万元/人
+    assert [(t.id, ok) for t, ok in profiles[JIAOZHOU].cells[position].targets_met] == [
+        ("t_c", True)
+    ]
+    assert all(profiles[code].cells[position].targets_met == () for code in (LIXIA, HUANGDAO))
 
 
-def test_profiles_have_every_indicator_and_the_rank_history(registry, system):
-    report = make_report(registry, system, "city")
-    framework = system.frameworks["city"]
+def test_profiles_have_every_indicator_and_the_rank_history(registry, toy_system):
+    report = make_report(registry, toy_system, "city")
+    framework = toy_system.frameworks["city"]
     assert [p.unit.code for p in report.profiles] == [r.unit.code for r in report.rows]
     jinan = report.profiles[0]
     assert [c.indicator for c in jinan.cells] == [i.code for i in framework.indicators]
@@ -618,10 +626,9 @@ def test_profiles_have_every_indicator_and_the_rank_history(registry, system):
     assert "2018 — 2 · 2019 — 1" in profile_html
 
 
-def test_profiles_check_each_units_value_against_the_target(registry, system):
-    report = make_report(registry, system, "city")
-    position = [i.code for i in system.frameworks["city"].indicators].index("rd_intensity")
-    assert position == 0  # values 82/30 … 55/30 straddle the 2.5 % target
+def test_profiles_check_each_units_value_against_the_target(registry, toy_system):
+    report = make_report(registry, toy_system, "city")
+    assert report.profiles[0].cells[0].indicator == "a"  # values 82/30 … 55/30 straddle 2.5 %
     met = {p.unit.code: p.cells[0].targets_met for p in report.profiles}
     assert {code: [ok for _, ok in checks] for code, checks in met.items()} == {
         JINAN: [True],  # 2.73 %
@@ -631,16 +638,16 @@ def test_profiles_check_each_units_value_against_the_target(registry, system):
         YANTAI: [False],  # 1.83 %
     }
     profiles = section(render_html(report, "zh"), "profiles").split('class="profile"')[1:]
-    assert '<div class="met" title="达到">✓ 山东省 2018: ≥ 2.50 %</div>' in profiles[0]
-    assert '<div class="unmet" title="未达到">✗ 山东省 2018: ≥ 2.50 %</div>' in profiles[4]
+    assert '<div class="met" title="达到">✓ 山东省 2020: ≥ 2.50 %</div>' in profiles[0]
+    assert '<div class="unmet" title="未达到">✗ 山东省 2020: ≥ 2.50 %</div>' in profiles[4]
 
 
-def test_unranked_unit_and_unit_without_scores_this_year(registry, system):
+def test_unranked_unit_and_unit_without_scores_this_year(registry, toy_system):
     index = {
         2018: {JINAN: (70.0, 1), QINGDAO: (60.0, 2), ZIBO: (50.0, 3)},
         2019: {JINAN: (75.0, 1), QINGDAO: (float("nan"), None)},
     }
-    report = make_report(registry, system, "city", notice=REAL, with_tiers=False, index=index)
+    report = make_report(registry, toy_system, "city", notice=REAL, with_tiers=False, index=index)
     assert [(r.unit.code, r.rank, r.score) for r in report.rows] == [
         (JINAN, 1, 75.0),
         (QINGDAO, None, None),
@@ -656,9 +663,9 @@ def test_unranked_unit_and_unit_without_scores_this_year(registry, system):
 
 
 @pytest.mark.parametrize("level", ["city", "county"])
-def test_methodology_lists_every_pillar_indicator_and_step(registry, system, level):
-    report = make_report(registry, system, level)
-    framework = system.frameworks[level]
+def test_methodology_lists_every_pillar_indicator_and_step(registry, toy_system, level):
+    report = make_report(registry, toy_system, level)
+    framework = toy_system.frameworks[level]
     for lang in ("zh", "en"):
         methodology = section(render_html(report, lang), "methodology")
         for pillar in framework.pillars:
@@ -670,18 +677,18 @@ def test_methodology_lists_every_pillar_indicator_and_step(registry, system, lev
             assert f"<code>{indicator.formula}</code>" in methodology
         assert methodology.count("<li><strong>") == len(build_steps(framework)) + 1
     zh = section(render_html(report, "zh"), "methodology")
-    assert "R&amp;D经费内部支出 / 地区生产总值 × 100" in zh  # formulas spelled with names
+    assert "变量X / 变量Y × 100" in zh  # formulas spelled with the variables' names
     assert "最小-最大值标准化" in zh and "<code>method=minmax</code>" in zh
 
 
-def test_sources_list_the_notice_and_the_plan_documents(registry, system):
-    zh = section(render_html(make_report(registry, system, "city"), "zh"), "sources")
+def test_sources_list_the_notice_and_the_plan_documents(registry, toy_system):
+    zh = section(render_html(make_report(registry, toy_system, "city"), "zh"), "sources")
     assert "合成样例数据集 / synthetic sample dataset" in zh
-    assert "山东省创新型省份建设实施方案" in zh and "000_277b23217dbb1f57.txt" in zh
+    assert "测试规划" in zh and "000_0123456789abcdef.txt" in zh  # t_a's plan
 
 
-def test_chart_has_one_bar_per_scored_unit_in_page_sized_panels(registry, system):
-    report = make_report(registry, system, "county")
+def test_chart_has_one_bar_per_scored_unit_in_page_sized_panels(registry, toy_system):
+    report = make_report(registry, toy_system, "county")
     (panel,) = chart_panels(report, "zh")
     assert [b.label for b in panel.bars][:2] == ["1. 历下区", "2. 黄岛区"]
     widths = [b.width for b in panel.bars]
@@ -691,8 +698,8 @@ def test_chart_has_one_bar_per_scored_unit_in_page_sized_panels(registry, system
     assert [len(p.bars) for p in panels] == [CHART_ROWS_PER_PANEL, CHART_ROWS_PER_PANEL, 4]
 
 
-def test_chart_handles_negative_scores(registry, system):
-    report = make_report(registry, system, "city")
+def test_chart_handles_negative_scores(registry, toy_system):
+    report = make_report(registry, toy_system, "city")
     rows = tuple(
         replace(r, score=s) for r, s in zip(report.rows, [2.0, 1.0, 0.0, -1.0, -2.0], strict=True)
     )
@@ -712,8 +719,8 @@ def read_csv(path: Path) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("level", ["city", "county"])
-def test_write_reports_files_and_csv(registry, system, level, tmp_path):
-    report = make_report(registry, system, level)
+def test_write_reports_files_and_csv(registry, toy_system, level, tmp_path):
+    report = make_report(registry, toy_system, level)
     paths = write_reports(report, tmp_path)
     folder = tmp_path / "2019"
     assert paths == [
@@ -738,7 +745,7 @@ def test_write_reports_files_and_csv(registry, system, level, tmp_path):
     column = {name: i for i, name in enumerate(header)}
     assert {r[column["地区 Region (en)"]] for r in body} == {r.unit.name.en for r in report.rows}
     assert [r[column["排名 Rank"]] for r in body] == [str(r.rank) for r in report.rows]
-    pillars = system.frameworks[level].pillars
+    pillars = toy_system.frameworks[level].pillars
     assert header[-len(pillars) :] == [f"{p.name_zh} {p.name_en}" for p in pillars]
     if level == "county":
         assert body[0][column["所属市 City (zh)"]] == "济南市"
@@ -752,8 +759,8 @@ def test_write_reports_files_and_csv(registry, system, level, tmp_path):
         assert changes[JIAOZHOU] == ("-1", "")
 
 
-def test_csv_notice_line_for_real_data_has_no_warning(registry, system, tmp_path):
-    report = make_report(registry, system, "city", notice=REAL, with_tiers=False)
+def test_csv_notice_line_for_real_data_has_no_warning(registry, toy_system, tmp_path):
+    report = make_report(registry, toy_system, "city", notice=REAL, with_tiers=False)
     *_, csv_path = write_reports(report, tmp_path, langs=("zh",))
     lines = read_csv(csv_path)
     assert lines[0] == [
@@ -769,10 +776,12 @@ def test_csv_notice_line_for_real_data_has_no_warning(registry, system, tmp_path
     ]
 
 
-def test_a_failed_write_leaves_the_previous_files_intact(registry, system, tmp_path, monkeypatch):
-    written = write_reports(make_report(registry, system, "city", notice=REAL), tmp_path)
+def test_a_failed_write_leaves_the_previous_files_intact(
+    registry, toy_system, tmp_path, monkeypatch
+):
+    written = write_reports(make_report(registry, toy_system, "city", notice=REAL), tmp_path)
     before = {path: path.read_bytes() for path in written}
-    report = make_report(registry, system, "city", notice=SYNTHETIC)
+    report = make_report(registry, toy_system, "city", notice=SYNTHETIC)
     header = render.ranking_table(report)[:1]
 
     def header_then_crash(_):
@@ -794,11 +803,15 @@ def test_a_failed_write_leaves_the_previous_files_intact(registry, system, tmp_p
 # ----------------------------------------------------------------------------- bad input
 
 
-def test_missing_year_or_columns_are_data_errors(registry, system):
-    scores, values, tiers = frames(system.frameworks["city"], CITY_INDEX)
+def test_missing_year_or_columns_are_data_errors(registry, toy_system):
+    scores, values, tiers = frames(toy_system.frameworks["city"], CITY_INDEX)
     rankings = build_rankings(scores, tiers, registry, "city")
     kwargs = dict(
-        indicator_values=values, rankings=rankings, registry=registry, system=system, notice=REAL
+        indicator_values=values,
+        rankings=rankings,
+        registry=registry,
+        system=toy_system,
+        notice=REAL,
     )
     with pytest.raises(DataError, match=r"no 'Index' rows for city 2020.*\[2018, 2019\]"):
         build_report(2020, "city", scores=scores, **kwargs)
@@ -815,10 +828,10 @@ def test_missing_year_or_columns_are_data_errors(registry, system):
         )
 
 
-def test_rankings_that_do_not_match_the_scores_are_data_errors(registry, system):
-    scores, values, tiers = frames(system.frameworks["city"], CITY_INDEX)
+def test_rankings_that_do_not_match_the_scores_are_data_errors(registry, toy_system):
+    scores, values, tiers = frames(toy_system.frameworks["city"], CITY_INDEX)
     rankings = build_rankings(scores, tiers, registry, "city")
-    kwargs = dict(indicator_values=values, registry=registry, system=system, notice=REAL)
+    kwargs = dict(indicator_values=values, registry=registry, system=toy_system, notice=REAL)
     stale = rankings.filter(pl.col("region_code") != WEIFANG)
     with pytest.raises(DataError, match=r"disagree: unit\(s\) \['370700'\].*scoring stage"):
         build_report(2019, "city", scores=scores, rankings=stale, **kwargs)
@@ -827,9 +840,9 @@ def test_rankings_that_do_not_match_the_scores_are_data_errors(registry, system)
         build_report(2019, "city", scores=scores, rankings=doubled, **kwargs)
 
 
-def test_the_report_shows_the_stored_rankings_without_ranking_again(registry, system):
+def test_the_report_shows_the_stored_rankings_without_ranking_again(registry, toy_system):
     """The report lays out what the scoring stage stored; it computes no rank of its own."""
-    scores, values, tiers = frames(system.frameworks["county"], COUNTY_INDEX)
+    scores, values, tiers = frames(toy_system.frameworks["county"], COUNTY_INDEX)
     stored = build_rankings(scores, tiers, registry, "county")
     edited = stored.with_columns(
         pl.when(pl.col("region_code") == JIAOZHOU)
@@ -848,7 +861,7 @@ def test_the_report_shows_the_stored_rankings_without_ranking_again(registry, sy
         indicator_values=values,
         rankings=edited,
         registry=registry,
-        system=system,
+        system=toy_system,
         notice=REAL,
     )
     row = next(r for r in report.rows if r.unit.code == JIAOZHOU)

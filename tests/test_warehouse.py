@@ -1,4 +1,9 @@
-"""The DuckDB warehouse: schema, idempotent and atomic slice writes, parameterised reads."""
+"""The DuckDB warehouse: schema, idempotent and atomic slice writes, parameterised reads.
+
+Loads ingest tiny data folders with the small framework of ``tests/toy_framework.py``
+(``toy_system``): ``变量X`` is the toy's ``x`` (万元, or 亿元 with a factor), ``计数N`` its count
+``n``; neither depends on the shipped ``indicators.yaml``.
+"""
 
 from pathlib import Path
 
@@ -8,7 +13,9 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from innovation_monitor import warehouse
+from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.errors import DataError
+from innovation_monitor.framework import IndicatorSystem
 from innovation_monitor.ingest import IngestResult, ingest_directory
 from innovation_monitor.warehouse import TABLES
 
@@ -214,25 +221,28 @@ def data_dir(tmp_path: Path) -> Path:
     (tmp_path / "city").mkdir()
     (tmp_path / "long").mkdir()
     (tmp_path / "city" / "2020.csv").write_text(
-        "地区,地区生产总值(亿元),专利申请量\n济南市,12000,5\n青岛市,14000,…\n火星市,1,2\n",
+        "地区,变量X(亿元),计数N\n济南市,12,5\n青岛市,14,…\n火星市,1,2\n",
         encoding="utf-8",
     )
-    (tmp_path / "city" / "2021.csv").write_text(
-        "地区,地区生产总值(亿元)\n济南市,12500\n", encoding="utf-8"
-    )
+    (tmp_path / "city" / "2021.csv").write_text("地区,变量X(亿元)\n济南市,12.5\n", encoding="utf-8")
     (tmp_path / "long" / "county.csv").write_text(
-        "region_code,year,variable,value\n370102,2020,专利申请量,7\n370102,20x0,gdp,1\n",
+        "region_code,year,variable,value\n370102,2020,计数N,7\n370102,20x0,x,1\n",
         encoding="utf-8",
     )
     return tmp_path
 
 
-def ingest(data_dir: Path, system, registry, years=None) -> IngestResult:
+def ingest(
+    data_dir: Path,
+    system: IndicatorSystem,
+    registry: DivisionRegistry,
+    years: list[int] | None = None,
+) -> IngestResult:
     return ingest_directory(data_dir, system, registry, years)
 
 
-def test_load_writes_the_ingest_result(con, data_dir, system, registry) -> None:
-    result = ingest(data_dir, system, registry)
+def test_load_writes_the_ingest_result(con, data_dir, toy_system, registry) -> None:
+    result = ingest(data_dir, toy_system, registry)
     warehouse.load(con, result)
     order = ["year", "level", "region_code", "variable"]
     assert_frame_equal(warehouse.read(con, "statistics"), result.statistics.sort(order))
@@ -242,36 +252,34 @@ def test_load_writes_the_ingest_result(con, data_dir, system, registry) -> None:
     assert [row["source_file"] for row in orphan] == ["long/county.csv"]
 
 
-def test_reloading_gives_identical_tables(con, data_dir, system, registry) -> None:
-    warehouse.load(con, ingest(data_dir, system, registry))
+def test_reloading_gives_identical_tables(con, data_dir, toy_system, registry) -> None:
+    warehouse.load(con, ingest(data_dir, toy_system, registry))
     before = snapshot(con)
-    warehouse.load(con, ingest(data_dir, system, registry))
+    warehouse.load(con, ingest(data_dir, toy_system, registry))
     after = snapshot(con)
     load_time = pl.col("loaded_at")
     assert_frame_equal(before.pop("sources").drop(load_time), after.pop("sources").drop(load_time))
     assert_same(before, after)
-    warehouse.load(con, ingest(data_dir, system, registry, years=[2021]))
+    warehouse.load(con, ingest(data_dir, toy_system, registry, years=[2021]))
     assert_same({name: frame for name, frame in snapshot(con).items() if name != "sources"}, after)
 
 
-def test_a_year_reload_replaces_that_year_only(con, data_dir, system, registry) -> None:
-    warehouse.load(con, ingest(data_dir, system, registry))
-    (data_dir / "city" / "2021.csv").write_text(
-        "地区,地区生产总值(亿元)\n青岛市,15000\n", encoding="utf-8"
-    )
-    warehouse.load(con, ingest(data_dir, system, registry, years=[2021]))
+def test_a_year_reload_replaces_that_year_only(con, data_dir, toy_system, registry) -> None:
+    warehouse.load(con, ingest(data_dir, toy_system, registry))
+    (data_dir / "city" / "2021.csv").write_text("地区,变量X(亿元)\n青岛市,15\n", encoding="utf-8")
+    warehouse.load(con, ingest(data_dir, toy_system, registry, years=[2021]))
     statistics = warehouse.read(con, "statistics")
     assert statistics.filter(pl.col("year") == 2021)["region_code"].to_list() == ["370200"]
     assert statistics.filter(pl.col("year") == 2020).height == 4  # 3 city values + 1 county
 
 
 def test_a_load_that_fails_midway_leaves_the_warehouse_as_it_was(
-    con, data_dir, system, registry, monkeypatch
+    con, data_dir, toy_system, registry, monkeypatch
 ) -> None:
-    warehouse.load(con, ingest(data_dir, system, registry))
+    warehouse.load(con, ingest(data_dir, toy_system, registry))
     before = snapshot(con)
-    (data_dir / "city" / "2020.csv").write_text("地区,专利申请量\n济南市,6\n", encoding="utf-8")
-    changed = ingest(data_dir, system, registry)
+    (data_dir / "city" / "2020.csv").write_text("地区,计数N\n济南市,6\n", encoding="utf-8")
+    changed = ingest(data_dir, toy_system, registry)
     real_insert = warehouse._insert
     written: list[str] = []
 
@@ -291,11 +299,13 @@ def test_a_load_that_fails_midway_leaves_the_warehouse_as_it_was(
     assert warehouse.read(con, "statistics", years=[2020], level="city").height == 1
 
 
-def test_orphan_rows_of_other_years_survive_a_year_reload(con, tmp_path, system, registry) -> None:
+def test_orphan_rows_of_other_years_survive_a_year_reload(
+    con, tmp_path, toy_system, registry
+) -> None:
     (tmp_path / "long").mkdir()
     extra = tmp_path / "long" / "extra.csv"
-    good = "region_code,year,variable,value\n370100,2022,专利申请量,5\n"
-    extra.write_text(good + "高新区,2023,专利申请量,7\n", encoding="utf-8")
+    good = "region_code,year,variable,value\n370100,2022,计数N,5\n"
+    extra.write_text(good + "高新区,2023,计数N,7\n", encoding="utf-8")
 
     def orphans() -> list[tuple]:
         rows = warehouse.read(con, "quarantine").select("year", "level", "region_text", "reason")
@@ -304,27 +314,27 @@ def test_orphan_rows_of_other_years_survive_a_year_reload(con, tmp_path, system,
         ]
 
     expected = [(2023, None, "高新区", "unknown region")]
-    warehouse.load(con, ingest(tmp_path, system, registry))
+    warehouse.load(con, ingest(tmp_path, toy_system, registry))
     assert orphans() == expected
-    warehouse.load(con, ingest(tmp_path, system, registry, years=[2022]))
+    warehouse.load(con, ingest(tmp_path, toy_system, registry, years=[2022]))
     assert orphans() == expected  # a 2022 reload does not touch the file's 2023 rows
-    warehouse.load(con, ingest(tmp_path, system, registry))
+    warehouse.load(con, ingest(tmp_path, toy_system, registry))
     assert orphans() == expected  # re-reading 2023 replaces the row instead of doubling it
     extra.write_text(good, encoding="utf-8")  # the provider drops the bad row
     mirrored = {(year, level) for year in (2022, 2023) for level in ("city", "county")}
-    warehouse.load(con, ingest(tmp_path, system, registry), slices=mirrored)
+    warehouse.load(con, ingest(tmp_path, toy_system, registry), slices=mirrored)
     assert orphans() == []
 
 
-def test_load_empties_extra_slices_whose_file_is_gone(con, tmp_path, system, registry) -> None:
+def test_load_empties_extra_slices_whose_file_is_gone(con, tmp_path, toy_system, registry) -> None:
     for level, region in (("city", "济南市"), ("county", "历下区")):
         (tmp_path / level).mkdir()
         (tmp_path / level / "2022.csv").write_text(
-            f"地区,专利申请量\n{region},5\n火星市,1\n", encoding="utf-8"
+            f"地区,计数N\n{region},5\n火星市,1\n", encoding="utf-8"
         )
-    warehouse.load(con, ingest(tmp_path, system, registry))
+    warehouse.load(con, ingest(tmp_path, toy_system, registry))
     (tmp_path / "county" / "2022.csv").unlink()
-    city_only = ingest(tmp_path, system, registry)
+    city_only = ingest(tmp_path, toy_system, registry)
     assert city_only.slices == {(2022, "city")}
     warehouse.load(con, city_only)
     assert warehouse.read(con, "statistics", level="county").height == 1  # not asked to go
