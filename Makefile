@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 export DAGSTER_HOME := $(abspath .dagster_home)
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: setup run test test-fast ui lint sample template bench clean
+.PHONY: setup run test test-fast ui lint sample template docs bench clean
 
 setup: $(STAMP)
 
@@ -47,6 +47,9 @@ sample: setup
 
 template: setup
 	$(VENV)/bin/innovation-monitor template
+
+docs: setup
+	$(VENV)/bin/python -m innovation_monitor.reports.methodology_doc --out docs/methodology.md
 
 bench: setup
 	$(VENV)/bin/python benchmarks/bench_asem.py

@@ -56,9 +56,14 @@ UNITS_EN: dict[str, str] = {
     "家": "firms",
     "件": "items",
     "人": "persons",
+    "万人": "10,000 persons",
+    "人年": "person-years",
+    "亿元": "100 million yuan",
+    "万户": "10,000 households",
+    "万吨标准煤": "10,000 tce",
 }
-"""English for the indicator units of indicators.schema.json; a unit not listed (e.g. %) is
-shown as written."""
+"""English for the indicator and canonical variable units of indicators.schema.json (and 亿元,
+the unit of some plan targets); a unit not listed (e.g. %) is shown as written."""
 
 
 def unit_text(unit: str, lang: str) -> str:

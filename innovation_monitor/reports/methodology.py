@@ -13,7 +13,13 @@ from typing import Any
 import polars as pl
 
 from innovation_monitor.framework import Indicator, IndicatorSystem, MonitoringFramework, Target
-from innovation_monitor.reports.labels import Bilingual, pooled_goalposts_note, step_text
+from innovation_monitor.reports.labels import (
+    PUNCTUATION,
+    Bilingual,
+    pooled_goalposts_note,
+    step_text,
+    unit_text,
+)
 from innovation_monitor.reports.views import (
     DataNotice,
     IndicatorView,
@@ -26,16 +32,23 @@ from innovation_monitor.reports.views import (
 _VARIABLE_CODE = re.compile(r"\b[a-z][a-z0-9_]*\b")
 
 
-def _formula_text(indicator: Indicator, system: IndicatorSystem) -> Bilingual:
+def formula_text(
+    indicator: Indicator, system: IndicatorSystem, *, units: bool = False
+) -> Bilingual:
     """The formula with variable names instead of codes (R&D经费内部支出 / 地区生产总值 × 100):
-    readers of the report know the statistics, not the codes."""
+    readers of the report know the statistics, not the codes. ``units`` adds each variable's
+    unit (R&D经费内部支出（万元）), as the methodology document shows it."""
 
     def spelled(lang: str) -> str:
         def name(match: re.Match[str]) -> str:
             variable = system.variables.get(match.group(0))
             if variable is None:  # a function such as min()/max()
                 return match.group(0)
-            return variable.name_zh if lang == "zh" else variable.name_en
+            text = variable.name_zh if lang == "zh" else variable.name_en
+            if units:
+                marks = PUNCTUATION[lang]
+                text += f"{marks['open']}{unit_text(variable.unit, lang)}{marks['close']}"
+            return text
 
         return _VARIABLE_CODE.sub(name, indicator.formula).replace("*", "×")
 
@@ -100,7 +113,7 @@ def indicator_view(
         share_in_pillar=share_in_pillar,
         share_in_index=share_in_pillar * pillar_share,
         formula=indicator.formula,
-        formula_text=_formula_text(indicator, system),
+        formula_text=formula_text(indicator, system),
         rationale=Bilingual(indicator.rationale_zh, indicator.rationale_en),
         best=best,
         best_units=tuple(ref(c) for c, v in values.items() if v == best),
