@@ -29,13 +29,13 @@ from innovation_monitor.reports.labels import (
     LEVEL_NAMES,
     Bilingual,
     report_title,
-    tier_rule,
 )
 from innovation_monitor.reports.methodology import (
     indicator_view,
     source_views,
     step_view,
     target_applies,
+    tier_rules,
 )
 from innovation_monitor.reports.views import (
     DataNotice,
@@ -339,22 +339,15 @@ def _rank_order(row: RankingRow) -> tuple[bool, int, str]:
 def _tier_views(
     rows: tuple[RankingRow, ...], framework: MonitoringFramework
 ) -> tuple[TierView, ...]:
-    views = []
-    previous: float | None = None
-    for tier in framework.tiers:
-        value = getattr(tier, tier.bound) if tier.bound is not None else None
-        views.append(
-            TierView(
-                code=tier.code,
-                name=Bilingual(tier.name_zh, tier.name_en),
-                rule=tier_rule(tier.bound, value, previous),
-                members=tuple(
-                    r.unit for r in rows if r.tier is not None and r.tier.code == tier.code
-                ),
-            )
+    return tuple(
+        TierView(
+            code=tier.code,
+            name=Bilingual(tier.name_zh, tier.name_en),
+            rule=rule,
+            members=tuple(r.unit for r in rows if r.tier is not None and r.tier.code == tier.code),
         )
-        previous = value
-    return tuple(views)
+        for tier, rule in tier_rules(framework)
+    )
 
 
 def _pillar_views(

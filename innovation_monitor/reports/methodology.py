@@ -12,12 +12,19 @@ from typing import Any
 
 import polars as pl
 
-from innovation_monitor.framework import Indicator, IndicatorSystem, MonitoringFramework, Target
+from innovation_monitor.framework import (
+    Indicator,
+    IndicatorSystem,
+    MonitoringFramework,
+    Target,
+    Tier,
+)
 from innovation_monitor.reports.labels import (
     PUNCTUATION,
     Bilingual,
     pooled_goalposts_note,
     step_text,
+    tier_rule,
     unit_text,
 )
 from innovation_monitor.reports.views import (
@@ -53,6 +60,17 @@ def formula_text(
         return _VARIABLE_CODE.sub(name, indicator.formula).replace("*", "×")
 
     return Bilingual(spelled("zh"), spelled("en"))
+
+
+def tier_rules(framework: MonitoringFramework) -> list[tuple[Tier, Bilingual]]:
+    """Each tier with its rule in words; a tier's rule starts below the better tier's bound."""
+    rules: list[tuple[Tier, Bilingual]] = []
+    previous: float | None = None
+    for tier in framework.tiers:
+        value = getattr(tier, tier.bound) if tier.bound is not None else None
+        rules.append((tier, tier_rule(tier.bound, value, previous)))
+        previous = value
+    return rules
 
 
 def target_applies(target: Target, code: str) -> bool:

@@ -35,10 +35,9 @@ from innovation_monitor.reports.labels import (
     PUNCTUATION,
     Bilingual,
     label,
-    tier_rule,
     unit_text,
 )
-from innovation_monitor.reports.methodology import formula_text, indicator_view
+from innovation_monitor.reports.methodology import formula_text, indicator_view, tier_rules
 from innovation_monitor.reports.render import COMPARISONS, format_share
 from innovation_monitor.reports.step_words import number, sentence, step_sentence
 from innovation_monitor.reports.views import Named
@@ -247,12 +246,10 @@ def _framework(
     steps.append(ranking + sentence([label("ranking_rule").get(lang)], lang))
     lines += [f"{n}. {text}" for n, text in enumerate(steps, start=1)] + [""]
     lines += [f"### {label('tiers').get(lang)}", "", _t("tiers_note", lang), ""]
-    rules, previous = [], None
-    for tier in framework.tiers:
-        value = getattr(tier, tier.bound) if tier.bound is not None else None
-        rule = tier_rule(tier.bound, value, previous).get(lang)
-        rules.append([tier.name_zh if lang == "zh" else tier.name_en, rule])
-        previous = value
+    rules = [
+        [tier.name_zh if lang == "zh" else tier.name_en, rule.get(lang)]
+        for tier, rule in tier_rules(framework)
+    ]
     return lines + _table([label("tier").get(lang), label("rule").get(lang)], rules)
 
 
