@@ -36,7 +36,8 @@ from innovation_monitor.composite.record import StepRecord
 from innovation_monitor.composite.results import Results, make_results
 from innovation_monitor.composite.screen import screen
 from innovation_monitor.composite.treat import treat
-from innovation_monitor.composite.weight import DATA_DRIVEN, weight
+from innovation_monitor.composite.weight import weight
+from innovation_monitor.composite.weighters import WEIGHTERS
 from innovation_monitor.errors import FrameworkError, IngestError
 from innovation_monitor.yaml_file import read_yaml
 
@@ -140,6 +141,11 @@ def _check_keywords(name: str, func: Callable[..., Any], params: Mapping[str, An
         raise FrameworkError(f"{name}: unknown parameter(s) {unknown}; expected some of {allowed}")
 
 
+def _data_driven(method: Any) -> bool:
+    """Whether ``method`` is a weighting method that derives the weights from the data."""
+    return method in WEIGHTERS and WEIGHTERS[method].data_driven
+
+
 def run_build(data: pd.DataFrame, framework: Framework, steps: Any) -> Build:
     """Run ``steps`` (anything :func:`parse_steps` accepts) in order over ``data`` (COINr's
     iData) and ``framework`` (its iMeta)."""
@@ -152,7 +158,7 @@ def run_build(data: pd.DataFrame, framework: Framework, steps: Any) -> Build:
     for name, params in parsed:
         func = STEPS[name]
         _check_keywords(name, func, params)
-        if name == "weight" and params.get("method") in DATA_DRIVEN and not normalised:
+        if name == "weight" and _data_driven(params.get("method")) and not normalised:
             raise FrameworkError(
                 f"weight {{method: {params['method']}}} needs normalised, direction-adjusted "
                 "data: put the weight step after normalise"

@@ -10,75 +10,24 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from innovation_monitor.composite.imeta import build_nodes, clean_records, split_imeta
+from innovation_monitor.composite.tree import (
+    AGGREGATE,
+    DENOMINATOR,
+    GROUP,
+    INDICATOR,
+    Node,
+    check_tree,
+    infer_levels,
+)
 from innovation_monitor.errors import FrameworkError
 from innovation_monitor.yaml_file import read_yaml
-
-INDICATOR = "Indicator"
-AGGREGATE = "Aggregate"
-GROUP = "Group"
-DENOMINATOR = "Denominator"
-OTHER = "Other"
-_TREE_TYPES = (INDICATOR, AGGREGATE)
-_DATA_TYPES = (GROUP, DENOMINATOR, OTHER)
-
-
-@dataclass(frozen=True)
-class Node:
-    """One indicator or aggregate of the framework."""
-
-    code: str
-    level: int
-    parent: str | None
-    weight: float = 1.0
-    direction: int = 1
-    name_zh: str = ""
-    name_en: str = ""
-    unit: str | None = None
-    denominator: str | None = None
-    target: float | None = None
-    type: str = INDICATOR
-
-    @property
-    def name(self) -> str:
-        """Display name: Chinese first, then English, then the code."""
-        return self.name_zh or self.name_en or self.code
-
-
-_NODE_KEYS = tuple(f.name for f in fields(Node))
-
-# COINr iMeta column -> Node field. Name columns accept a few spellings so that iMeta tables
-# written by :mod:`innovation_monitor.indicator_system` (bilingual) and by COINr both load.
-_IMETA_COLUMNS = {
-    "iCode": "code",
-    "Level": "level",
-    "Parent": "parent",
-    "Weight": "weight",
-    "Direction": "direction",
-    "Unit": "unit",
-    "Denominator": "denominator",
-    "Target": "target",
-    "Type": "type",
-}
-_IMETA_NAME_EN = ("iName_en", "name_en", "iName")
-_IMETA_NAME_ZH = ("iName_zh", "name_zh")
-
-
-def _missing(value: Any) -> bool:
-    """True for None, NaN and blank strings: the ways a table says 'no value'."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return value.strip() == ""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 class Framework:
@@ -97,7 +46,7 @@ class Framework:
         caller has just run them (loading) or derives the nodes from a checked framework."""
         node_list = list(nodes)
         if not tree_checked:
-            _check_tree([{"code": n.code, "parent": n.parent} for n in node_list], "framework")
+            check_tree([{"code": n.code, "parent": n.parent} for n in node_list], "framework")
         self._nodes: dict[str, Node] = {node.code: node for node in node_list}
         self.groups: tuple[str, ...] = tuple(groups)
         self.denominators: tuple[str, ...] = tuple(denominators)
@@ -123,59 +72,9 @@ class Framework:
         Omitted levels and types are inferred from the tree (leaves are level-1 indicators), so a
         hand-written framework only needs codes, parents and weights.
         """
-        raw = [dict(r) for r in records]
-        if not raw:
-            raise FrameworkError(f"{source}: no indicators or aggregates")
-        for rec in raw:
-            unknown = sorted(set(rec) - set(_NODE_KEYS))
-            if unknown:
-                code = rec.get("code", "?")
-                raise FrameworkError(
-                    f"{source}: node {code!r} has unknown field(s) {unknown}; "
-                    f"expected some of {list(_NODE_KEYS)}"
-                )
-            if _missing(rec.get("code")):
-                raise FrameworkError(f"{source}: a node has no code: {rec}")
-            rec["code"] = str(rec["code"]).strip()
-            rec["parent"] = None if _missing(rec.get("parent")) else str(rec["parent"]).strip()
-        _check_tree(raw, source)
-        levels = _infer_levels(raw, source)
-        has_children = {r["parent"] for r in raw if r["parent"] is not None}
-        nodes = []
-        for rec in raw:
-            code = rec["code"]
-            inferred_type = AGGREGATE if code in has_children else INDICATOR
-            given_type = None if _missing(rec.get("type")) else str(rec["type"]).strip()
-            if given_type is not None and given_type != inferred_type:
-                what = "has children" if inferred_type == AGGREGATE else "has no children"
-                raise FrameworkError(
-                    f"{source}: node {code!r} is typed {given_type!r} but {what}; "
-                    f"expected type {inferred_type!r}"
-                )
-            given_level = rec.get("level")
-            if not _missing(given_level):
-                level = _as_int(given_level, f"{source}: node {code!r} level")
-                if level != levels[code]:
-                    raise FrameworkError(
-                        f"{source}: levels inconsistent at {code!r}: it is given level {level} "
-                        f"but its place in the tree makes it level {levels[code]} "
-                        "(indicators are level 1, each aggregate one above its children)"
-                    )
-            nodes.append(
-                Node(
-                    code=code,
-                    level=levels[code],
-                    parent=rec["parent"],
-                    weight=_as_float(rec.get("weight", 1.0), f"{source}: weight of {code!r}", 1.0),
-                    direction=_as_direction(rec.get("direction", 1), f"{source}: {code!r}"),
-                    name_zh=_as_text(rec.get("name_zh")) or "",
-                    name_en=_as_text(rec.get("name_en")) or "",
-                    unit=_as_text(rec.get("unit")),
-                    denominator=_as_text(rec.get("denominator")),
-                    target=_as_float(rec.get("target"), f"{source}: target of {code!r}", None),
-                    type=inferred_type,
-                )
-            )
+        raw = clean_records(records, source)
+        check_tree(raw, source)
+        nodes = build_nodes(raw, infer_levels(raw, source), source)
         try:
             return cls(nodes, groups=groups, denominators=denominators, tree_checked=True)
         except FrameworkError as err:
@@ -185,41 +84,7 @@ class Framework:
     def from_imeta(cls, imeta: pd.DataFrame, *, source: str = "iMeta") -> Framework:
         """Read a COINr ``iMeta`` table (``Level, iCode, iName, Direction, Weight, Parent, Type,
         Denominator, Target`` and optionally ``Unit``; ``iName_zh`` / ``name_zh`` for Chinese)."""
-        if "iCode" not in imeta.columns:
-            raise FrameworkError(f"{source}: column 'iCode' is missing")
-        if "Parent" not in imeta.columns:
-            raise FrameworkError(f"{source}: column 'Parent' is missing")
-        records: list[dict[str, Any]] = []
-        groups: list[str] = []
-        denominators: list[str] = []
-        name_en_col = next((c for c in _IMETA_NAME_EN if c in imeta.columns), None)
-        name_zh_col = next((c for c in _IMETA_NAME_ZH if c in imeta.columns), None)
-        for row_no, row in enumerate(imeta.to_dict("records"), start=2):
-            code = row.get("iCode")
-            if _missing(code):
-                raise FrameworkError(f"{source}: row {row_no} has no iCode")
-            row_type = None if _missing(row.get("Type")) else str(row["Type"]).strip()
-            if row_type in _DATA_TYPES:
-                if row_type == GROUP:
-                    groups.append(str(code))
-                elif row_type == DENOMINATOR:
-                    denominators.append(str(code))
-                continue
-            if row_type is not None and row_type not in _TREE_TYPES:
-                raise FrameworkError(
-                    f"{source}: row {row_no} ({code}) has Type {row_type!r}; expected one of "
-                    f"{list(_TREE_TYPES + _DATA_TYPES)}"
-                )
-            rec = {
-                field: row[col]
-                for col, field in _IMETA_COLUMNS.items()
-                if col in row and not _missing(row[col])
-            }
-            if name_en_col and not _missing(row.get(name_en_col)):
-                rec["name_en"] = row[name_en_col]
-            if name_zh_col and not _missing(row.get(name_zh_col)):
-                rec["name_zh"] = row[name_zh_col]
-            records.append(rec)
+        records, groups, denominators = split_imeta(imeta, source)
         return cls.from_records(records, groups=groups, denominators=denominators, source=source)
 
     @classmethod
@@ -442,100 +307,3 @@ class Framework:
         return Framework(
             nodes, groups=self.groups, denominators=self.denominators, allow_zero_weights=True
         )
-
-
-# --------------------------------------------------------------------------------- helpers
-
-
-def _check_tree(records: list[dict[str, Any]], source: str) -> None:
-    """Duplicate codes, unknown parents, cycles and extra roots, each reported with the codes
-    involved."""
-    parent_of: dict[str, str | None] = {}
-    for r in records:
-        if r["code"] in parent_of:
-            raise FrameworkError(f"{source}: duplicate code {r['code']!r}")
-        parent_of[r["code"]] = r["parent"]
-    for code, parent in parent_of.items():
-        if parent is not None and parent not in parent_of:
-            raise FrameworkError(f"{source}: node {code!r} has unknown parent {parent!r}")
-    for start in parent_of:
-        path = [start]
-        current = parent_of[start]
-        while current is not None:
-            if current in path:
-                loop = [*path[path.index(current) :], current]
-                raise FrameworkError(f"{source}: cycle in the framework: {' → '.join(loop)}")
-            path.append(current)
-            current = parent_of[current]
-    roots = [code for code, parent in parent_of.items() if parent is None]
-    if len(roots) != 1:
-        raise FrameworkError(
-            f"{source}: {len(roots)} nodes have no parent ({', '.join(roots)}); every indicator "
-            "and aggregate needs a parent except the single top node (the index)"
-        )
-
-
-def _infer_levels(records: list[dict[str, Any]], source: str) -> dict[str, int]:
-    """Level of each node from the tree: leaves 1, an aggregate one above its children."""
-    children: dict[str, list[str]] = {r["code"]: [] for r in records}
-    for r in records:
-        if r["parent"] is not None:
-            children[r["parent"]].append(r["code"])
-    levels: dict[str, int] = {}
-
-    def level_of(code: str) -> int:
-        if code not in levels:
-            kids = children[code]
-            if not kids:
-                levels[code] = 1
-            else:
-                kid_levels = {k: level_of(k) for k in kids}
-                if len(set(kid_levels.values())) > 1:
-                    detail = ", ".join(f"{k} (level {v})" for k, v in kid_levels.items())
-                    raise FrameworkError(
-                        f"{source}: levels inconsistent under {code!r}: its children sit at "
-                        f"different levels: {detail}"
-                    )
-                levels[code] = next(iter(kid_levels.values())) + 1
-        return levels[code]
-
-    for r in records:
-        level_of(r["code"])
-    return levels
-
-
-def _as_int(value: Any, what: str) -> int:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise FrameworkError(f"{what} is {value!r}; expected a whole number") from None
-    if not number.is_integer():
-        raise FrameworkError(f"{what} is {value!r}; expected a whole number")
-    return int(number)
-
-
-def _as_float(value: Any, what: str, default: float | None) -> Any:
-    if _missing(value):
-        return default
-    if isinstance(value, bool):
-        raise FrameworkError(f"{what} is {value!r}; expected a number")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise FrameworkError(f"{what} is {value!r}; expected a number") from None
-
-
-def _as_direction(value: Any, what: str) -> int:
-    if _missing(value):
-        return 1
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise FrameworkError(f"{what} has direction {value!r}; expected 1 or -1") from None
-    if number not in (1.0, -1.0):
-        raise FrameworkError(f"{what} has direction {value!r}; expected 1 or -1")
-    return int(number)
-
-
-def _as_text(value: Any) -> str | None:
-    return None if _missing(value) else str(value).strip()

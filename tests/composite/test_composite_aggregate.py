@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from innovation_monitor.composite import Framework, aggregate
-from innovation_monitor.composite.aggregate import copeland_scores
+from innovation_monitor.composite import Framework
+from innovation_monitor.composite.aggregate import aggregate
+from innovation_monitor.composite.aggregators import copeland_scores
 from innovation_monitor.errors import DataError, FrameworkError
 
 NAN = np.nan

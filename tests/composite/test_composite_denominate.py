@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from innovation_monitor.composite import denominate
+from innovation_monitor.composite.denominate import denominate
 from innovation_monitor.errors import DataError, FrameworkError
 
 

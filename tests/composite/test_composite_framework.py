@@ -120,9 +120,9 @@ def test_invalid_frameworks_raise_one_clear_error(spec, message):
 
 def test_the_tree_is_checked_once_on_load(monkeypatch):
     calls = []
-    real = framework_module._check_tree
+    real = framework_module.check_tree
     monkeypatch.setattr(
-        framework_module, "_check_tree", lambda *args: calls.append(args[1]) or real(*args)
+        framework_module, "check_tree", lambda *args: calls.append(args[1]) or real(*args)
     )
     fw = Framework.from_dict(nodes(("I", None, 1), ("x", "I", 1), ("y", "I", 2)), source="f.yaml")
     fw.with_weights({"x": 3.0})

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from innovation_monitor.composite import Framework, impute
+from innovation_monitor.composite import Framework
+from innovation_monitor.composite.impute import impute
 from innovation_monitor.errors import DataError, FrameworkError
 
 NAN = np.nan

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from innovation_monitor.composite import Framework, normalise
+from innovation_monitor.composite import Framework
+from innovation_monitor.composite.normalise import normalise
 from innovation_monitor.errors import DataError, FrameworkError
 
 NAN = np.nan

@@ -6,8 +6,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from innovation_monitor.composite import Framework, normalise, run_build, weight
-from innovation_monitor.composite.weight import DATA_DRIVEN
+from innovation_monitor.composite import Framework, run_build
+from innovation_monitor.composite.normalise import normalise
+from innovation_monitor.composite.weight import weight
+from innovation_monitor.composite.weighters import WEIGHTERS
 
 FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CODES = ("a", "b", "c", "d")
@@ -132,7 +134,7 @@ def test_data_driven_weights_are_the_effective_weights_where_they_apply(tree, me
     data.insert(0, "uCode", [f"U{i}" for i in range(15)])
     new, _ = weight(data, tree, method=method, level=level)
     eff = new.effective_weights()
-    func = DATA_DRIVEN[method]
+    func = WEIGHTERS[method].function
     if level == "all" and len(codes) > 1:
         assert np.allclose(eff[codes], func(data[codes])[codes], rtol=0, atol=1e-12)
     if level == "parent":

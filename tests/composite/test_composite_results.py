@@ -3,7 +3,8 @@
 import numpy as np
 import pandas as pd
 
-from innovation_monitor.composite import aggregate, make_results, rank_scores
+from innovation_monitor.composite import make_results, rank_scores
+from innovation_monitor.composite.aggregate import aggregate
 
 
 def test_ranks_higher_is_better_with_min_ties():

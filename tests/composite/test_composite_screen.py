@@ -2,7 +2,7 @@
 
 import pytest
 
-from innovation_monitor.composite import screen
+from innovation_monitor.composite.screen import screen
 from innovation_monitor.errors import DataError, FrameworkError
 
 

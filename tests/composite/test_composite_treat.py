@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from innovation_monitor.composite import Framework, treat
-from innovation_monitor.composite.treat import kurtosis, log_ct, passes, skewness, winsorise
+from innovation_monitor.composite import Framework
+from innovation_monitor.composite.treat import treat
+from innovation_monitor.composite.treatments import kurtosis, log_ct, passes, skewness, winsorise
 from innovation_monitor.errors import FrameworkError
 
 # 1..40 plus five doubling outliers: COINr winsorises four of them, one step at a time.
@@ -60,7 +61,8 @@ def test_still_failing_column_gets_the_log_of_the_untreated_values():
     out, record = treat(data, fw)
     expected = np.log(TOO_SKEWED - TOO_SKEWED.min() + 0.01 * np.ptp(TOO_SKEWED))
     assert np.allclose(out["x"], expected, rtol=0, atol=1e-12)
-    assert np.allclose(log_ct(TOO_SKEWED), expected, rtol=0, atol=1e-12)
+    low, high = TOO_SKEWED.min(), TOO_SKEWED.max()
+    assert np.allclose(log_ct(TOO_SKEWED, low, high), expected, rtol=0, atol=1e-12)
     row = record.details.iloc[0]
     assert row["treatment"] == "log" and not row["passed_before"]
     assert set(record.cells["action"]) == {"log"} and len(record.cells) == len(TOO_SKEWED)

@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from innovation_monitor.composite import Framework, normalise, weight
+from innovation_monitor.composite import Framework
+from innovation_monitor.composite.normalise import normalise
+from innovation_monitor.composite.weight import weight
 from innovation_monitor.errors import DataError, FrameworkError
 
 
