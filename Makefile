@@ -52,7 +52,7 @@ docs: setup
 	$(VENV)/bin/python -m innovation_monitor.reports.methodology_doc --out docs/methodology.md
 
 bench: setup
-	$(VENV)/bin/python benchmarks/bench_asem.py
+	$(VENV)/bin/python benchmarks/bench_engine.py
 
 clean:
 	rm -rf $(VENV) .uv out data/warehouse.duckdb data/warehouse.duckdb.wal
