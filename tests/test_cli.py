@@ -7,7 +7,9 @@ import pytest
 from pipelines.cli import EXIT_USER_ERROR, main
 
 
-def test_bad_years_is_one_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_bad_years_is_one_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, dagster_home: Path
+) -> None:
     status = main(["run", "--years", "2023-2019", "--warehouse", str(tmp_path / "w.duckdb")])
     err = capsys.readouterr().err
     assert status == EXIT_USER_ERROR
@@ -16,7 +18,7 @@ def test_bad_years_is_one_clear_error(capsys: pytest.CaptureFixture[str], tmp_pa
 
 
 def test_missing_data_dir_is_one_clear_error(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, dagster_home: Path
 ) -> None:
     status = main(["run", "--data-dir", str(tmp_path / "nowhere")])
     err = capsys.readouterr().err

@@ -1,10 +1,15 @@
 """End to end: the whole asset graph on the bundled sample, through the command line.
 
-Slow (a full Dagster run over eight years and two levels), so marked ``slow``; ``make test``
-runs it, ``make test-fast`` skips it.
+The full run happens once per session (the ``sample_run`` fixture of ``conftest.py``); tests that
+run the pipeline again do so on a private copy of it (``sample_run_copy``). Slow (a full Dagster
+run over eight years and two levels), so marked ``slow``; ``make test`` runs it, ``make
+test-fast`` skips it.
 """
 
-from collections.abc import Iterator
+import csv
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -13,28 +18,15 @@ import pytest
 from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.paths import PROJECT_ROOT, SAMPLE_DIR
 from pipelines.cli import main
+from tests.pipeline_run import PipelineRun
 
 pytestmark = pytest.mark.slow
 
 TABLES = ("divisions", "statistics", "quarantine", "indicator_values", "scores", "rankings")
 
 
-@pytest.fixture(scope="module")
-def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
-    root = tmp_path_factory.mktemp("run")
-    (root / "dagster_home").mkdir()
-    (root / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    warehouse, out = root / "warehouse.duckdb", root / "out"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DAGSTER_HOME", str(root / "dagster_home"))
-        status = main(["run", "--warehouse", str(warehouse), "--out", str(out)])
-        assert status == 0
-        yield warehouse, out
-
-
-def test_run_fills_every_table(pipeline_run: tuple[Path, Path]) -> None:
-    warehouse, _ = pipeline_run
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+def test_run_fills_every_table(sample_run: PipelineRun) -> None:
+    with duckdb.connect(str(sample_run.warehouse), read_only=True) as con:
         counts = {
             table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             for table in (*TABLES, "sources")
@@ -54,10 +46,8 @@ def test_run_fills_every_table(pipeline_run: tuple[Path, Path]) -> None:
     assert (cities_2018, cities_2019) == (17, 16)
 
 
-def test_run_scores_every_valid_county(pipeline_run: tuple[Path, Path]) -> None:
-    warehouse, _ = pipeline_run
-    registry = DivisionRegistry.load()
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+def test_run_scores_every_valid_county(sample_run: PipelineRun, registry: DivisionRegistry) -> None:
+    with duckdb.connect(str(sample_run.warehouse), read_only=True) as con:
         for year in (2016, 2023):
             scored = {
                 r[0]
@@ -70,8 +60,8 @@ def test_run_scores_every_valid_county(pipeline_run: tuple[Path, Path]) -> None:
             assert scored == {d.code for d in registry.valid_in(year, "county")}
 
 
-def test_run_writes_reports_marked_synthetic(pipeline_run: tuple[Path, Path]) -> None:
-    _, out = pipeline_run
+def test_run_writes_reports_marked_synthetic(sample_run: PipelineRun) -> None:
+    out = sample_run.out
     for level in ("city", "county"):
         zh = out / "2023" / f"{level}_report.zh.html"
         en = out / "2023" / f"{level}_report.en.html"
@@ -82,12 +72,9 @@ def test_run_writes_reports_marked_synthetic(pipeline_run: tuple[Path, Path]) ->
     assert len(list(out.glob("*/city_report.zh.html"))) == 8
 
 
-def test_reports_show_the_stored_rankings(pipeline_run: tuple[Path, Path]) -> None:
+def test_reports_show_the_stored_rankings(sample_run: PipelineRun) -> None:
     """The ranking CSV repeats the rankings table: reports compute no rank of their own."""
-    import csv
-
-    warehouse, out = pipeline_run
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(sample_run.warehouse), read_only=True) as con:
         stored = con.execute(
             "SELECT region_code, rank, previous_rank, rank_change, merged_from FROM rankings "
             "WHERE year = 2019 AND level = 'city'"
@@ -95,7 +82,9 @@ def test_reports_show_the_stored_rankings(pipeline_run: tuple[Path, Path]) -> No
         index_rows = con.execute("SELECT count(*) FROM scores WHERE node = 'Index'").fetchone()[0]
         ranking_rows = con.execute("SELECT count(*) FROM rankings").fetchone()[0]
     assert ranking_rows == index_rows
-    with (out / "2019" / "city_ranking.csv").open(encoding="utf-8-sig", newline="") as handle:
+    with (sample_run.out / "2019" / "city_ranking.csv").open(
+        encoding="utf-8-sig", newline=""
+    ) as handle:
         header, *rows = list(csv.reader(handle))[1:]
     column = {name: i for i, name in enumerate(header)}
     shown = {
@@ -110,54 +99,59 @@ def test_reports_show_the_stored_rankings(pipeline_run: tuple[Path, Path]) -> No
     assert merged == {"370100": ["370100", "371200"]}  # Laiwu merged into Jinan
 
 
-def _snapshot(warehouse: Path, out: Path) -> dict[str, object]:
+def _snapshot(run: PipelineRun) -> dict[str, object]:
     # Read-only: also proves a failed run closed its connection (DuckDB refuses a second
     # configuration for a file that is still open in this process).
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(run.warehouse), read_only=True) as con:
         tables = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
-    files = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    files = {
+        str(p.relative_to(run.out)): p.read_bytes()
+        for p in sorted(run.out.rglob("*"))
+        if p.is_file()
+    }
     return {**tables, "files": files}
 
 
-def test_rerun_of_one_year_is_idempotent(pipeline_run: tuple[Path, Path]) -> None:
-    warehouse, out = pipeline_run
-    before = _snapshot(warehouse, out)
-    assert main(["run", "--warehouse", str(warehouse), "--out", str(out), "--years", "2020"]) == 0
-    assert _snapshot(warehouse, out) == before
+def _county_2022_statistics(run: PipelineRun) -> int:
+    with duckdb.connect(str(run.warehouse), read_only=True) as con:
+        return con.execute(
+            "SELECT count(*) FROM statistics WHERE year = 2022 AND level = 'county'"
+        ).fetchone()[0]
+
+
+def _run_args(run: PipelineRun, *more: str) -> list[str]:
+    return ["run", "--warehouse", str(run.warehouse), "--out", str(run.out), *more]
+
+
+def test_rerun_of_one_year_is_idempotent(sample_run_copy: PipelineRun) -> None:
+    before = _snapshot(sample_run_copy)
+    assert main(_run_args(sample_run_copy, "--years", "2020")) == 0
+    assert _snapshot(sample_run_copy) == before
 
 
 def test_a_year_without_files_is_a_clear_error(
-    pipeline_run: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    sample_run_copy: PipelineRun, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    warehouse, out = pipeline_run
-    before = _snapshot(warehouse, out)
-    assert main(["run", "--warehouse", str(warehouse), "--out", str(out), "--years", "2024"]) == 1
+    before = _snapshot(sample_run_copy)
+    assert main(_run_args(sample_run_copy, "--years", "2024")) == 1
     assert "no statistics file for year(s) 2024" in capsys.readouterr().err
-    assert _snapshot(warehouse, out) == before
+    assert _snapshot(sample_run_copy) == before
 
 
-def test_a_removed_file_leaves_no_stale_slice(tmp_path: Path) -> None:
-    import shutil
-
+def test_a_removed_file_leaves_no_stale_slice(tmp_path: Path, dagster_home: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(SAMPLE_DIR, data)
-    warehouse, out = tmp_path / "w.duckdb", tmp_path / "out"
-    common = ["--data-dir", str(data), "--warehouse", str(warehouse), "--out", str(out)]
-    assert main(["run", *common, "--years", "2022-2023"]) == 0
+    run = PipelineRun(warehouse=tmp_path / "w.duckdb", out=tmp_path / "out")
+    two_years = ["--data-dir", str(data), "--years", "2022-2023"]
+    assert main(_run_args(run, *two_years)) == 0
+    assert _county_2022_statistics(run) > 0
     (data / "county" / "2022.csv").unlink()
     # The county 2022 slice is emptied, so the blocking check on county indicators fails the run.
-    assert main(["run", *common, "--years", "2022-2023"]) == 1
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        left = con.execute(
-            "SELECT count(*) FROM statistics WHERE year = 2022 AND level = 'county'"
-        ).fetchone()[0]
-    assert left == 0
+    assert main(_run_args(run, *two_years)) == 1
+    assert _county_2022_statistics(run) == 0
 
 
 def test_definitions_validate() -> None:
-    import subprocess
-    import sys
-
     dagster = Path(sys.executable).parent / "dagster"
     done = subprocess.run(
         [str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
@@ -175,14 +169,13 @@ def test_sample_dir_is_the_default() -> None:
 
 
 def test_notebook_runs_against_the_warehouse(
-    pipeline_run: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+    sample_run: PipelineRun, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import nbformat
     from nbclient import NotebookClient
 
-    warehouse, _ = pipeline_run
     notebook = nbformat.read(PROJECT_ROOT / "notebooks" / "explore_warehouse.ipynb", as_version=4)
-    monkeypatch.setenv("INNOVATION_MONITOR_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("INNOVATION_MONITOR_WAREHOUSE", str(sample_run.warehouse))
     NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
