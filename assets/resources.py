@@ -15,6 +15,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
+from pydantic import PrivateAttr
 
 from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.framework import IndicatorSystem, load_indicator_system
@@ -60,14 +61,36 @@ def settings_from_env() -> MonitorSettings:
 
 
 class WarehouseResource(DuckDBResource):
-    """``DuckDBResource`` that also closes its connection when the step fails.
+    """``DuckDBResource`` with one connection per run, closed when the run ends, failed or not.
 
+    A connection per step cost an open, a checkpoint and an fsync for each of the run's steps
+    (they run one after another in this process: the job's executor is in-process). And
     dagster-duckdb 0.29 closes only after a clean exit, so a failed step left the file open in
     this process until garbage collection, and DuckDB then refused other connections to it.
+    Outside a run (the resource used directly), each ``get_connection`` opens and closes its own.
     """
+
+    _run_connection: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
+        with self._own_connection() as connection:
+            self._run_connection = connection
+            try:
+                yield self
+            finally:
+                self._run_connection = None
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self._run_connection is not None:
+            yield self._run_connection
+            return
+        with self._own_connection() as connection:
+            yield connection
+
+    @contextmanager
+    def _own_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with super().get_connection() as connection:
             try:
                 yield connection

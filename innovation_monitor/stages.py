@@ -19,7 +19,6 @@ from innovation_monitor.framework import INDEX_CODE, IndicatorSystem
 from innovation_monitor.indicators import compute_indicators
 from innovation_monitor.ingest import ingest_directory
 from innovation_monitor.reports import build_report, data_notice, write_reports
-from innovation_monitor.scoring.panel import score_panel
 from innovation_monitor.scoring.rankings import build_rankings
 from innovation_monitor.scoring.tiers import assign_tiers
 from innovation_monitor.summaries import CheckResult, StageSummary, ingest_summary, markdown_table
@@ -131,6 +130,8 @@ def score_level(
 ) -> StageSummary:
     """Score every year of a level together (pooled goalposts) and replace its scores and
     rankings (ranks, tiers, ranks within the city, rank changes) in one transaction."""
+    from innovation_monitor.scoring.panel import score_panel  # the engine: scipy, scikit-learn
+
     framework = system.frameworks[level]
     values = warehouse.read(con, "indicator_values", level=level)
     scores = score_panel(values, framework)
@@ -198,6 +199,7 @@ def write_level_reports(
     wanted = [y for y in scored_years if years is None or y in set(years)]
     values = warehouse.read(con, "indicator_values", level=level)
     rankings = warehouse.read(con, "rankings", level=level)
+    sources = warehouse.read(con, "sources", years=wanted, level=level)
     paths: list[Path] = []
     for year in wanted:
         report = build_report(
@@ -208,7 +210,7 @@ def write_level_reports(
             rankings=rankings,
             registry=registry,
             system=system,
-            notice=data_notice(warehouse.read(con, "sources", years=[year], level=level)),
+            notice=data_notice(sources.filter(pl.col("year") == year)),
         )
         paths += write_reports(report, Path(out_dir), langs=tuple(langs))
     return paths

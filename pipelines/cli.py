@@ -21,7 +21,6 @@ from innovation_monitor.paths import (
     PROJECT_ROOT,
     SAMPLE_DIR,
 )
-from innovation_monitor.template import TEMPLATE_DIR, TEMPLATE_YEAR
 from innovation_monitor.years import parse_years
 
 EXIT_USER_ERROR = 2
@@ -71,8 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--out", type=Path, required=True, help="output folder")
 
     template = commands.add_parser("template", help="write the Excel template for data providers")
-    template.add_argument("--year", type=int, default=TEMPLATE_YEAR)
-    template.add_argument("--out", type=Path, default=TEMPLATE_DIR)
+    # None: _template fills in the template module's defaults (it loads openpyxl, so not here).
+    template.add_argument("--year", type=int, default=None)
+    template.add_argument("--out", type=Path, default=None)
     template.add_argument("--indicators", type=Path, default=INDICATORS_FILE)
     return parser
 
@@ -140,10 +140,16 @@ def _score(args: argparse.Namespace) -> int:
 def _template(args: argparse.Namespace) -> int:
     from innovation_monitor.divisions import DivisionRegistry
     from innovation_monitor.framework import load_indicator_system
-    from innovation_monitor.template import template_path, write_template
+    from innovation_monitor.template import (
+        TEMPLATE_DIR,
+        TEMPLATE_YEAR,
+        template_path,
+        write_template,
+    )
 
-    path = template_path(args.out, args.year)
-    write_template(load_indicator_system(args.indicators), DivisionRegistry.load(), args.year, path)
+    year = TEMPLATE_YEAR if args.year is None else args.year
+    path = template_path(TEMPLATE_DIR if args.out is None else args.out, year)
+    write_template(load_indicator_system(args.indicators), DivisionRegistry.load(), year, path)
     print(path)
     return 0
 

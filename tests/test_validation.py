@@ -9,7 +9,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import great_expectations as gx
 import pandas as pd
 import polars as pl
 import pytest
@@ -23,6 +22,7 @@ from innovation_monitor.validation import (
     PLAUSIBILITY,
     CheckOutcome,
     ValidationReport,
+    suite,
     validate_indicators,
     validate_statistics,
 )
@@ -353,7 +353,7 @@ def test_unusable_input_raises_errors_naming_the_problem() -> None:
 
 def test_an_expectation_gx_cannot_evaluate_fails_with_its_error() -> None:
     check = make_check(
-        gx.expectations.ExpectColumnValuesToBeBetween,
+        "ExpectColumnValuesToBeBetween",
         "range[absent]",
         PLAUSIBILITY,
         ("缺列", "absent column"),
@@ -365,6 +365,26 @@ def test_an_expectation_gx_cannot_evaluate_fails_with_its_error() -> None:
     assert not outcome.success and not report.success
     assert 'column "absent"' in str(outcome.error)
     assert "error:" in report.summary() and "range[absent].error" in report.to_metadata()
+
+
+def test_gx_evaluates_exactly_the_checks_with_offending_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The polars screen passes the checks no row fails; only the others go to GX."""
+    sent: list[str] = []
+    evaluate = suite.evaluate
+
+    def recording(frames: dict, checks: dict, max_examples: int) -> dict:
+        sent.extend(check.name for batch in checks.values() for check in batch)
+        return evaluate(frames, checks, max_examples)
+
+    monkeypatch.setattr(suite, "evaluate", recording)
+    assert validate(clean_statistics()).success and sent == []
+    frame = clean_statistics()
+    for make, _, _ in DEFECTS.values():
+        frame = make(frame)
+    report = validate(frame)
+    assert set(sent) == failed(report)
 
 
 # --- indicator values ------------------------------------------------------------------------

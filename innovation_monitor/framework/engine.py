@@ -8,12 +8,12 @@ framework into both, so scoring and reports describe the same methodology.
 from __future__ import annotations
 
 import copy
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from innovation_monitor.framework.model import INDEX_CODE, MonitoringFramework
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 IMETA_COLUMNS = (
     "Level",
@@ -45,6 +45,9 @@ def imeta_table(framework: MonitoringFramework) -> pd.DataFrame:
     because every formula is already a ratio; ``Target`` is the value of the indicator's
     referenced plan target, if any.
     """
+    import numpy as np  # here, not at the top: loading the framework needs no pandas
+    import pandas as pd
+
     rows: list[dict[str, Any]] = [
         {
             "Level": 1,

@@ -9,20 +9,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import great_expectations as gx
 import pandas as pd
-from great_expectations.expectations.row_conditions import Column
 
 from innovation_monitor.errors import DataError
-from innovation_monitor.validation.expectations import ExpectColumnValuesToBeWholeNumbers
 from innovation_monitor.validation.outcomes import COMPLETENESS, INTEGRITY, PLAUSIBILITY
 
 if TYPE_CHECKING:
-    from great_expectations.expectations.expectation import Expectation
-
     from innovation_monitor.divisions import DivisionRegistry
     from innovation_monitor.framework import Indicator, Variable
 
@@ -36,30 +31,36 @@ GRID = "grid"
 
 @dataclass(frozen=True)
 class Check:
-    """One expectation to run, with the name and bilingual text its outcome will carry."""
+    """One expectation to run, with the name and bilingual text its outcome will carry.
+
+    The expectation is named, not built: Great Expectations is imported only when a check has
+    rows to report (``screen`` clears the others without it).
+    """
 
     name: str
     category: str
     description_zh: str
     description_en: str
     batch: str  # ROWS: the frame as given; GRID: the expected (year, region, code) grid
-    expectation: Expectation
+    expectation: str  # a GX expectation class name, e.g. "ExpectColumnValuesToBeBetween"
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    where: tuple[str, Any] | None = None  # only the rows where this column equals this value
     annotate: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
 
 def make_check(
-    expectation_type: type[Expectation],
+    expectation: str,
     name: str,
     category: str,
     text: tuple[str, str],
     *,
     batch: str = ROWS,
+    where: tuple[str, Any] | None = None,
     annotate: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     **kwargs: Any,
 ) -> Check:
-    """A check whose expectation is tagged with its name, to match GX's results back to it."""
-    expectation = expectation_type(meta={"check": name}, **kwargs)
-    return Check(name, category, text[0], text[1], batch, expectation, annotate)
+    """A check of the GX expectation named ``expectation`` with its keyword arguments."""
+    return Check(name, category, text[0], text[1], batch, expectation, kwargs, where, annotate)
 
 
 def checks_for_statistics(
@@ -74,7 +75,7 @@ def checks_for_statistics(
     checks = _key_checks(STATISTICS_KEY, years, registry, level, value_required=True)
     checks.append(
         make_check(
-            gx.expectations.ExpectColumnValuesToBeInSet,
+            "ExpectColumnValuesToBeInSet",
             "variable_known",
             INTEGRITY,
             (
@@ -104,7 +105,7 @@ def checks_for_indicators(
     checks = _key_checks(INDICATOR_KEY, years, registry, level, value_required=False)
     checks.append(
         make_check(
-            gx.expectations.ExpectColumnValuesToBeInSet,
+            "ExpectColumnValuesToBeInSet",
             "indicator_known",
             INTEGRITY,
             (f"指标代码均属于{level_zh}监测框架", f"indicators belong to the {level} framework"),
@@ -116,7 +117,7 @@ def checks_for_indicators(
     for indicator in indicators:
         checks.append(
             make_check(
-                gx.expectations.ExpectColumnValuesToNotBeNull,
+                "ExpectColumnValuesToNotBeNull",
                 f"missing_share[{indicator.code}]",
                 COMPLETENESS,
                 (
@@ -126,7 +127,7 @@ def checks_for_indicators(
                 batch=GRID,
                 column="value",
                 mostly=1.0 - max_missing_share,
-                row_condition=Column("indicator") == indicator.code,
+                where=("indicator", indicator.code),
             )
         )
     return checks
@@ -149,7 +150,7 @@ def expected_grid(
 
 def _variable_checks(variable: Variable, level: str, span: str) -> list[Check]:
     """Plausible range, whole non-negative counts and completeness of one variable."""
-    is_variable = Column("variable") == variable.code
+    is_variable = ("variable", variable.code)
     zh, en = f"{variable.name_zh}（{variable.unit}）", f"{variable.name_en} ({variable.unit})"
     checks = []
     plausible = variable.range_for(level)
@@ -157,7 +158,7 @@ def _variable_checks(variable: Variable, level: str, span: str) -> list[Check]:
         low, high = plausible
         checks.append(
             make_check(
-                gx.expectations.ExpectColumnValuesToBeBetween,
+                "ExpectColumnValuesToBeBetween",
                 f"range[{variable.code}]",
                 PLAUSIBILITY,
                 (
@@ -167,35 +168,35 @@ def _variable_checks(variable: Variable, level: str, span: str) -> list[Check]:
                 column="value",
                 min_value=low,
                 max_value=high,
-                row_condition=is_variable,
+                where=is_variable,
             )
         )
     if variable.integer:
         checks.append(
             make_check(
-                ExpectColumnValuesToBeWholeNumbers,
+                "ExpectColumnValuesToBeWholeNumbers",
                 f"count_whole[{variable.code}]",
                 PLAUSIBILITY,
                 (f"{zh}为计数，应为整数", f"{en} is a count: whole numbers only"),
                 column="value",
-                row_condition=is_variable,
+                where=is_variable,
             )
         )
         checks.append(
             make_check(
-                gx.expectations.ExpectColumnValuesToBeBetween,
+                "ExpectColumnValuesToBeBetween",
                 f"count_nonnegative[{variable.code}]",
                 PLAUSIBILITY,
                 (f"{zh}为计数，不得为负", f"{en} is a count: not negative"),
                 column="value",
                 min_value=0,
-                row_condition=is_variable,
+                where=is_variable,
             )
         )
     level_zh = LEVEL_ZH.get(level, level)
     checks.append(
         make_check(
-            gx.expectations.ExpectColumnValuesToNotBeNull,
+            "ExpectColumnValuesToNotBeNull",
             f"complete[{variable.code}]",
             COMPLETENESS,
             (
@@ -204,7 +205,7 @@ def _variable_checks(variable: Variable, level: str, span: str) -> list[Check]:
             ),
             batch=GRID,
             column="present",  # null where the grid's (year, unit, variable) has no row
-            row_condition=is_variable,
+            where=is_variable,
         )
     )
     return checks
@@ -223,7 +224,7 @@ def _key_checks(
     listed = ", ".join(map(str, years))
     checks = [
         make_check(
-            gx.expectations.ExpectColumnValuesToNotBeNull,
+            "ExpectColumnValuesToNotBeNull",
             f"not_null[{column}]",
             INTEGRITY,
             (f"{column} 列无空值", f"no null values in column {column}"),
@@ -233,7 +234,7 @@ def _key_checks(
     ]
     checks.append(
         make_check(
-            gx.expectations.ExpectCompoundColumnsToBeUnique,
+            "ExpectCompoundColumnsToBeUnique",
             "unique_key",
             INTEGRITY,
             (f"{key_text} 唯一，无重复行", f"{key_text} is unique: no duplicate rows"),
@@ -242,7 +243,7 @@ def _key_checks(
     )
     checks.append(
         make_check(
-            gx.expectations.ExpectColumnValuesToBeInSet,
+            "ExpectColumnValuesToBeInSet",
             "year_in_requested",
             INTEGRITY,
             (
@@ -260,7 +261,7 @@ def _key_checks(
     for year in years:
         checks.append(
             make_check(
-                gx.expectations.ExpectColumnValuesToBeInSet,
+                "ExpectColumnValuesToBeInSet",
                 f"region_valid[{year}]",
                 INTEGRITY,
                 (
@@ -270,7 +271,7 @@ def _key_checks(
                 annotate=annotate,
                 column="region_code",
                 value_set=[division.code for division in registry.valid_in(year, level)],
-                row_condition=Column("year") == year,
+                where=("year", year),
             )
         )
     return checks
@@ -279,7 +280,7 @@ def _key_checks(
 def _finite_check() -> Check:
     """Infinite values (e.g. a ratio over zero) pass no range and break every aggregate."""
     return make_check(
-        gx.expectations.ExpectColumnValuesToBeBetween,
+        "ExpectColumnValuesToBeBetween",
         "finite",
         PLAUSIBILITY,
         ("数值均为有限数（非无穷大）", "values are finite (no infinity)"),

@@ -1,26 +1,17 @@
-"""Running a validation: the frames to check, one ephemeral GX context, outcomes per check.
+"""Running a validation: the frames to check, the screen, then GX for what it could not clear.
 
-GX validates pandas frames here (its SQL datasource cannot read DuckDB tables), in one ephemeral
-context per validation call shared by all its expectations. Each failing outcome lists a few
-offending rows with their source file and row.
+Each check runs on the rows as given or on the expected (year, region, code) grid. The polars
+screen (``screen``) clears the checks no row fails; the rest run in Great Expectations
+(``suite``, imported only then), which reports their counts and offending rows.
 """
 
 from __future__ import annotations
 
-import logging
-import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import great_expectations as gx
-import numpy as np
 import pandas as pd
 import polars as pl
-from great_expectations.data_context.types.base import (
-    DataContextConfig,
-    InMemoryStoreBackendDefaults,
-    ProgressBarsConfig,
-)
 
 from innovation_monitor.errors import DataError, FrameworkError
 from innovation_monitor.validation.outcomes import CheckOutcome, ValidationReport
@@ -35,31 +26,11 @@ from innovation_monitor.validation.rules import (
     checks_for_statistics,
     expected_grid,
 )
+from innovation_monitor.validation.screen import clean_checks
 
 if TYPE_CHECKING:
-    from great_expectations.core.expectation_validation_result import (
-        ExpectationValidationResult,
-    )
-    from great_expectations.data_context import EphemeralDataContext
-
     from innovation_monitor.divisions import DivisionRegistry
     from innovation_monitor.framework import IndicatorSystem, MonitoringFramework
-
-logging.getLogger("great_expectations").setLevel(logging.WARNING)
-
-# Columns copied into a failing check's examples, when the frame has them.
-EXAMPLE_COLUMNS = (
-    "year",
-    "region_code",
-    "variable",
-    "indicator",
-    "value",
-    "raw_value",
-    "source_file",
-    "source_sheet",
-    "source_row",
-    "source_column",
-)
 
 
 def validate_statistics(
@@ -157,31 +128,36 @@ def run_checks(
     checks: list[Check],
     max_examples: int,
 ) -> ValidationReport:
-    """Run every check on its frame in one GX context; outcomes keep the order of ``checks``."""
-    by_name = {check.name: check for check in checks}
-    context = _context()
-    source = context.data_sources.add_pandas("innovation_monitor")
+    """Screen every check on its frame and run the rest in GX, in the order of ``checks``."""
     outcomes: dict[str, CheckOutcome] = {}
+    pending: dict[str, list[Check]] = {}
     for batch, frame in frames.items():
-        expectations = [check.expectation for check in checks if check.batch == batch]
-        if not expectations:
-            continue
-        definition = source.add_dataframe_asset(batch).add_batch_definition_whole_dataframe(batch)
-        suite = context.suites.add(gx.ExpectationSuite(name=batch, expectations=expectations))
-        validation = context.validation_definitions.add(
-            gx.ValidationDefinition(name=batch, data=definition, suite=suite)
-        )
-        result = validation.run(
-            batch_parameters={"dataframe": frame},
-            result_format={"result_format": "SUMMARY", "partial_unexpected_count": max_examples},
-        )
-        for item in result.results:
-            config = item.expectation_config
-            assert config is not None  # GX attaches its expectation to every result of a suite
-            check = by_name[config.meta["check"]]
-            outcomes[check.name] = _outcome(check, item, frame)
+        batch_checks = [check for check in checks if check.batch == batch]
+        clean = clean_checks(frame, batch_checks)
+        for check in batch_checks:
+            if check.name in clean:
+                outcomes[check.name] = _passed(check)
+            else:
+                pending.setdefault(batch, []).append(check)
+    if pending:
+        from innovation_monitor.validation import suite  # GX takes seconds to import: only now
+
+        outcomes.update(suite.evaluate(frames, pending, max_examples))
     return ValidationReport(
         subject_zh, subject_en, len(frames[ROWS]), [outcomes[check.name] for check in checks]
+    )
+
+
+def _passed(check: Check) -> CheckOutcome:
+    """What GX returns for a check without an offending row: passed, nothing to show."""
+    return CheckOutcome(
+        name=check.name,
+        category=check.category,
+        description_zh=check.description_zh,
+        description_en=check.description_en,
+        success=True,
+        unexpected_count=0,
+        examples=[],
     )
 
 
@@ -212,50 +188,3 @@ def _prepare(
     if "level" in frame.columns:
         frame = frame[frame["level"] == level]
     return frame.reset_index(drop=True)
-
-
-def _context() -> EphemeralDataContext:
-    config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(),
-        progress_bars=ProgressBarsConfig(globally=False),
-    )
-    return gx.get_context(mode="ephemeral", project_config=config)
-
-
-def _outcome(check: Check, item: ExpectationValidationResult, frame: pd.DataFrame) -> CheckOutcome:
-    error = _exception_message(item.exception_info or {})
-    found = item.result or {}
-    columns = [column for column in EXAMPLE_COLUMNS if column in frame.columns]
-    examples = [
-        {column: _plain(frame.at[index, column]) for column in columns}
-        for index in found.get("partial_unexpected_index_list") or []
-    ]
-    if check.annotate is not None:
-        examples = [check.annotate(example) for example in examples]
-    return CheckOutcome(
-        name=check.name,
-        category=check.category,
-        description_zh=check.description_zh,
-        description_en=check.description_en,
-        success=bool(item.success) and error is None,
-        unexpected_count=int(found.get("unexpected_count") or 0),
-        examples=examples,
-        error=error,
-    )
-
-
-def _exception_message(info: dict[str, Any]) -> str | None:
-    """GX reports an error either flat or nested per failed metric; return the message(s)."""
-    if "exception_message" in info:
-        return str(info["exception_message"]) if info.get("raised_exception", True) else None
-    messages = [str(v["exception_message"]) for v in info.values() if isinstance(v, dict)]
-    return "; ".join(dict.fromkeys(messages)) or None
-
-
-def _plain(value: Any) -> Any:
-    """numpy/pandas scalars as plain Python (JSON- and metadata-friendly); missing as None."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    if isinstance(value, np.generic):
-        return _plain(value.item())
-    return value
