@@ -16,10 +16,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-
 from innovation_monitor.errors import IngestError
 from innovation_monitor.ingest.cleaning import cell_text, is_blank, normalize_unit
 from innovation_monitor.text import compact, fold
@@ -135,6 +131,10 @@ def read_csv(path: Path, *, label: str | None = None) -> RawFile:
 
 def read_xlsx(path: Path, sheet: str | None = None, *, label: str | None = None) -> RawFile:
     """An XLSX workbook (read-only, cached formula values): the named sheet or every sheet."""
+    # openpyxl loads on demand: CSV-only runs, the warehouse and the report command never need it
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
     name = label or str(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -357,7 +357,12 @@ def _wide(
         text = (cell_text(header[i]) or "").strip()
         if not text and all(is_blank(row.cells[i]) for row in rows):
             continue
-        label = text or f"column {get_column_letter(i + 1)}"
+        if text:
+            label = text
+        else:
+            from openpyxl.utils import get_column_letter  # on demand, as in read_xlsx
+
+            label = f"column {get_column_letter(i + 1)}"
         if i in unit_labels:
             label = f"{label} / {unit_labels[i]}" if text else unit_labels[i]
         columns.append(Column(i, label, text, units.get(i), table_unit))
