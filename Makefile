@@ -28,11 +28,15 @@ $(STAMP): uv.lock pyproject.toml | $(UV)
 run: setup
 	$(VENV)/bin/innovation-monitor run
 
+# Two workers (the machine has two cores); a test file stays on one worker, so the session's
+# sample pipeline run (tests/test_pipeline.py) happens once.
+PYTEST_PARALLEL := -n 2 --dist loadfile
+
 test: setup
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest $(PYTEST_PARALLEL)
 
 test-fast: setup
-	$(VENV)/bin/python -m pytest -m "not slow"
+	$(VENV)/bin/python -m pytest $(PYTEST_PARALLEL) -m "not slow"
 
 ui: setup
 	$(VENV)/bin/innovation-monitor ui
