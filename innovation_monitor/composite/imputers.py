@@ -9,7 +9,7 @@ year); panel imputers fill along each unit's own series. See
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -63,10 +63,12 @@ class _CrossSection(Imputer):
 
 
 class _Statistic(_CrossSection):
-    """Fills each column's gaps with :attr:`statistic` over the rows of the same group (or all
+    """Fills each column's gaps with :meth:`statistic` over the rows of the same group (or all
     rows)."""
 
-    statistic: ClassVar[Callable[[np.ndarray], np.ndarray]]
+    def statistic(self, x: np.ndarray) -> Any:
+        """The fill value of one column from its present values."""
+        raise NotImplementedError
 
     def fill(self, block: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
         out = block.copy()
@@ -108,28 +110,32 @@ class _GroupStatistic(_Statistic):
 class ColumnMean(_Statistic):
     """The mean of all units that period."""
 
-    statistic = staticmethod(np.mean)
+    def statistic(self, x: np.ndarray) -> Any:
+        return np.mean(x)
 
 
 @IMPUTERS.register("column_median")
 class ColumnMedian(_Statistic):
     """The median of all units that period."""
 
-    statistic = staticmethod(np.median)
+    def statistic(self, x: np.ndarray) -> Any:
+        return np.median(x)
 
 
 @IMPUTERS.register("group_mean")
 class GroupMean(_GroupStatistic):
     """The mean of the unit's group that period."""
 
-    statistic = staticmethod(np.mean)
+    def statistic(self, x: np.ndarray) -> Any:
+        return np.mean(x)
 
 
 @IMPUTERS.register("group_median")
 class GroupMedian(_GroupStatistic):
     """The median of the unit's group that period."""
 
-    statistic = staticmethod(np.median)
+    def statistic(self, x: np.ndarray) -> Any:
+        return np.median(x)
 
 
 class _ScikitLearn(_CrossSection):

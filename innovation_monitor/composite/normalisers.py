@@ -211,6 +211,7 @@ class _Ratio(Normaliser):
     """x / reference on the raw scale, or reference / x for direction −1."""
 
     ratio = True
+    direction_: int  # fitted: the indicator's direction
 
     def directed(self, x: np.ndarray, reference: float) -> np.ndarray:
         return x / reference if self.direction_ == 1 else reference / x

@@ -47,7 +47,8 @@ class Registry(dict[str, type[M]], Generic[M]):
     """The methods of one step family by name, in the order registered (the order in which
     error messages list the choices)."""
 
-    def __init__(self, family: str, base: type[M]) -> None:
+    def __init__(self, family: str, base: type) -> None:
+        # ``base`` is the family's abstract base class, so ``type`` rather than ``type[M]``
         super().__init__()
         self.family = family
         self.base = base

@@ -9,7 +9,7 @@ Methods and Applications, Springer (Lecture Notes in Economics and Mathematical 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -17,7 +17,7 @@ import pandas as pd
 from innovation_monitor.composite.weighting import indicator_matrix
 from innovation_monitor.errors import DataError, FrameworkError
 
-PerIndicator = pd.Series | Mapping[Hashable, float] | Sequence[float] | np.ndarray
+PerIndicator: TypeAlias = pd.Series | Mapping[Hashable, float] | Sequence[float] | np.ndarray
 
 
 def _per_indicator(values: PerIndicator, columns: pd.Index, what: str) -> pd.Series:
