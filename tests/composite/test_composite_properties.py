@@ -5,6 +5,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from method_checks import CODES, TREE  # the tree the common method suite uses
 
 from innovation_monitor.composite import Framework, run_build
 from innovation_monitor.composite.normalise import normalise
@@ -12,20 +13,6 @@ from innovation_monitor.composite.weight import weight
 from innovation_monitor.composite.weighters import WEIGHTERS
 
 FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-CODES = ("a", "b", "c", "d")
-TREE = Framework.from_dict(
-    {
-        "nodes": [
-            {"code": "Index"},
-            {"code": "P1", "parent": "Index", "weight": 2},
-            {"code": "P2", "parent": "Index"},
-            {"code": "a", "parent": "P1"},
-            {"code": "b", "parent": "P1", "direction": -1},
-            {"code": "c", "parent": "P2", "weight": 3},
-            {"code": "d", "parent": "P2"},
-        ]
-    }
-)
 values = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 
 
