@@ -27,18 +27,15 @@ import numpy as np
 import pandas as pd
 
 from innovation_monitor.composite.aggregators import AGGREGATORS, Aggregator, Children
-from innovation_monitor.composite.dataset import (
-    TIME,
-    UNIT,
-    check_data,
-    numeric_frame,
-    period_indices,
-)
+from innovation_monitor.composite.dataset import TIME, UNIT, Data, checked_at_the_edge
 from innovation_monitor.composite.framework import Framework
-from innovation_monitor.composite.record import StepRecord
+from innovation_monitor.composite.record import StepRecord, records_frame
 from innovation_monitor.composite.spec import check_method, check_share
 from innovation_monitor.composite.topsis import topsis as topsis_rank
 from innovation_monitor.errors import FrameworkError
+
+#: rows aggregated at once by a weighted mean (bounds the temporary arrays of a large panel)
+ROWS = 1 << 16
 
 
 def _per_level(value: Any, levels: range, name: str, default: Any) -> dict[int, Any]:
@@ -66,16 +63,19 @@ def _aggregator(name: str, p: Any, where: str) -> Aggregator:
     return cls({"p": p} if "p" in cls.defaults else {}, where=f"{where} {{method: {name}}}")
 
 
+@checked_at_the_edge
 def aggregate(
-    data: pd.DataFrame,
+    data: Data,
     framework: Framework,
     *,
     method: str | Mapping[int, str] = "arithmetic",
     p: float | Mapping[int, float] | None = None,
     dat_thresh: float | Mapping[int, float] | None = None,
     topsis: bool | Mapping[str, Any] = False,
-) -> tuple[pd.DataFrame, StepRecord]:
-    """Append one column per aggregate, level by level (see the module docstring)."""
+) -> tuple[Data, StepRecord]:
+    """Append one column per aggregate, level by level (see the module docstring). The result
+    holds the aggregates first, top level first, then the other columns, so that the build's
+    results can show its matrix as it is."""
     where = "aggregate"
     levels = range(2, framework.max_level + 1)
     methods = _per_level(method, levels, "method", "arithmetic")
@@ -86,56 +86,74 @@ def aggregate(
     for level, share in thresholds.items():
         if share is not None:
             check_share(share, f"{where}: dat_thresh for level {level}")
-    codes = list(framework.indicators)
-    check_data(data, codes, what=where)
-    out = numeric_frame(data, codes)
+    # the result's layout: the aggregates top level first, then the other columns
+    made = sorted(framework.aggregates, key=lambda c: -framework[c].level)
+    codes = made + [c for c in data.codes if c not in set(made)]
+    at = {code: j for j, code in enumerate(codes)}
+    X = np.empty((len(data), len(codes)), order="F")
+    for code in codes[len(made) :]:
+        X[:, at[code]] = data.X[:, data.positions[code]]
     rows = []
     for level in levels:
         aggregator = _aggregator(methods[level], powers[level], f"{where} level {level}")
+        # a weighted mean is row by row: a block of rows at a time bounds the temporaries
+        step = ROWS if aggregator.mean else max(1, len(data))
         for code in framework.codes_at(level):
             kids = list(framework.children(code))
             w = np.array([framework[k].weight for k in kids], dtype=float)
-            x = out[kids].to_numpy(dtype=float)
-            share = np.mean(~np.isnan(x), axis=1)
-            enough = share >= thresholds[level] if thresholds[level] is not None else share >= 0
-            ctx = Children(code, level, kids, out)
-            x_used = np.where(enough[:, np.newaxis], x, np.nan)
-            ctx.refuse(
-                np.isinf(x_used),
-                x_used,
-                methods[level],
-                "every value must be finite",
-                "find the division by zero in an earlier step (denominate, or normalise with "
-                "fraction_of_max, distance_to_target or ratio_to_reference)",
-            )
-            with np.errstate(invalid="ignore", divide="ignore"):
-                score = aggregator.transform(x_used, w, ctx)
-            score = np.where(enough & (share > 0), score, np.nan)
-            out[code] = score
+            for start in range(0, len(data), step):
+                part = slice(start, start + step)
+                frame = data.frame if step >= len(data) else data.frame.iloc[part]
+                x = np.empty((len(frame), len(kids)), order="F")
+                for i, kid in enumerate(kids):
+                    x[:, i] = X[part, at[kid]]
+                ctx = Children(code, level, kids, frame)
+                X[part, at[code]] = _scores(aggregator, x, w, thresholds[level], ctx)
             rows.append(
                 {
                     "iCode": code,
                     "Level": level,
                     "method": methods[level],
                     "children": ", ".join(kids),
-                    "missing": int(np.isnan(score).sum()),
+                    "missing": int(np.isnan(X[:, at[code]]).sum()),
                 }
             )
+    order = data.order + tuple(c for c in framework.aggregates if c not in data.order)
+    out = Data(data.frame, tuple(codes), X, order)
     tables = {}
     if topsis:
         tables["topsis"] = _topsis(out, framework, topsis)
     record = StepRecord(
         step="aggregate",
         params={"method": methods, "p": powers, "dat_thresh": thresholds, "topsis": topsis},
-        details=pd.DataFrame(rows),
+        details=records_frame(rows),
         tables=tables,
     )
     return out, record
 
 
-def _topsis(
-    data: pd.DataFrame, framework: Framework, spec: bool | Mapping[str, Any]
-) -> pd.DataFrame:
+def _scores(
+    aggregator: Aggregator, x: np.ndarray, w: np.ndarray, threshold: Any, ctx: Children
+) -> np.ndarray:
+    """One aggregate of the rows of ``x`` (units × children): missing where the share of
+    present children is below ``threshold`` or nothing is present."""
+    share = np.mean(~np.isnan(x), axis=1)
+    enough = share >= threshold if threshold is not None else share >= 0
+    x_used = np.where(enough[:, np.newaxis], x, np.nan)
+    ctx.refuse(
+        np.isinf(x_used),
+        x_used,
+        aggregator.name,
+        "every value must be finite",
+        "find the division by zero in an earlier step (denominate, or normalise with "
+        "fraction_of_max, distance_to_target or ratio_to_reference)",
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = aggregator.transform(x_used, w, ctx)
+    return np.where(enough & (share > 0), score, np.nan)
+
+
+def _topsis(data: Data, framework: Framework, spec: bool | Mapping[str, Any]) -> pd.DataFrame:
     """TOPSIS closeness and rank over all indicators, within each period."""
     options = dict(spec) if isinstance(spec, Mapping) else {}
     unknown = sorted(set(options) - {"normalise"})
@@ -146,10 +164,11 @@ def _topsis(
     codes = list(framework.indicators)
     weights = framework.effective_weights()[codes]
     pieces = []
-    for _, rows in period_indices(data):
-        block = data.iloc[rows]
+    values = data.indicator_frame(codes)
+    for _, rows in data.periods:
+        block = data.frame.iloc[rows]
         ranked = topsis_rank(
-            block[codes].reset_index(drop=True),
+            values.iloc[rows].reset_index(drop=True),
             weights,
             normalise=options.get("normalise", "vector"),
         )

@@ -12,12 +12,15 @@ The build is data (BUILD.yaml)::
       - aggregate: {method: arithmetic}    # or {method: {2: geometric, 3: arithmetic}}
 
 Steps run in the order listed. Every intermediate data set (``Raw``, ``Denominated``, ...) and
-every step's record is kept; ``screen`` drops screened-out indicators from the framework and
-``weight`` rewrites its weights, and later steps use that framework.
+every step's record is kept (compactly, see :mod:`~innovation_monitor.composite.kept`; or not
+at all with ``keep=False``); ``screen`` drops screened-out indicators from the framework and
+``weight`` rewrites its weights, and later steps use that framework. The data are checked and
+converted once, here; the steps then pass one float matrix along.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,10 +30,11 @@ from typing import Any
 import pandas as pd
 
 from innovation_monitor.composite.aggregate import aggregate
-from innovation_monitor.composite.dataset import check_data, id_columns, numeric_frame
+from innovation_monitor.composite.dataset import Data, check_data, id_columns
 from innovation_monitor.composite.denominate import denominate
 from innovation_monitor.composite.framework import Framework
 from innovation_monitor.composite.impute import impute
+from innovation_monitor.composite.kept import Datasets, Kept
 from innovation_monitor.composite.normalise import normalise
 from innovation_monitor.composite.record import StepRecord
 from innovation_monitor.composite.results import Results, make_results
@@ -70,7 +74,7 @@ class Build:
 
     steps: list[Step]
     framework: Framework  # as the last step used it (screened, re-weighted)
-    datasets: dict[str, pd.DataFrame] = field(default_factory=dict)  # "Raw" first, in order
+    datasets: Mapping[str, pd.DataFrame] = field(default_factory=Datasets)  # "Raw" first
     records: list[StepRecord] = field(default_factory=list)
     frameworks: list[Framework] = field(default_factory=list)  # the framework after each step
     results: Results | None = None  # from the last aggregate step
@@ -130,15 +134,25 @@ def load_build(path: Path | str) -> list[Step]:
     return parse_steps(read_yaml(path, "build file"), source=str(path))
 
 
-def _check_keywords(name: str, func: Callable[..., Any], params: Mapping[str, Any]) -> None:
-    """Unknown parameters of a step with a fixed signature (the others check their own)."""
+@functools.cache
+def _keywords(func: Callable[..., Any]) -> tuple[str, ...] | None:
+    """The keyword parameters a step takes (None: any, it checks its own)."""
     signature = inspect.signature(func)
     if any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values()):
+        return None
+    return tuple(p.name for p in signature.parameters.values() if p.kind is p.KEYWORD_ONLY)
+
+
+def _check_keywords(name: str, func: Callable[..., Any], params: Mapping[str, Any]) -> None:
+    """Unknown parameters of a step with a fixed signature (the others check their own)."""
+    allowed = _keywords(func)
+    if allowed is None:
         return
-    allowed = [p.name for p in signature.parameters.values() if p.kind is p.KEYWORD_ONLY]
     unknown = sorted(set(params) - set(allowed))
     if unknown:
-        raise FrameworkError(f"{name}: unknown parameter(s) {unknown}; expected some of {allowed}")
+        raise FrameworkError(
+            f"{name}: unknown parameter(s) {unknown}; expected some of {list(allowed)}"
+        )
 
 
 def _data_driven(method: Any) -> bool:
@@ -146,13 +160,22 @@ def _data_driven(method: Any) -> bool:
     return method in WEIGHTERS and WEIGHTERS[method].data_driven
 
 
-def run_build(data: pd.DataFrame, framework: Framework, steps: Any) -> Build:
+def run_build(data: pd.DataFrame, framework: Framework, steps: Any, *, keep: bool = True) -> Build:
     """Run ``steps`` (anything :func:`parse_steps` accepts) in order over ``data`` (COINr's
-    iData) and ``framework`` (its iMeta)."""
+    iData) and ``framework`` (its iMeta).
+
+    With ``keep`` (the default) the build keeps every data set and every step's changed cells
+    (made into frames when read); without it, only the results, the frameworks and the step
+    records' summaries, which is all a caller after the scores needs.
+    """
     parsed = parse_steps(steps)
     check_data(data, framework.indicators, what="data")
-    current = numeric_frame(data, framework.indicators)
-    build = Build(steps=parsed, framework=framework, datasets={"Raw": current})
+    current = Data.from_frame(data, framework.indicators)
+    datasets = Datasets()
+    build = Build(steps=parsed, framework=framework, datasets=datasets)
+    kept = Kept.raw(current) if keep else None
+    if kept is not None:
+        datasets.add("Raw", kept)
     normalised = False
     labels: list[str] = []
     for name, params in parsed:
@@ -167,13 +190,17 @@ def run_build(data: pd.DataFrame, framework: Framework, steps: Any) -> Build:
         if name == "weight":
             build.framework = output
         else:
-            current = output
             if record.dropped_indicators:
                 build.framework = build.framework.without(record.dropped_indicators)
             labels.append(DATASET_NAMES[name])
-            build.datasets[_numbered(labels)[-1]] = current
+            if kept is not None:
+                after = kept.after(current, output, share=name != "aggregate")
+                record = record.kept(kept, after, after.changed)
+                kept = after
+                datasets.add(_numbered(labels)[-1], kept)
+            current = output
         normalised = normalised or name == "normalise"
-        build.records.append(record)
+        build.records.append(record if keep else record.without_cells())
         build.frameworks.append(build.framework)
         if name == "aggregate":
             build.results = make_results(current, build.framework, record.tables.get("topsis"))
@@ -208,12 +235,15 @@ def run_build_files(
     build = run_build(data, framework, steps)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    datasets = iter(list(build.datasets.values())[1:])
+    datasets = iter(list(build.datasets)[1:])
     for stem, (name, _), record, used in zip(
         build.output_names(), build.steps, build.records, build.frameworks, strict=True
     ):
         path = out / f"{stem}.csv"
-        table = record.details if name == "weight" else dataset_view(next(datasets), used)
+        if name == "weight":
+            table = record.details
+        else:
+            table = dataset_view(build.datasets[next(datasets)], used)
         table.to_csv(path, index=False, float_format=FLOAT_FORMAT)
         written.append(path)
     if build.results is not None:

@@ -1,14 +1,23 @@
-"""Conventions and checks shared by every step for the data frames they pass along.
+"""Conventions and checks shared by every step for the data sets they pass along.
 
 A data set is a pandas frame with a unit code column ``uCode``, optionally a ``Time`` column
 (a panel: one row per unit and period), any other unit columns (groups, denominators) and one
 numeric column per indicator or aggregate. Steps touch only the framework's columns and carry
 everything else through unchanged.
+
+A frame is checked once, where it enters the engine (:func:`run_build`, or a step function
+called directly, see :func:`checked_at_the_edge`), and turned into :class:`Data`: the
+framework's columns as one float matrix, the other columns alongside. Inside a build the steps
+hand each other :class:`Data` and never check, convert or copy a whole frame again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -24,18 +33,18 @@ def id_columns(data: pd.DataFrame) -> list[str]:
     return [UNIT, TIME] if TIME in data.columns else [UNIT]
 
 
-def period_indices(data: pd.DataFrame) -> Iterator[tuple[object, np.ndarray]]:
+def period_indices(data: pd.DataFrame) -> list[tuple[object, np.ndarray]]:
     """Row positions of each period (one period holding every row for a cross-section).
 
     Cross-sectional methods (group means, min-max, ...) work within a period, as COINr does
     for each coin of a purse.
     """
     if TIME not in data.columns:
-        yield None, np.arange(len(data))
-        return
-    times = data[TIME].to_numpy()
-    for t in pd.unique(times):
-        yield t, np.flatnonzero(times == t)
+        return [(None, np.arange(len(data)))]
+    codes, periods = pd.factorize(data[TIME].to_numpy(), sort=False)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(periods) + 1))
+    return [(t, order[bounds[i] : bounds[i + 1]]) for i, t in enumerate(periods)]
 
 
 def row_label(data: pd.DataFrame, row: int) -> str:
@@ -71,8 +80,13 @@ def check_data(data: pd.DataFrame, columns: Iterable[str], *, what: str = "data"
         raise DataError(
             f"{what}: indicator {absent[0]!r} is in the framework but not in the data columns"
         )
-    dtypes = data.dtypes
-    for col in cols:
+    check_numeric(data, cols, what=what)
+
+
+def check_numeric(data: pd.DataFrame, columns: Iterable[str], *, what: str) -> None:
+    """A :class:`DataError` naming the first value of ``columns`` that is not a number."""
+    dtypes = dict(zip(data.columns, data.dtypes, strict=True))
+    for col in columns:
         dtype = dtypes[col]
         if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
             continue
@@ -88,11 +102,149 @@ def check_data(data: pd.DataFrame, columns: Iterable[str], *, what: str = "data"
             )
 
 
-def numeric_frame(data: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
-    """A copy of ``data`` with ``columns`` as float64 (after :func:`check_data`)."""
-    out = data.copy()
-    dtypes = out.dtypes
-    convert = [c for c in columns if dtypes[c] != np.float64]
-    if convert:
-        out[convert] = out[convert].apply(pd.to_numeric, errors="raise").astype("float64")
-    return out
+def float_column(series: pd.Series) -> np.ndarray:
+    """A checked numeric column as float64 values (a read-only view when it already is)."""
+    if series.dtype == np.float64:
+        return series.to_numpy()
+    return pd.to_numeric(series, errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+#: cells looked at once by the whole-matrix helpers (bounds their temporary arrays)
+CHUNK = 1 << 20
+
+
+def missing_counts(values: np.ndarray) -> np.ndarray:
+    """The number of NaN in each column of a matrix."""
+    step = max(1, CHUNK // max(1, len(values)))
+    return np.concatenate(
+        [np.isnan(values[:, j : j + step]).sum(axis=0) for j in range(0, values.shape[1], step)]
+        or [np.zeros(0, dtype=np.int64)]
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Data:
+    """A checked data set as the steps of a build pass it along.
+
+    ``X`` holds the value columns ``codes`` (the framework's indicators, then any aggregates)
+    as float64, one column each, and is never written to: a step that changes values makes a
+    new matrix, so every data set of a build can share what did not change. ``frame`` holds
+    the other columns (ids, groups, denominators, names), rows aligned with ``X`` (it may also
+    hold stale copies of value columns: ``X`` is what counts); ``order`` is the column order
+    of the frame the data set is shown as.
+    """
+
+    frame: pd.DataFrame
+    codes: tuple[str, ...]
+    X: np.ndarray
+    order: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        self.X.flags.writeable = False
+
+    @classmethod
+    def from_frame(cls, data: pd.DataFrame, codes: Iterable[str]) -> Data:
+        """The framework columns ``codes`` of a checked frame (see :func:`check_data`) as one
+        float matrix; the frame itself is shared (a shallow copy: editing it later does not
+        reach the data set)."""
+        codes = tuple(codes)
+        dtypes = dict(zip(data.columns, data.dtypes, strict=True))
+        if all(dtypes[c] == np.float64 for c in codes):
+            # float64 already: the frame's own values (a read-only view) when they lie in order
+            picked = data.iloc[:, data.columns.get_indexer(codes)]
+            X = np.asfortranarray(picked.to_numpy())
+        elif all(pd.api.types.is_numeric_dtype(dtypes[c]) for c in codes):
+            picked = data.iloc[:, data.columns.get_indexer(codes)]
+            X = np.asfortranarray(picked.to_numpy(dtype=np.float64, na_value=np.nan))
+        else:  # numbers written as text: converted one column at a time
+            X = np.empty((len(data), len(codes)), order="F")
+            for j, code in enumerate(codes):
+                X[:, j] = float_column(data[code])
+        return cls(data.copy(deep=False), codes, X, tuple(data.columns))
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """The column of ``X`` holding each code."""
+        return {code: j for j, code in enumerate(self.codes)}
+
+    @cached_property
+    def periods(self) -> list[tuple[object, np.ndarray]]:
+        """:func:`period_indices` of the data set, worked out once."""
+        return period_indices(self.frame)
+
+    def values(self, codes: Sequence[str]) -> np.ndarray:
+        """The columns ``codes`` of ``X`` as a matrix, one column each, in Fortran order (as a
+        frame's ``to_numpy`` gives them, so that sums along rows add in the same order); ``X``
+        itself when ``codes`` are all its columns, else a copy."""
+        if tuple(codes) == self.codes:
+            return self.X
+        return np.asfortranarray(self.X[:, [self.positions[c] for c in codes]])
+
+    def column(self, name: str) -> np.ndarray:
+        """A value column, or another column of the frame, as a numpy array."""
+        if name in self.positions:
+            return self.X[:, self.positions[name]]
+        return self.frame[name].to_numpy()
+
+    def has(self, name: str) -> bool:
+        return name in self.positions or name in self.frame.columns
+
+    def indicator_frame(self, codes: Sequence[str]) -> pd.DataFrame:
+        """The columns ``codes`` as a frame of floats (for the functions that take one)."""
+        return pd.DataFrame(self.values(codes), columns=list(codes), index=self.frame.index)
+
+    def replaced(self, codes: Sequence[str], values: np.ndarray) -> Data:
+        """The data set with the columns ``codes`` set to the columns of ``values`` (taken
+        over, not copied, when they are all its columns) and any code not yet present
+        appended."""
+        if tuple(codes) == self.codes:
+            return Data(self.frame, self.codes, np.asfortranarray(values), self.order)
+        new = [c for c in codes if c not in self.positions]
+        X = np.empty((len(self), len(self.codes) + len(new)), order="F")
+        X[:, : len(self.codes)] = self.X
+        positions = {**self.positions, **{c: len(self.codes) + i for i, c in enumerate(new)}}
+        for i, code in enumerate(codes):
+            X[:, positions[code]] = values[:, i]
+        order = self.order + tuple(c for c in new if c not in self.order)
+        return Data(self.frame, self.codes + tuple(new), X, order)
+
+    def subset(self, rows: np.ndarray, drop: Sequence[str] = ()) -> Data:
+        """The rows ``rows`` (positions, in order) without the value columns ``drop``."""
+        gone = set(drop)
+        keep = [j for j, c in enumerate(self.codes) if c not in gone]
+        return Data(
+            self.frame.iloc[rows].reset_index(drop=True),
+            tuple(self.codes[j] for j in keep),
+            np.asfortranarray(self.X[np.ix_(rows, np.asarray(keep, dtype=np.intp))]),
+            tuple(c for c in self.order if c not in gone),
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The data set as a frame: the other columns and the value columns, in ``order``."""
+        columns = {
+            name: self.X[:, self.positions[name]] if name in self.positions else self.frame[name]
+            for name in self.order
+        }
+        return pd.DataFrame(columns, index=self.frame.index)
+
+
+Step = TypeVar("Step", bound=Callable[..., tuple[Any, Any]])
+
+
+def checked_at_the_edge(step: Step) -> Step:
+    """Let a step function take a plain frame: check it and turn it into :class:`Data` once,
+    run the step, and give its data set back as a frame (and its record with every changed cell
+    in it). Inside a build the step is handed :class:`Data`, and none of that happens."""
+
+    @functools.wraps(step)
+    def run(data: pd.DataFrame | Data, framework: Any, /, **params: Any) -> tuple[Any, Any]:
+        if isinstance(data, Data):
+            return step(data, framework, **params)
+        check_data(data, framework.indicators, what=step.__name__)
+        out, record = step(Data.from_frame(data, framework.indicators), framework, **params)
+        return (out.to_frame() if isinstance(out, Data) else out), record.settled()
+
+    return run  # type: ignore[return-value]

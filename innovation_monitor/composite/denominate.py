@@ -10,20 +10,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from innovation_monitor.composite.dataset import UNIT, check_data, numeric_frame
+from innovation_monitor.composite.dataset import (
+    UNIT,
+    Data,
+    check_numeric,
+    checked_at_the_edge,
+    float_column,
+)
 from innovation_monitor.composite.framework import Framework
-from innovation_monitor.composite.record import StepRecord, changed_cells
+from innovation_monitor.composite.record import Changes, StepRecord
 from innovation_monitor.composite.spec import per_indicator_specs, resolve_params
 from innovation_monitor.errors import DataError
 
 
+@checked_at_the_edge
 def denominate(
-    data: pd.DataFrame,
+    data: Data,
     framework: Framework,
     *,
     scale: float = 1.0,
     indicators: Mapping[str, Any] | None = None,
-) -> tuple[pd.DataFrame, StepRecord]:
+) -> tuple[Data, StepRecord]:
     """Divide indicators by their denominators.
 
     ``indicators: {CODE: {denominator: COLUMN or null, scale: S}}`` overrides the framework's
@@ -31,7 +38,6 @@ def denominate(
     """
     where = "denominate"
     codes = framework.indicators
-    check_data(data, codes, what=where)
     overrides = per_indicator_specs(indicators, codes, where)
     plan: dict[str, tuple[str, float]] = {}
     for code in codes:
@@ -44,24 +50,31 @@ def denominate(
             plan[code] = (str(spec["denominator"]), float(spec["scale"]))
     denominator_columns = sorted({d for d, _ in plan.values()})
     for col in denominator_columns:
-        if col not in data.columns:
+        if not data.has(col):
             users = [c for c, (d, _) in plan.items() if d == col]
             raise DataError(
                 f"{where}: denominator column {col!r} (for {', '.join(users)}) is not in the data"
             )
-    check_data(data, denominator_columns, what=f"{where}: denominators")
-    before = numeric_frame(data, codes)
-    out = before.copy()
-    for code, (col, factor) in plan.items():
-        denom = pd.to_numeric(data[col]).to_numpy(dtype=float)
-        zero = (denom == 0) & before[code].notna().to_numpy()
+    others = [c for c in denominator_columns if c in data.frame.columns]
+    check_numeric(data.frame, others, what=f"{where}: denominators")
+    divided = list(plan)
+    out = np.array(data.values(divided), order="F")
+    denominators = {
+        col: data.column(col) if col in data.positions else float_column(data.frame[col])
+        for col in denominator_columns
+    }
+    for i, (code, (col, factor)) in enumerate(plan.items()):
+        denom = denominators[col]
+        before = data.X[:, data.positions[code]]
+        zero = (denom == 0) & ~np.isnan(before)
         if zero.any():
-            unit = data[UNIT].iloc[np.flatnonzero(zero)[0]]
+            unit = data.frame[UNIT].iloc[np.flatnonzero(zero)[0]]
             raise DataError(
                 f"{where}: unit {unit!r} has denominator {col!r} = 0, so {code!r} cannot be "
                 "divided by it; expected a non-zero value (or leave it missing)"
             )
-        out[code] = before[code].to_numpy() / denom * factor
+        out[:, i] = before / denom * factor
+    result = data.replaced(divided, out) if divided else data
     details = pd.DataFrame(
         [{"iCode": c, "denominator": d, "scale": s} for c, (d, s) in plan.items()],
         columns=["iCode", "denominator", "scale"],
@@ -70,7 +83,7 @@ def denominate(
     record = StepRecord(
         step="denominate",
         params={"scale": scale, "indicators": dict(overrides)},
-        cells=changed_cells(before, out, list(plan), actions),
+        changes=Changes(data, result, tuple(divided), actions),
         details=details,
     )
-    return out, record
+    return result, record

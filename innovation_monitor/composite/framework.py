@@ -54,6 +54,10 @@ class Framework:
         for node in node_list:
             if node.parent is not None and node.parent in self._children:
                 self._children[node.parent].append(node.code)
+        levels: dict[int, list[str]] = {}
+        for node in self._nodes.values():
+            levels.setdefault(node.level, []).append(node.code)
+        self._levels = {level: tuple(codes) for level, codes in levels.items()}  # input order
         self._validate(allow_zero_weights)
 
     # ----------------------------------------------------------------------------- loading
@@ -207,7 +211,7 @@ class Framework:
         return tuple(c for lev in range(2, self.max_level + 1) for c in self.codes_at(lev))
 
     def codes_at(self, level: int) -> tuple[str, ...]:
-        return tuple(n.code for n in self._nodes.values() if n.level == level)
+        return self._levels.get(level, ())
 
     def children(self, code: str) -> tuple[str, ...]:
         return tuple(self._children[self[code].code])

@@ -47,6 +47,8 @@ def _missing(value: Any) -> bool:
         return True
     if isinstance(value, str):
         return value.strip() == ""
+    if isinstance(value, float):
+        return value != value  # NaN
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
@@ -130,7 +132,9 @@ def split_imeta(
     denominators: list[str] = []
     name_en_col = next((c for c in _IMETA_NAME_EN if c in imeta.columns), None)
     name_zh_col = next((c for c in _IMETA_NAME_ZH if c in imeta.columns), None)
-    for row_no, row in enumerate(imeta.to_dict("records"), start=2):
+    names = list(imeta.columns)
+    rows = zip(*(imeta[name].tolist() for name in names), strict=True)
+    for row_no, row in enumerate((dict(zip(names, r, strict=True)) for r in rows), start=2):
         code = row.get("iCode")
         if _missing(code):
             raise FrameworkError(f"{source}: row {row_no} has no iCode")

@@ -16,34 +16,39 @@ from typing import Any
 
 import pandas as pd
 
-from innovation_monitor.composite.dataset import check_data, numeric_frame
+from innovation_monitor.composite.dataset import Data, checked_at_the_edge, missing_counts
 from innovation_monitor.composite.framework import Framework
 from innovation_monitor.composite.imputers import IMPUTERS
-from innovation_monitor.composite.record import StepRecord, changed_cells
+from innovation_monitor.composite.record import Changes, StepRecord
 from innovation_monitor.composite.spec import check_method
 
 
+@checked_at_the_edge
 def impute(
-    data: pd.DataFrame, framework: Framework, *, method: str, **params: Any
-) -> tuple[pd.DataFrame, StepRecord]:
+    data: Data, framework: Framework, *, method: str, **params: Any
+) -> tuple[Data, StepRecord]:
     """Fill missing indicator values with ``method`` (see the module docstring)."""
     where = "impute"
     check_method(method, IMPUTERS, where)
     imputer = IMPUTERS[method](params, where=f"{where} {{method: {method}}}")
     codes = list(framework.indicators)
-    check_data(data, codes, what=where)
-    before = numeric_frame(data, codes)
-    out = imputer.transform(before, codes)
-    cells = changed_cells(before, out, codes, f"imputed ({method})")
+    before = data.values(codes)
+    missing_before = missing_counts(before)
+    filled = imputer.transform(data, before)
+    missing_after = missing_counts(filled)
+    result = data.replaced(codes, filled)
     details = pd.DataFrame(
         {
             "iCode": codes,
-            "missing_before": before[codes].isna().sum().to_numpy(),
-            "imputed": cells["iCode"].value_counts().reindex(codes, fill_value=0).to_numpy(),
-            "missing_after": out[codes].isna().sum().to_numpy(),
+            "missing_before": missing_before,
+            "imputed": missing_before - missing_after,  # an imputer only fills gaps
+            "missing_after": missing_after,
         }
     )
     record = StepRecord(
-        step="impute", params={"method": method, **imputer.params}, cells=cells, details=details
+        step="impute",
+        params={"method": method, **imputer.params},
+        changes=Changes(data, result, tuple(codes), dict.fromkeys(codes, f"imputed ({method})")),
+        details=details,
     )
-    return out, record
+    return result, record

@@ -1,23 +1,23 @@
 """The imputation methods, one class each, listed in :data:`IMPUTERS`.
 
-An :class:`Imputer` fills the missing cells of the indicator columns and never changes a known
+An :class:`Imputer` fills the missing cells of the indicator matrix and never changes a known
 value. Cross-sectional imputers fill within each period (a unit borrows from its peers that
-year); panel imputers fill along each unit's own series. See
-:mod:`innovation_monitor.composite.impute` for what each method does.
+year); panel imputers fill along each unit's own series, all units at once. See
+:mod:`innovation_monitor.composite.impute` for what each method does. scikit-learn is imported
+only by the methods that use it.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from sklearn.experimental import enable_iterative_imputer  # noqa: F401  (registers the class)
-from sklearn.impute import IterativeImputer, KNNImputer
 
-from innovation_monitor.composite.dataset import TIME, UNIT, period_indices
+from innovation_monitor.composite.dataset import TIME, UNIT, Data
 from innovation_monitor.composite.registry import Method, Registry
 from innovation_monitor.composite.spec import REQUIRED
 from innovation_monitor.errors import DataError, FrameworkError
@@ -31,8 +31,9 @@ class Imputer(Method, ABC):
     row_order_ties: ClassVar[bool] = False
 
     @abstractmethod
-    def transform(self, values: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
-        """A copy of ``values`` (a numeric data set) with gaps in the ``codes`` columns filled."""
+    def transform(self, data: Data, values: np.ndarray) -> np.ndarray:
+        """``values`` (the indicator matrix of ``data``, rows × indicators) with gaps filled,
+        as a new matrix; ``data`` gives the units, periods and groups of the rows."""
 
 
 IMPUTERS: Registry[Imputer] = Registry("impute", Imputer)
@@ -44,7 +45,7 @@ IMPUTERS: Registry[Imputer] = Registry("impute", Imputer)
 class _CrossSection(Imputer):
     """Fills each period's block of indicator values on its own."""
 
-    def groups(self, values: pd.DataFrame) -> np.ndarray | None:
+    def groups(self, data: Data) -> np.ndarray | None:
         """The peer group of every row (None: all units of the period are peers)."""
         return None
 
@@ -52,13 +53,13 @@ class _CrossSection(Imputer):
     def fill(self, block: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
         """The block (rows = units of one period, columns = indicators) with gaps filled."""
 
-    def transform(self, values: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
-        out = values.copy()
-        groups = self.groups(values)
-        columns = [out.columns.get_loc(c) for c in codes]
-        for _, rows in period_indices(out):
-            block = out.iloc[rows][list(codes)].to_numpy(dtype=float)
-            out.iloc[rows, columns] = self.fill(block, None if groups is None else groups[rows])
+    def transform(self, data: Data, values: np.ndarray) -> np.ndarray:
+        out = np.array(values, order="F")
+        groups = self.groups(data)
+        for _, rows in data.periods:
+            block = np.asfortranarray(values[rows])
+            if np.isnan(block).any():
+                out[rows] = self.fill(block, None if groups is None else groups[rows])
         return out
 
 
@@ -74,22 +75,17 @@ class _Statistic(_CrossSection):
         out = block.copy()
         if groups is None:
             masks = [np.ones(len(block), dtype=bool)]
-        else:
-            keys = pd.Series(groups)
-            masks = [(keys == g).to_numpy() for g in keys.dropna().unique()]
+        else:  # a unit without a group has no peers
+            keys, names = pd.factorize(groups)
+            masks = [keys == g for g in range(len(names))]
         for mask in masks:
             sub = block[mask]
-            present = ~np.isnan(sub)
-            with np.errstate(all="ignore"):
-                values = np.array(
-                    [
-                        self.statistic(sub[present[:, j], j]) if present[:, j].any() else np.nan
-                        for j in range(sub.shape[1])
-                    ]
-                )
             gaps = np.isnan(sub)
-            filled = np.where(gaps, values[np.newaxis, :], sub)
-            out[mask] = filled
+            values = np.full(sub.shape[1], np.nan)
+            # the statistic only of the columns it fills: gaps, and some values to fill from
+            for j in np.flatnonzero(gaps.any(axis=0) & ~gaps.all(axis=0)):
+                values[j] = self.statistic(sub[~gaps[:, j], j])
+            out[mask] = np.where(gaps, values[np.newaxis, :], sub)
         return out
 
 
@@ -99,11 +95,11 @@ class _GroupStatistic(_Statistic):
 
     defaults: ClassVar[Mapping[str, Any]] = {"group": REQUIRED}
 
-    def groups(self, values: pd.DataFrame) -> np.ndarray:
+    def groups(self, data: Data) -> np.ndarray:
         group = self.params["group"]
-        if group not in values.columns:
+        if not data.has(group):
             raise DataError(f"impute: group column {group!r} is not in the data")
-        return values[group].to_numpy()
+        return data.column(group)
 
 
 @IMPUTERS.register("column_mean")
@@ -164,6 +160,8 @@ class KNearestNeighbours(_ScikitLearn):
     row_order_ties = True
 
     def estimate(self, sub: np.ndarray) -> np.ndarray:
+        from sklearn.impute import KNNImputer
+
         lo, hi = np.nanmin(sub, axis=0), np.nanmax(sub, axis=0)
         scale = self.params["scale"]
         span = np.where(hi > lo, hi - lo, 1.0) if scale else np.ones_like(lo)
@@ -180,6 +178,9 @@ class Iterative(_ScikitLearn):
     defaults: ClassVar[Mapping[str, Any]] = {"max_iter": 10, "random_state": 0}
 
     def estimate(self, sub: np.ndarray) -> np.ndarray:
+        from sklearn.experimental import enable_iterative_imputer  # noqa: F401  (registers it)
+        from sklearn.impute import IterativeImputer
+
         imputer = IterativeImputer(
             max_iter=int(self.params["max_iter"]), random_state=self.params["random_state"]
         )
@@ -190,8 +191,9 @@ class Iterative(_ScikitLearn):
 
 
 class _Panel(Imputer):
-    """Fills each unit's series in time order; ``limit`` is the most consecutive missing
-    periods filled in a row (the rest of a longer gap stays missing; None: no limit)."""
+    """Fills each unit's series in time order, every unit and indicator at once; ``limit`` is
+    the most consecutive missing periods filled in a row (the rest of a longer gap stays
+    missing; None: no limit)."""
 
     defaults: ClassVar[Mapping[str, Any]] = {"limit": None}
 
@@ -205,42 +207,105 @@ class _Panel(Imputer):
             )
 
     @abstractmethod
-    def fill_series(self, series: pd.DataFrame) -> pd.DataFrame:
-        """One unit's indicator values indexed by year, in time order, with gaps filled."""
+    def fill_gaps(self, x: np.ndarray, gaps: _Gaps) -> tuple[np.ndarray, np.ndarray]:
+        """The values for some of the ``gaps`` of one indicator in series order (each unit's
+        rows in time order, one unit after another): their positions and values."""
 
-    def transform(self, values: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
-        if TIME not in values.columns:
+    def transform(self, data: Data, values: np.ndarray) -> np.ndarray:
+        if TIME not in data.frame.columns:
             raise FrameworkError(
                 f"impute: method {self.name!r} imputes along time and needs a '{TIME}' column"
             )
         self.check("impute")
-        out = values.copy()
-        times = pd.to_numeric(out[TIME], errors="coerce")
+        times = pd.to_numeric(data.frame[TIME], errors="coerce")
         if times.isna().any():
             raise DataError(f"impute: '{TIME}' must be numeric (years) for method {self.name!r}")
-        units = out[UNIT].to_numpy()
-        years = times.to_numpy()
-        columns = [out.columns.get_loc(c) for c in codes]
-        for unit in pd.unique(units):
-            rows = np.flatnonzero(units == unit)
-            rows = rows[np.argsort(years[rows], kind="stable")]
-            series = out.iloc[rows][list(codes)].copy()
-            series.index = years[rows]
-            out.iloc[rows, columns] = self.fill_series(series).to_numpy()
+        series = _SeriesOrder(data.frame[UNIT].to_numpy(), times.to_numpy(dtype=np.float64))
+        out = np.array(values, order="F")
+        for j in range(values.shape[1]):
+            x = values[:, j] if series.order is None else values[series.order, j]
+            gaps = series.gaps(x)
+            if gaps.rows.size:
+                rows, filled = self.fill_gaps(x, gaps)
+                out[rows if series.order is None else series.order[rows], j] = filled
         return out
+
+    def _within_limit(self, gap: np.ndarray) -> np.ndarray:
+        """Whether a missing value ``gap`` periods after the last known one may be filled."""
+        limit = self.params["limit"]
+        return np.ones(gap.shape, dtype=bool) if limit is None else gap <= limit
+
+
+class _SeriesOrder:
+    """The rows of a panel ordered by unit (first appearance) and time (``order``; None when
+    they already are), and where each unit's series starts and ends, so that series methods
+    run over all units at once."""
+
+    def __init__(self, units: np.ndarray, times: np.ndarray) -> None:
+        codes = pd.factorize(units)[0]
+        order = np.lexsort((times, codes))
+        self.order = None if np.array_equal(order, np.arange(order.size)) else order
+        self.times = times if self.order is None else times[order]
+        unit = codes[order]
+        position = np.arange(unit.size)
+        new_unit = np.r_[True, unit[1:] != unit[:-1]]
+        self.first = np.maximum.accumulate(np.where(new_unit, position, 0))
+        ends = np.flatnonzero(np.r_[new_unit[1:], True])
+        self.last = ends[np.cumsum(new_unit) - 1]
+
+    def gaps(self, x: np.ndarray) -> _Gaps:
+        """The missing values of one indicator in series order and their unit's nearest known
+        values."""
+        missing = np.isnan(x)
+        rows, known = np.flatnonzero(missing), np.flatnonzero(~missing)
+        if known.size == 0 or rows.size == 0:
+            none = np.full(rows.size, -1)
+            return _Gaps(rows, none, none, self.times)
+        i = np.searchsorted(known, rows)
+        before = known[np.maximum(i - 1, 0)]
+        after = known[np.minimum(i, known.size - 1)]
+        before = np.where((i > 0) & (before >= self.first[rows]), before, -1)
+        after = np.where((i < known.size) & (after <= self.last[rows]), after, -1)
+        return _Gaps(rows, before, after, self.times)
+
+
+@dataclass(frozen=True)
+class _Gaps:
+    """Missing positions of a series (``rows``) with the last known position of the same unit
+    before each (``before``) and the next after it (``after``), -1 where there is none, and
+    the time of every position."""
+
+    rows: np.ndarray
+    before: np.ndarray
+    after: np.ndarray
+    times: np.ndarray
 
 
 @IMPUTERS.register("carry_forward")
 class CarryForward(_Panel):
     """The unit's last known value."""
 
-    def fill_series(self, series: pd.DataFrame) -> pd.DataFrame:
-        return series.ffill(limit=self.params["limit"])
+    def fill_gaps(self, x: np.ndarray, gaps: _Gaps) -> tuple[np.ndarray, np.ndarray]:
+        use = (gaps.before >= 0) & self._within_limit(gaps.rows - gaps.before)
+        return gaps.rows[use], x[gaps.before[use]]
 
 
 @IMPUTERS.register("linear")
 class Linear(_Panel):
-    """Interpolation between the unit's known years (no extrapolation)."""
+    """Interpolation between the unit's known years (no extrapolation), as ``numpy.interp``
+    computes it."""
 
-    def fill_series(self, series: pd.DataFrame) -> pd.DataFrame:
-        return series.interpolate(method="index", limit=self.params["limit"], limit_area="inside")
+    def fill_gaps(self, x: np.ndarray, gaps: _Gaps) -> tuple[np.ndarray, np.ndarray]:
+        use = (gaps.before >= 0) & (gaps.after >= 0)
+        use &= self._within_limit(gaps.rows - gaps.before)
+        rows, lo, hi = gaps.rows[use], gaps.before[use], gaps.after[use]
+        t, x_lo, x_hi = gaps.times[rows], gaps.times[lo], gaps.times[hi]
+        y_lo, y_hi = x[lo], x[hi]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            slope = (y_hi - y_lo) / (x_hi - x_lo)
+            value = slope * (t - x_lo) + y_lo
+            retry = np.isnan(value)
+            value[retry] = slope[retry] * (t[retry] - x_hi[retry]) + y_hi[retry]
+        flat = np.isnan(value) & (y_lo == y_hi)
+        value[flat] = y_lo[flat]
+        return rows, value

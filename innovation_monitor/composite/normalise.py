@@ -26,43 +26,42 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from innovation_monitor.composite.dataset import (
-    TIME,
-    UNIT,
-    check_data,
-    numeric_frame,
-    period_indices,
-    row_label,
-)
+from innovation_monitor.composite.dataset import TIME, UNIT, Data, checked_at_the_edge, row_label
 from innovation_monitor.composite.framework import Framework
-from innovation_monitor.composite.normalisers import NORMALISERS, Goalposts
-from innovation_monitor.composite.record import StepRecord
+from innovation_monitor.composite.normalisers import NORMALISERS, Goalposts, Normaliser
+from innovation_monitor.composite.record import StepRecord, records_frame
 from innovation_monitor.composite.spec import check_method, merged_spec, per_indicator_specs
 from innovation_monitor.errors import DataError, FrameworkError
 
 
 def _blocks(
-    data: pd.DataFrame, goalposts: Any, where: str
+    data: Data, goalposts: Any, where: str
 ) -> list[tuple[object, np.ndarray, np.ndarray, object]]:
     """``(period, rows to normalise, rows to fit on, period fitted on)`` for each block of the
     data set; pooled goalposts are one block over every row, with no period."""
     every = np.arange(len(data))
     if goalposts == "per_period":
-        return [(t, rows, rows, t) for t, rows in period_indices(data)]
+        return [(t, rows, rows, t) for t, rows in data.periods]
     if goalposts == "pooled":
         return [(None, every, every, None)]
     if isinstance(goalposts, Mapping) and set(goalposts) == {"reference_period"}:
-        if TIME not in data.columns:
+        if TIME not in data.frame.columns:
             raise FrameworkError(f"{where}: goalposts reference_period needs a '{TIME}' column")
         year = goalposts["reference_period"]
-        ref = np.flatnonzero(data[TIME].to_numpy() == year)
+        ref = np.flatnonzero(data.frame[TIME].to_numpy() == year)
         if ref.size == 0:
             raise DataError(f"{where}: reference period {year!r} is not in the data's {TIME}")
-        return [(t, rows, ref, year) for t, rows in period_indices(data)]
+        return [(t, rows, ref, year) for t, rows in data.periods]
     raise FrameworkError(
         f"{where}: goalposts is {goalposts!r}; expected per_period, pooled or "
         "{reference_period: YEAR}"
     )
+
+
+def _rows(rows: np.ndarray, n: int) -> np.ndarray | slice:
+    """The sorted row positions ``rows`` of ``n`` rows, as a slice (no copy) when they are
+    every row."""
+    return slice(None) if rows.size == n and (n == 0 or rows[-1] == n - 1) else rows
 
 
 def _refuse_non_positive(x: np.ndarray, data: pd.DataFrame, label: str, method: str) -> None:
@@ -77,43 +76,48 @@ def _refuse_non_positive(x: np.ndarray, data: pd.DataFrame, label: str, method: 
         )
 
 
+@checked_at_the_edge
 def normalise(
-    data: pd.DataFrame,
+    data: Data,
     framework: Framework,
     *,
     method: str = "minmax",
     goalposts: Any = "per_period",
     indicators: Mapping[str, Any] | None = None,
     **params: Any,
-) -> tuple[pd.DataFrame, StepRecord]:
+) -> tuple[Data, StepRecord]:
     """Normalise every indicator (see the module docstring for methods and goalposts)."""
     where = "normalise"
     check_method(method, NORMALISERS, where)
     global_opts = NORMALISERS[method](params, where=f"{where} {{method: {method}}}").params
     codes = list(framework.indicators)
-    check_data(data, codes, what=where)
     overrides = per_indicator_specs(indicators, codes, where)
     blocks = _blocks(data, goalposts, where)
-    before = numeric_frame(data, codes)
-    out = before.copy()
-    units = before[UNIT].to_numpy()
+    out = np.array(data.X, order="F")
+    units = data.frame[UNIT].to_numpy()
     rows_out: list[dict[str, Any]] = []
     notes: list[str] = []
+    made: dict[tuple[str, str], Normaliser] = {}  # one per method and parameters
     for code in codes:
         node = framework[code]
         own_method, own = merged_spec(method, params, overrides.get(code))
         label = f"{where}: indicator {code!r}"
-        check_method(own_method, NORMALISERS, label)
-        normaliser = NORMALISERS[own_method](own, where=f"{label} {{method: {own_method}}}")
-        normaliser.check(label)
-        raw = before[code].to_numpy(dtype=float)
+        normaliser = made.get((own_method, repr(own)))
+        if normaliser is None:
+            check_method(own_method, NORMALISERS, label)
+            normaliser = NORMALISERS[own_method](own, where=f"{label} {{method: {own_method}}}")
+            normaliser.check(label)
+            made[(own_method, repr(own))] = normaliser
+        raw = data.X[:, data.positions[code]]
         if normaliser.ratio and node.direction == -1:
-            _refuse_non_positive(raw, before, label, own_method)
+            _refuse_non_positive(raw, data.frame, label, own_method)
         x = raw if normaliser.ratio else raw * node.direction
-        result = np.full_like(x, np.nan)
+        result = out[:, data.positions[code]]
+        result[:] = np.nan
         for period, rows, fit_rows, fit_period in blocks:
-            normaliser.fit(x[fit_rows], Goalposts(node, units[fit_rows], fit_period))
-            result[rows] = normaliser.transform(x[rows])
+            fit, apply = _rows(fit_rows, len(x)), _rows(rows, len(x))
+            normaliser.fit(x[fit], Goalposts(node, units[fit], fit_period))
+            result[apply] = normaliser.transform(x[apply])
             why = normaliser.degenerate()
             if why:
                 notes.append(f"{code}{'' if period is None else f' ({period})'}: {why} → NaN")
@@ -127,11 +131,10 @@ def normalise(
                 row[TIME] = period
             row.update(normaliser.fitted())
             rows_out.append(row)
-        out[code] = result
     record = StepRecord(
         step="normalise",
         params={"method": method, "goalposts": goalposts, **global_opts, "indicators": overrides},
-        details=pd.DataFrame(rows_out),
+        details=records_frame(rows_out),
         notes=tuple(notes),
     )
-    return out, record
+    return Data(data.frame, data.codes, out, data.order), record

@@ -1,22 +1,113 @@
 """What a build step did, kept beside the data set it produced.
 
-Every step returns ``(frame, StepRecord)``. The record is the audit trail a reviewer needs:
+Every step returns ``(data set, StepRecord)``. The record is the audit trail a reviewer needs:
 every changed cell with its old and new value (imputed, winsorised, log-transformed,
 denominated), a per-indicator/per-unit summary, and what was dropped.
+
+The changed cells are not copied out as a table while a build runs: a step names the columns it
+changed and why (:class:`Changes`), and the table is made from the data sets before and after
+the step whenever ``record.cells`` is read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 from innovation_monitor.composite.dataset import TIME, UNIT
+from innovation_monitor.errors import FrameworkError
 
 CELL_COLUMNS = (UNIT, TIME, "iCode", "action", "before", "after")
+
+#: why a cell changed: one label, or labels made from the old and new values of the changed
+#: cells (e.g. "winsorised (high)" where the value went down)
+Action = str | Callable[[np.ndarray, np.ndarray], np.ndarray]
+#: the action of one column: for every row, or per block of rows (one per period)
+ColumnAction = Action | Sequence[tuple[np.ndarray, Action]]
+
+
+class Columns(Protocol):
+    """A data set whose columns can be read one at a time (:class:`~.dataset.Data`, or a data
+    set a build keeps)."""
+
+    @property
+    def frame(self) -> pd.DataFrame: ...
+
+    def column(self, name: str) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The cells of ``codes`` that differ between the data sets ``before`` and ``after`` (same
+    rows), each with its action; NaN → NaN is no change. ``known`` holds the changed rows of
+    the columns where they are known already."""
+
+    before: Columns
+    after: Columns
+    codes: tuple[str, ...]
+    actions: Mapping[str, ColumnAction]
+    known: Mapping[str, np.ndarray] = field(default_factory=dict)
+
+    def rows(self, code: str, old: np.ndarray, new: np.ndarray) -> np.ndarray:
+        """Positions of the changed cells of one column."""
+        if code in self.known:
+            return self.known[code]
+        return np.flatnonzero(~((old == new) | (np.isnan(old) & np.isnan(new))))
+
+    def table(self) -> pd.DataFrame:
+        """One row per changed cell, grouped by indicator in ``codes`` order."""
+        pieces: list[tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        for code in self.codes:
+            old, new = self.before.column(code), self.after.column(code)
+            rows = self.rows(code, old, new)
+            if rows.size:
+                labels = _labels(self.actions[code], rows, old, new, len(old))
+                pieces.append((code, rows, labels, old[rows], new[rows]))
+        if not pieces:
+            return empty_cells()
+        rows = np.concatenate([p[1] for p in pieces])
+        frame = self.before.frame
+        times = frame[TIME].to_numpy() if TIME in frame.columns else np.full(len(frame), np.nan)
+        return pd.DataFrame(
+            {
+                UNIT: frame[UNIT].to_numpy()[rows],
+                TIME: times[rows],
+                "iCode": np.repeat(
+                    np.asarray([p[0] for p in pieces], dtype=object), [p[1].size for p in pieces]
+                ),
+                "action": np.concatenate([p[2] for p in pieces]),
+                "before": np.concatenate([p[3] for p in pieces]),
+                "after": np.concatenate([p[4] for p in pieces]),
+            }
+        )
+
+
+def _labels(
+    action: ColumnAction, rows: np.ndarray, old: np.ndarray, new: np.ndarray, n: int
+) -> np.ndarray:
+    """The action of each changed cell ``rows`` of one column."""
+    if isinstance(action, str) or callable(action):
+        return _apply(action, old[rows], new[rows])
+    block_of = np.empty(n, dtype=np.int64)
+    for b, (block_rows, _) in enumerate(action):
+        block_of[block_rows] = b
+    labels = np.empty(rows.size, dtype=object)
+    blocks = block_of[rows]
+    for b, (_, label) in enumerate(action):
+        here = blocks == b
+        if here.any():
+            labels[here] = _apply(label, old[rows[here]], new[rows[here]])
+    return labels
+
+
+def _apply(action: Action, old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    if isinstance(action, str):
+        return np.full(old.size, action, dtype=object)
+    return np.asarray(action(old, new), dtype=object)
 
 
 @dataclass(frozen=True)
@@ -31,53 +122,56 @@ class StepRecord:
 
     step: str
     params: Mapping[str, Any]
-    cells: pd.DataFrame = field(default_factory=lambda: empty_cells())
+    changes: Changes | pd.DataFrame | None = None
     details: pd.DataFrame = field(default_factory=pd.DataFrame)
     dropped_units: tuple[str | tuple[str, Any], ...] = ()
     dropped_indicators: tuple[str, ...] = ()
     tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    cells_kept: bool = True
+
+    @property
+    def cells(self) -> pd.DataFrame:
+        """Every changed cell (made from the data sets before and after on each reading while
+        a build keeps them; see :func:`~.build.run_build`'s ``keep``)."""
+        if not self.cells_kept:
+            raise FrameworkError(
+                f"{self.step}: the build kept no changed cells; run it with keep=True to see them"
+            )
+        if self.changes is None:
+            return empty_cells()
+        if isinstance(self.changes, pd.DataFrame):
+            return self.changes
+        return self.changes.table()
+
+    def settled(self) -> StepRecord:
+        """The record with its changed cells made into a table now, so that it no longer
+        holds on to the data sets (for a step called on its own)."""
+        if isinstance(self.changes, Changes):
+            return replace(self, changes=self.changes.table())
+        return self
+
+    def kept(self, before: Columns, after: Columns, known: Mapping[str, np.ndarray]) -> StepRecord:
+        """The record with its changed cells read from the data sets a build keeps (``known``:
+        the rows it already found changed)."""
+        if isinstance(self.changes, Changes):
+            changes = replace(self.changes, before=before, after=after, known=known)
+            return replace(self, changes=changes)
+        return self
+
+    def without_cells(self) -> StepRecord:
+        """The record without its changed cells (a build that keeps no data sets)."""
+        return replace(self, changes=None, cells_kept=False)
+
+
+def records_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The frame ``pd.DataFrame(rows)`` makes of summary rows, column by column when every
+    row has the same keys (much quicker)."""
+    keys = list(rows[0]) if rows else []
+    if not rows or any(list(row) != keys for row in rows):
+        return pd.DataFrame(rows)
+    return pd.DataFrame({key: [row[key] for row in rows] for key in keys})
 
 
 def empty_cells() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in CELL_COLUMNS})
-
-
-def changed_cells(
-    before: pd.DataFrame,
-    after: pd.DataFrame,
-    columns: list[str] | tuple[str, ...],
-    action: str | Mapping[str, str | np.ndarray],
-) -> pd.DataFrame:
-    """Long table of the cells of ``columns`` whose value differs between two aligned frames.
-
-    ``action`` names what happened: one label, or per column a label or an array of labels
-    (one per row). NaN → NaN is no change.
-    """
-    cols = list(columns)
-    if not cols:
-        return empty_cells()
-    old = before[cols].to_numpy(dtype=float)
-    new = after[cols].to_numpy(dtype=float)
-    differ = ~((old == new) | (np.isnan(old) & np.isnan(new)))
-    col_idx, rows = np.nonzero(differ.T)  # column-major: cells grouped by indicator
-    if rows.size == 0:
-        return empty_cells()
-    if isinstance(action, str):
-        labels = np.full(rows.size, action, dtype=object)
-    else:
-        matrix = np.column_stack(
-            [np.broadcast_to(np.asarray(action[c], dtype=object), len(before)) for c in cols]
-        )
-        labels = matrix[rows, col_idx]
-    times = before[TIME].to_numpy() if TIME in before.columns else np.full(len(before), np.nan)
-    return pd.DataFrame(
-        {
-            UNIT: before[UNIT].to_numpy()[rows],
-            TIME: times[rows],
-            "iCode": np.asarray(cols, dtype=object)[col_idx],
-            "action": labels,
-            "before": old[rows, col_idx],
-            "after": new[rows, col_idx],
-        }
-    )

@@ -7,27 +7,50 @@ Ranks are within each period, higher score = better (rank 1), ties take the lowe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from innovation_monitor.composite.dataset import TIME, UNIT, id_columns, period_indices
+from innovation_monitor.composite.dataset import TIME, UNIT, Data, id_columns, period_indices
 from innovation_monitor.composite.framework import Framework
 
 RANK_SUFFIX = "_rank"
 
 
+def descending_ranks(block: np.ndarray) -> np.ndarray:
+    """Ranks along each row of ``block`` (one row per column of scores), 1 = highest, ties
+    "min", by one sort of all rows; a missing value's rank is meaningless (mask it)."""
+    negated = -block
+    order = np.argsort(negated, axis=1)  # missing values last
+    ordered = np.take_along_axis(negated, order, axis=1)
+    first = np.ones(ordered.shape, dtype=bool)
+    first[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    position = np.broadcast_to(np.arange(ordered.shape[1]), ordered.shape)
+    start = np.maximum.accumulate(np.where(first, position, 0), axis=1)
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, start + 1, axis=1)
+    return ranks
+
+
 def rank_scores(scores: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Ranks of ``columns`` within each period: 1 = highest, ties "min", missing stays missing."""
-    values = scores[columns].to_numpy(dtype=float)
-    ranks = np.full(values.shape, np.nan)
+    """Ranks of ``columns`` within each period: 1 = highest, ties "min", missing stays missing.
+    One sort per period ranks every column; the columns are read in place, a period at a
+    time."""
+    values = [scores[c].to_numpy(dtype=np.float64) for c in columns]
+    whole = np.zeros((len(scores), len(columns)), dtype=np.int64, order="F")
+    missing = np.zeros(whole.shape, dtype=bool, order="F")
+    for j, column in enumerate(values):
+        missing[:, j] = np.isnan(column)
     for _, rows in period_indices(scores):
-        ranks[rows] = stats.rankdata(-values[rows], method="min", axis=0, nan_policy="omit")
-    missing = np.isnan(ranks)
-    whole = np.where(missing, 0, ranks).astype(np.int64)
+        block = np.empty((len(columns), rows.size))
+        for j, column in enumerate(values):
+            block[j] = column[rows]
+        whole[rows] = descending_ranks(block).T
+    whole[missing] = 0
     ranked = {c: pd.arrays.IntegerArray(whole[:, j], missing[:, j]) for j, c in enumerate(columns)}
-    return pd.concat([scores[id_columns(scores)], pd.DataFrame(ranked, index=scores.index)], axis=1)
+    ids = {c: scores[c] for c in id_columns(scores)}
+    return pd.DataFrame({**ids, **ranked}, index=scores.index, copy=False)
 
 
 @dataclass(frozen=True)
@@ -35,10 +58,16 @@ class Results:
     """Scores and ranks of every indicator and aggregate, plus effective weights."""
 
     scores: pd.DataFrame
-    ranks: pd.DataFrame
     effective_weights: pd.DataFrame
     framework: Framework
     topsis: pd.DataFrame | None = None
+
+    @cached_property
+    def ranks(self) -> pd.DataFrame:
+        """The rank of every score within its period, made when first read (from the scores as
+        they are then): a caller after the scores alone does not pay for ranking."""
+        ids = id_columns(self.scores)
+        return rank_scores(self.scores, [c for c in self.scores.columns if c not in ids])
 
     def table(self) -> pd.DataFrame:
         """One row per unit (and period): every aggregate's score and rank, top level first,
@@ -60,14 +89,31 @@ class Results:
 
 
 def make_results(
-    aggregated: pd.DataFrame, framework: Framework, topsis: pd.DataFrame | None = None
+    aggregated: pd.DataFrame | Data, framework: Framework, topsis: pd.DataFrame | None = None
 ) -> Results:
-    """Collect :class:`Results` from an aggregated data set and the framework used for it."""
-    ids = id_columns(aggregated)
+    """Collect :class:`Results` from an aggregated data set and the framework used for it.
+
+    A :class:`~.dataset.Data` is the build's own aggregated data set: its matrix, laid out so
+    by :func:`~.aggregate.aggregate`, becomes the scores, not copied (so nothing else may hold
+    on to it); a frame is copied."""
     codes = sorted(
         [*framework.aggregates, *framework.indicators], key=lambda c: -framework[c].level
     )
-    scores = aggregated[ids + codes].reset_index(drop=True)
+    if (
+        isinstance(aggregated, Data)
+        and aggregated.X.base is None
+        and aggregated.codes[: len(codes)] == tuple(codes)
+    ):
+        aggregated.X.flags.writeable = True  # handed on to the scores
+        matrix = aggregated.X[:, : len(codes)]
+    else:
+        if not isinstance(aggregated, Data):
+            aggregated = Data.from_frame(aggregated, codes)
+        matrix = np.array(aggregated.values(codes), order="F")
+    ids = {c: aggregated.frame[c].reset_index(drop=True) for c in id_columns(aggregated.frame)}
+    scores = pd.DataFrame(matrix, columns=codes, copy=False)
+    for i, (name, column) in enumerate(ids.items()):
+        scores.insert(i, name, column)
     nodes = framework.nodes
     weights = pd.DataFrame(
         {
@@ -80,7 +126,6 @@ def make_results(
     )
     return Results(
         scores=scores,
-        ranks=rank_scores(scores, codes),
         effective_weights=weights,
         framework=framework,
         topsis=topsis,

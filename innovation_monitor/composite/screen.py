@@ -8,22 +8,23 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from innovation_monitor.composite.dataset import TIME, UNIT, check_data, numeric_frame
+from innovation_monitor.composite.dataset import TIME, UNIT, Data, checked_at_the_edge
 from innovation_monitor.composite.framework import Framework
 from innovation_monitor.composite.record import StepRecord
 from innovation_monitor.composite.spec import check_share
 from innovation_monitor.errors import DataError, FrameworkError
 
 
+@checked_at_the_edge
 def screen(
-    data: pd.DataFrame,
+    data: Data,
     framework: Framework,
     *,
     min_data: float = 0.0,
     min_data_indicators: float | None = None,
     keep: Sequence[str] = (),
     remove: Sequence[str] = (),
-) -> tuple[pd.DataFrame, StepRecord]:
+) -> tuple[Data, StepRecord]:
     """Drop indicators, then units, whose share of non-missing values is below a threshold.
 
     Indicators are screened first (``min_data_indicators``: share of rows with a value) so that
@@ -42,8 +43,8 @@ def screen(
         if value is not None:
             check_share(value, f"{where}: {name}")
     codes = list(framework.indicators)
-    check_data(data, codes, what=where)
-    units = set(data[UNIT].astype(str))
+    unit_codes = data.frame[UNIT].astype(str).to_numpy()
+    units = set(unit_codes)
     for name, listed in (("keep", keep), ("remove", remove)):
         missing = sorted(set(map(str, listed)) - units)
         if missing:
@@ -51,20 +52,19 @@ def screen(
     both = sorted(set(map(str, keep)) & set(map(str, remove)))
     if both:
         raise FrameworkError(f"{where}: unit(s) {both} are in both 'keep' and 'remove'")
-    values = numeric_frame(data, codes)
+    present = ~np.isnan(data.values(codes))
 
     dropped_indicators: list[str] = []
     if min_data_indicators is not None:
-        share_ind = values[codes].notna().mean(axis=0)
-        dropped_indicators = [c for c in codes if share_ind[c] < min_data_indicators]
+        share_ind = present.mean(axis=0)
+        dropped_indicators = [
+            c for c, s in zip(codes, share_ind, strict=True) if s < min_data_indicators
+        ]
         if len(dropped_indicators) == len(codes):
             raise DataError(
                 f"{where}: every indicator has less than {min_data_indicators:.0%} data"
             )
-    kept_codes = [c for c in codes if c not in dropped_indicators]
-
-    share = values[kept_codes].notna().mean(axis=1).to_numpy()
-    unit_codes = values[UNIT].astype(str).to_numpy()
+    share = present[:, [c not in dropped_indicators for c in codes]].mean(axis=1)
     forced_in = np.isin(unit_codes, list(map(str, keep)))
     forced_out = np.isin(unit_codes, list(map(str, remove)))
     kept = ((share >= min_data) | forced_in) & ~forced_out
@@ -73,17 +73,16 @@ def screen(
         "removed by request",
         np.where(share >= min_data, "", np.where(forced_in, "kept by request", "too little data")),
     )
-    details = pd.DataFrame({UNIT: values[UNIT].to_numpy(), "data_share": share, "kept": kept})
-    if TIME in values.columns:
-        details.insert(1, TIME, values[TIME].to_numpy())
-    details["reason"] = reason
-    out = values.loc[kept].drop(columns=dropped_indicators).reset_index(drop=True)
-    if out.empty:
+    frame = data.frame
+    ids = {c: frame[c].to_numpy() for c in (UNIT, TIME) if c in frame.columns}
+    details = pd.DataFrame({**ids, "data_share": share, "kept": kept, "reason": reason})
+    if not kept.any():
         raise DataError(f"{where}: no unit has at least {min_data:.0%} of its indicator data")
+    out = data.subset(np.flatnonzero(kept), dropped_indicators)
     gone = unit_codes[~kept].tolist()
     dropped_units = (
-        tuple(zip(gone, values.loc[~kept, TIME].tolist(), strict=True))
-        if TIME in values.columns
+        tuple(zip(gone, frame.loc[~kept, TIME].tolist(), strict=True))
+        if TIME in frame.columns
         else tuple(gone)
     )
     record = StepRecord(

@@ -17,30 +17,38 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from innovation_monitor.composite.dataset import TIME, check_data, numeric_frame, period_indices
+from innovation_monitor.composite.dataset import TIME, Data, checked_at_the_edge
 from innovation_monitor.composite.framework import Framework
-from innovation_monitor.composite.record import StepRecord, changed_cells
+from innovation_monitor.composite.outliers import moments
+from innovation_monitor.composite.record import Changes, ColumnAction, StepRecord
 from innovation_monitor.composite.spec import check_method, merged_spec, per_indicator_specs
-from innovation_monitor.composite.treatments import TREATMENTS, Treatment, kurtosis, skewness
+from innovation_monitor.composite.treatments import TREATMENTS, WINSORISED, Treatment
 from innovation_monitor.errors import FrameworkError
 
 PANEL_MODES = ("per_period", "pooled")
 
 
+def _winsorised_side(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """A winsorised cell went down at the top end, up at the bottom end."""
+    return np.where(after < before, "winsorised (high)", "winsorised (low)")
+
+
+@checked_at_the_edge
 def treat(
-    data: pd.DataFrame,
+    data: Data,
     framework: Framework,
     *,
     method: str = "winsorise_then_log",
     panel: str = "per_period",
     indicators: Mapping[str, Any] | None = None,
     **params: Any,
-) -> tuple[pd.DataFrame, StepRecord]:
+) -> tuple[Data, StepRecord]:
     """Treat outliers indicator by indicator (see the module docstring).
 
     For a panel, ``panel: per_period`` treats each period on its own (as COINr treats each
     coin); ``pooled`` tests and treats all periods of an indicator together, so one
-    transformation applies to every year.
+    transformation applies to every year. The indicators sharing a method and its parameters
+    are tested and treated together, every period at once.
     """
     where = "treat"
     check_method(method, TREATMENTS, where)
@@ -48,64 +56,102 @@ def treat(
         raise FrameworkError(f"{where}: panel is {panel!r}; expected one of {list(PANEL_MODES)}")
     global_opts = TREATMENTS[method](params, where=f"{where} {{method: {method}}}").params
     codes = list(framework.indicators)
-    check_data(data, codes, what=where)
     overrides = per_indicator_specs(indicators, codes, where)
-    treatments: dict[str, Treatment] = {}
+    groups: dict[tuple[str, str], list[str]] = {}
     for code in codes:
         own_method, own_params = merged_spec(method, params, overrides.get(code))
-        label = f"{where}: indicator {code!r}"
-        check_method(own_method, TREATMENTS, label)
-        treatments[code] = TREATMENTS[own_method](own_params, where=label)
-    before = numeric_frame(data, codes)
-    out = before.copy()
-    blocks = [(None, np.arange(len(out)))] if panel == "pooled" else list(period_indices(out))
-    rows_out: list[dict[str, Any]] = []
-    labels: dict[str, np.ndarray] = {}
-    for code in codes:
-        treatment = treatments[code]
-        column = before[code].to_numpy(dtype=float)
-        treated_column = column.copy()
-        labels[code] = np.full(len(column), "", dtype=object)
-        for period, rows in blocks:
-            treated, info = _treat_column(treatment, column[rows])
-            treated_column[rows] = treated
-            labels[code][rows] = info["treatment"]
-            info.update({"iCode": code, "method": treatment.name})
-            if TIME in out.columns and panel == "per_period":
-                info[TIME] = period
-            rows_out.append(info)
-        out[code] = treated_column
-    cells = changed_cells(before, out, codes, labels)
-    winsorised = cells["action"] == "winsorised"
-    cells.loc[winsorised, "action"] = np.where(
-        cells.loc[winsorised, "after"] < cells.loc[winsorised, "before"],
-        "winsorised (high)",
-        "winsorised (low)",
+        if code in overrides:
+            label = f"{where}: indicator {code!r}"
+            check_method(own_method, TREATMENTS, label)
+            own_params = TREATMENTS[own_method](own_params, where=label).params
+        else:
+            own_params = global_opts
+        groups.setdefault((own_method, repr(own_params)), []).append(code)
+    per_period = panel == "per_period" and TIME in data.frame.columns
+    blocks: list[tuple[object, np.ndarray]] = (
+        data.periods if per_period else [(None, np.arange(len(data)))]
     )
-    first = ["iCode", TIME] if any(TIME in r for r in rows_out) else ["iCode"]
-    details = pd.DataFrame(rows_out)
-    details = details[first + [c for c in details.columns if c not in first]]
+    out: np.ndarray | None = None
+    summaries: dict[str, dict[str, list[Any]]] = {}
+    actions: dict[str, ColumnAction] = {}
+    for (own_method, _), members in groups.items():
+        own_params = merged_spec(method, params, overrides.get(members[0]))[1]
+        treatment = TREATMENTS[own_method](own_params, where=f"{where}: indicator {members[0]!r}")
+        series = _Series(data, members, blocks)
+        treated = treatment.fit_transform(series.values)
+        if series.values is data.X:  # every column at once, in place: no copy to scatter into
+            out = treated
+        else:
+            out = np.array(data.X, order="F") if out is None else out
+            series.scatter(treated, out)
+        summary = _summary(treatment, treated)
+        for i, code in enumerate(members):
+            here = slice(i * len(blocks), (i + 1) * len(blocks))
+            summaries[code] = {key: values[here] for key, values in summary.items()}
+            labels = [
+                (rows, _winsorised_side if done == WINSORISED else done)
+                for (_, rows), done in zip(blocks, summaries[code]["treatment"], strict=True)
+            ]
+            actions[code] = labels if per_period else labels[0][1]
+    result = Data(data.frame, data.codes, data.X if out is None else out, data.order)
+    columns: dict[str, list[Any]] = {"iCode": [c for c in codes for _ in blocks]}
+    if per_period:
+        columns[TIME] = [period for _ in codes for period, _ in blocks]
+    for key in summaries[codes[0]]:
+        columns[key] = [value for code in codes for value in summaries[code][key]]
+    details = pd.DataFrame(columns)
     record = StepRecord(
         step="treat",
         params={"method": method, "panel": panel, **global_opts, "indicators": dict(overrides)},
-        cells=cells,
+        changes=Changes(data, result, tuple(codes), actions),
         details=details,
     )
-    return out, record
+    return result, record
 
 
-def _treat_column(treatment: Treatment, x: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
-    """Treat one column; return it with a summary row for the record."""
-    skew_before, kurtosis_before = skewness(x), kurtosis(x)
-    result = treatment.fit_transform(x)
-    return result, {
-        "skew_before": skew_before,
-        "kurtosis_before": kurtosis_before,
-        "treatment": treatment.treatment_,
-        "winsorised": treatment.winsorised_,
-        "lambda": treatment.lambda_,
-        "passed_before": treatment.passed_,
-        "skew_after": skewness(result),
-        "kurtosis_after": kurtosis(result),
-        "passed_after": treatment.test(result),
+def _summary(treatment: Treatment, treated: np.ndarray) -> dict[str, list[Any]]:
+    """The record's summary of every series a treatment was fitted on, in series order."""
+    skew_after, kurtosis_after = moments(treated)
+    passed_after = treatment.judge(skew_after, kurtosis_after)
+    n = len(treatment.treatment_)
+    return {
+        "skew_before": treatment.skew_.tolist(),
+        "kurtosis_before": treatment.kurtosis_.tolist(),
+        "treatment": [str(t) for t in treatment.treatment_],
+        "winsorised": treatment.winsorised_.tolist(),
+        "lambda": treatment.lambda_.tolist(),
+        "passed_before": [None] * n if treatment.passed_ is None else treatment.passed_.tolist(),
+        "skew_after": skew_after.tolist(),
+        "kurtosis_after": kurtosis_after.tolist(),
+        "passed_after": [None] * n if passed_after is None else passed_after.tolist(),
+        "method": [treatment.name] * n,
     }
+
+
+class _Series:
+    """The columns of some indicators as one matrix with a column per indicator and block of
+    rows (period), NaN-padded to the longest block; :meth:`scatter` puts treated values
+    back."""
+
+    def __init__(self, data: Data, codes: list[str], blocks: list[tuple[object, np.ndarray]]):
+        self.columns = [data.positions[c] for c in codes]
+        self.blocks = blocks
+        if len(blocks) == 1:
+            every = blocks[0][1]
+            whole = self.columns == list(range(len(data.codes)))
+            self.values = data.X if whole else data.values(codes)
+            if not np.array_equal(every, np.arange(len(data))):
+                self.values = self.values[every]
+            return
+        longest = max(rows.size for _, rows in blocks)
+        self.values = np.full((longest, len(codes) * len(blocks)), np.nan, order="F")
+        for i, j in enumerate(self.columns):
+            column = data.X[:, j]
+            for p, (_, rows) in enumerate(blocks):
+                self.values[: rows.size, i * len(blocks) + p] = column[rows]
+
+    def scatter(self, treated: np.ndarray, out: np.ndarray) -> None:
+        """Write the treated series into the columns of ``out`` (rows × all codes)."""
+        for i, j in enumerate(self.columns):
+            for p, (_, rows) in enumerate(self.blocks):
+                out[rows, j] = treated[: rows.size, i * len(self.blocks) + p]

@@ -19,14 +19,16 @@ from typing import Any
 
 import pandas as pd
 
+from innovation_monitor.composite.dataset import Data, checked_at_the_edge
 from innovation_monitor.composite.framework import Framework
 from innovation_monitor.composite.record import StepRecord
 from innovation_monitor.composite.spec import check_method
 from innovation_monitor.composite.weighters import WEIGHTERS
 
 
+@checked_at_the_edge
 def weight(
-    data: pd.DataFrame, framework: Framework, *, method: str, **params: Any
+    data: Data, framework: Framework, *, method: str, **params: Any
 ) -> tuple[Framework, StepRecord]:
     """Return the re-weighted framework and a record of every node's weight before and after."""
     where = "weight"

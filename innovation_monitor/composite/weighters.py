@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from innovation_monitor.composite import weighting
-from innovation_monitor.composite.dataset import check_data, numeric_frame
+from innovation_monitor.composite.dataset import Data
 from innovation_monitor.composite.framework import Framework
 from innovation_monitor.composite.registry import Method, Registry
 from innovation_monitor.errors import DataError, FrameworkError
@@ -34,7 +34,7 @@ class Weighter(Method, ABC):
     tables_: dict[str, pd.DataFrame]
 
     @abstractmethod
-    def fit(self, data: pd.DataFrame, framework: Framework) -> Self:
+    def fit(self, data: Data, framework: Framework) -> Self:
         """Learn ``weights_`` (node → weight) and ``tables_`` (name → table for the record)."""
 
     def transform(self, framework: Framework) -> Framework:
@@ -49,7 +49,7 @@ WEIGHTERS: Registry[Weighter] = Registry("weight", Weighter)
 class Explicit(Weighter):
     """The framework's own (expert) weights."""
 
-    def fit(self, data: pd.DataFrame, framework: Framework) -> Self:
+    def fit(self, data: Data, framework: Framework) -> Self:
         self.weights_, self.tables_ = {}, {}
         return self
 
@@ -58,7 +58,7 @@ class Explicit(Weighter):
 class Equal(Weighter):
     """Every node weighs 1."""
 
-    def fit(self, data: pd.DataFrame, framework: Framework) -> Self:
+    def fit(self, data: Data, framework: Framework) -> Self:
         self.weights_, self.tables_ = dict.fromkeys(framework.nodes, 1.0), {}
         return self
 
@@ -79,11 +79,9 @@ class _DataDriven(Weighter):
         if level not in LEVELS:
             raise FrameworkError(f"{where}: level is {level!r}; expected one of {list(LEVELS)}")
 
-    def fit(self, data: pd.DataFrame, framework: Framework) -> Self:
+    def fit(self, data: Data, framework: Framework) -> Self:
         where = "weight"
-        codes = list(framework.indicators)
-        check_data(data, codes, what=where)
-        values = numeric_frame(data, codes)
+        values = data.indicator_frame(list(framework.indicators))
         self.check(where)
         level = self.params["level"]
         groups = (
@@ -150,7 +148,7 @@ class AnalyticHierarchy(Weighter):
                 "matrix per parent whose children it weighs"
             )
 
-    def fit(self, data: pd.DataFrame, framework: Framework) -> Self:
+    def fit(self, data: Data, framework: Framework) -> Self:
         where = "weight"
         self.check(where)
         new: dict[str, float] = {}

@@ -29,7 +29,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from sklearn.decomposition import PCA
 
 from innovation_monitor.errors import DataError, FrameworkError
 
@@ -272,6 +271,8 @@ def pca_loadings(
     # ddof=1 standardisation makes PCA's explained variances the eigenvalues of the
     # correlation matrix, which is what Kaiser's eigenvalue-one rule refers to.
     standardised = (complete - complete.mean()) / std
+    from sklearn.decomposition import PCA  # only this method needs scikit-learn
+
     pca = PCA().fit(standardised.to_numpy())
     kept = _retained_components(
         pca.explained_variance_, pca.explained_variance_ratio_, n_components, min_eigenvalue, method

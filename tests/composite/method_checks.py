@@ -5,17 +5,22 @@ hypothesis — the engine's counterpart of scikit-learn's ``check_estimator``.
 over :func:`registered`, so a method registered anywhere (also in a test) is checked. Methods
 with a required parameter get it from :data:`EXAMPLE_PARAMS`. Data are drawn from a seeded
 generator (hypothesis draws the seed, the size and the gaps), so values do not tie by accident.
+Every example checks several columns, periods and permutations, so the ``method-checks``
+settings profile runs a dozen examples per method (half for a method that optimises per column);
+a check expected to fail (a broken toy method) runs under ``method-checks-failing``, which
+reports the first failure unshrunk.
 """
 
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from innovation_monitor.composite import Framework
 from innovation_monitor.composite.aggregators import AGGREGATORS, Children
+from innovation_monitor.composite.dataset import Data
 from innovation_monitor.composite.imputers import IMPUTERS
 from innovation_monitor.composite.normalisers import NORMALISERS, Goalposts
 from innovation_monitor.composite.registry import Method, Registry
@@ -53,8 +58,22 @@ EXAMPLE_PARAMS: dict[tuple[str, str], dict] = {
     ("impute", "group_median"): {"group": "grp"},
     ("weight", "ahp"): {"matrix": {"P1": {"a": {"b": 2}}, "P2": {"c": {"d": 1 / 3}}}},
     ("aggregate", "generalised"): {"p": 2},
+    # fewer chained-regression rounds: the checks are about filling, not convergence
+    ("impute", "iterative"): {"max_iter": 3},
 }
-CHECKS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "method-checks", max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+#: methods that run a numerical optimisation per column: half the examples
+OPTIMISING = {("treat", "boxcox"), ("impute", "iterative")}
+settings.register_profile(
+    "method-checks-optimising", settings.get_profile("method-checks"), max_examples=6
+)
+settings.register_profile(
+    "method-checks-failing",
+    settings.get_profile("method-checks"),
+    phases=[Phase.explicit, Phase.generate],
+)
 seeds = st.integers(0, 2**32 - 1)
 
 
@@ -74,9 +93,14 @@ def make(family: str, name: str) -> Method:
     return method
 
 
-def check_method(family: str, name: str) -> None:
-    """Run the common checks of ``family`` on the registered method ``name``."""
-    _FAMILY_CHECKS[family](name)
+def check_method(family: str, name: str, *, profile: str | None = None) -> None:
+    """Run the common checks of ``family`` on the registered method ``name`` (with the
+    hypothesis settings ``profile``; by default ``method-checks``, or
+    ``method-checks-optimising`` for the methods in :data:`OPTIMISING`)."""
+    if profile is None:
+        optimising = (family, name) in OPTIMISING
+        profile = "method-checks-optimising" if optimising else "method-checks"
+    _FAMILY_CHECKS[family](name, settings.get_profile(profile))
 
 
 def _same(a: np.ndarray, b: np.ndarray, what: str, tolerance: float = 1e-9) -> None:
@@ -117,8 +141,8 @@ def _panel(rng: np.random.Generator, units: int, years: int, holes: int) -> pd.D
 # --------------------------------------------------------------------------------- normalisers
 
 
-def _normaliser_checks(name: str) -> None:
-    @CHECKS
+def _normaliser_checks(name: str, checks: settings) -> None:
+    @checks
     @given(
         seed=seeds,
         n=st.integers(4, 15),
@@ -155,30 +179,28 @@ def _normaliser_checks(name: str) -> None:
 # --------------------------------------------------------------------------------- imputers
 
 
-def _imputer_checks(name: str) -> None:
-    @CHECKS
+def _imputer_checks(name: str, checks: settings) -> None:
+    @checks
     @given(seed=seeds, units=st.integers(4, 10), years=st.integers(1, 3), holes=st.integers(0, 4))
     def run(seed: int, units: int, years: int, holes: int) -> None:
         rng = np.random.default_rng(seed)
-        values = _panel(rng, units, years, holes)
-        out = make("impute", name).transform(values, CODES)
-        assert out.shape == values.shape and list(out.columns) == list(values.columns)
-        pd.testing.assert_frame_equal(out.drop(columns=CODES), values.drop(columns=CODES))
-        known = values[CODES].notna().to_numpy()
-        assert np.array_equal(out[CODES].to_numpy()[known], values[CODES].to_numpy()[known])
-        assert not (out[CODES].isna() & values[CODES].notna()).to_numpy().any(), "new gaps"
-        _same(
-            make("impute", name).transform(values, CODES)[CODES].to_numpy(),
-            out[CODES].to_numpy(),
-            "rerun",
-        )
+        frame = _panel(rng, units, years, holes)
+        data = Data.from_frame(frame, CODES)
+        values = data.X.copy()
+        out = make("impute", name).transform(data, data.X)
+        assert out.shape == values.shape, "output shape differs from input"
+        assert np.array_equal(data.X, values, equal_nan=True), "the input matrix changed"
+        known = ~np.isnan(values)
+        assert np.array_equal(out[known], values[known]), "a known value changed"
+        assert not (np.isnan(out) & known).any(), "new gaps"
+        _same(make("impute", name).transform(data, data.X), out, "rerun")
         if IMPUTERS[name].row_order_ties:
             return
-        perm = rng.permutation(len(values))
-        shuffled = values.iloc[perm].reset_index(drop=True)
-        again = make("impute", name).transform(shuffled, CODES)
+        perm = rng.permutation(len(frame))
+        shuffled = Data.from_frame(frame.iloc[perm].reset_index(drop=True), CODES)
+        again = make("impute", name).transform(shuffled, shuffled.X)
         # to rounding: iterative regressions sum the rows in another order
-        _same(again[CODES].to_numpy(), out[CODES].to_numpy()[perm], "rows permuted", 1e-6)
+        _same(again, out[perm], "rows permuted", 1e-6)
 
     run()
 
@@ -186,24 +208,30 @@ def _imputer_checks(name: str) -> None:
 # --------------------------------------------------------------------------------- treatments
 
 
-def _treatment_checks(name: str) -> None:
-    @CHECKS
+def _treatment_checks(name: str, checks: settings) -> None:
+    @checks
     @given(seed=seeds, n=st.integers(5, 40), holes=st.integers(0, 3), skew=st.floats(0.1, 3))
     def run(seed: int, n: int, holes: int, skew: float) -> None:
         rng = np.random.default_rng(seed)
-        x = _column(rng, n, holes, skew)
+        x = np.column_stack([_column(rng, n, holes, skew), _column(rng, n, holes, skew * 2)])
         treatment = make("treat", name).fit(x)
         out = treatment.transform(x)
         assert out.shape == x.shape, "output shape differs from input"
         assert np.array_equal(np.isnan(out), np.isnan(x)), "missing-value positions change"
         _same(make("treat", name).fit_transform(x), out, "fit_transform")
+        for j in range(x.shape[1]):  # columns fitted together as each fitted alone
+            alone = make("treat", name).fit_transform(x[:, [j]])
+            _same(alone[:, 0], out[:, j], f"column {j} fitted alone")
         perm = rng.permutation(n)
         # to the optimiser's tolerance: a fitted Box-Cox lambda moves with the summation order
         _same(make("treat", name).fit_transform(x[perm]), out[perm], "rows permuted", 1e-6)
-        _never_reversed(x, out, "order")
-        assert treatment.passed_ in (True, False, None)
-        assert isinstance(treatment.treatment_, str) and treatment.winsorised_ >= 0
-        assert treatment.treatment_ != "none" or np.array_equal(out, x, equal_nan=True)
+        for j in range(x.shape[1]):
+            _never_reversed(x[:, j], out[:, j], "order")
+        assert treatment.passed_ is None or treatment.passed_.dtype == bool
+        assert all(isinstance(t, str) for t in treatment.treatment_)
+        assert (treatment.winsorised_ >= 0).all()
+        untreated = treatment.treatment_ == "none"
+        assert np.array_equal(out[:, untreated], x[:, untreated], equal_nan=True)
 
     run()
 
@@ -211,8 +239,8 @@ def _treatment_checks(name: str) -> None:
 # --------------------------------------------------------------------------------- weighters
 
 
-def _weighter_checks(name: str) -> None:
-    @CHECKS
+def _weighter_checks(name: str, checks: settings) -> None:
+    @checks
     @given(seed=seeds, units=st.integers(6, 20))
     def run(seed: int, units: int) -> None:
         rng = np.random.default_rng(seed)
@@ -237,8 +265,8 @@ def _weighter_checks(name: str) -> None:
 # --------------------------------------------------------------------------------- aggregators
 
 
-def _aggregator_checks(name: str) -> None:
-    @CHECKS
+def _aggregator_checks(name: str, checks: settings) -> None:
+    @checks
     @given(seed=seeds, n=st.integers(3, 12), k=st.integers(1, 5), scale=st.floats(0.01, 100))
     def run(seed: int, n: int, k: int, scale: float) -> None:
         rng = np.random.default_rng(seed)
@@ -274,7 +302,7 @@ def _aggregator_checks(name: str) -> None:
     run()
 
 
-_FAMILY_CHECKS: dict[str, Callable[[str], None]] = {
+_FAMILY_CHECKS: dict[str, Callable[[str, settings], None]] = {
     "normalise": _normaliser_checks,
     "impute": _imputer_checks,
     "treat": _treatment_checks,

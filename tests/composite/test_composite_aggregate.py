@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from innovation_monitor.composite import Framework
+from innovation_monitor.composite import aggregate as aggregate_module
 from innovation_monitor.composite.aggregate import aggregate
 from innovation_monitor.composite.aggregators import copeland_scores
 from innovation_monitor.errors import DataError, FrameworkError
@@ -200,3 +201,27 @@ def test_panel_copeland_compares_within_each_period(tree):
     )
     out, _ = aggregate(panel, tree, method={2: "copeland"})
     same(out["P1"], [-1, 1, 1, -1])
+
+
+@pytest.mark.parametrize("method", ["arithmetic", "geometric", "harmonic", "copeland"])
+def test_blocks_of_rows_give_the_same_scores_and_errors(tree, monkeypatch, method):
+    """A large panel is aggregated a block of rows at a time: the same scores bit for bit, and
+    a domain error still names the right unit."""
+    rng = np.random.default_rng(4)
+    data = pd.DataFrame(
+        {
+            "uCode": [f"U{i}" for i in range(10)] * 3,
+            "Time": np.repeat([2020, 2021, 2022], 10),
+            **{c: rng.uniform(1, 100, 30) for c in ("x", "y", "z")},
+        }
+    )
+    data.loc[[3, 17], "y"] = NAN
+    whole, _ = aggregate(data, tree, method=method)
+    monkeypatch.setattr(aggregate_module, "ROWS", 4)
+    blocks, _ = aggregate(data, tree, method=method)
+    pd.testing.assert_frame_equal(blocks, whole, check_exact=True)
+    if method in ("geometric", "harmonic"):
+        with pytest.raises(DataError, match=r"= 0 of unit 'U3' in 2021"):
+            aggregate(
+                data.assign(z=np.where(np.arange(30) == 13, 0.0, data["z"])), tree, method=method
+            )

@@ -1,5 +1,7 @@
 """Running builds: step lists, BUILD.yaml, written files, and one clear error for bad input."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -198,3 +200,52 @@ def test_panel_build_is_comparable_across_years(toy_panel, toy_framework):
     scores = build.results.scores.set_index(["uCode", "Time"])["c"]
     assert scores[("U3", 2022)] > scores[("U3", 2020)]  # growth shows against 2020's scale
     assert np.isfinite(build.results.scores["Index"]).all()
+
+
+def test_kept_data_sets_are_fresh_frames_untouched_by_later_edits(toy_data, toy_framework):
+    """Every read of a data set is a new frame, and editing the frame the build was given
+    afterwards (or a frame read from it) changes nothing the build kept."""
+    data = toy_data.copy()
+    steps = [{"denominate": {}}, {"impute": {"method": "column_mean"}}, *SIMPLE]
+    build = run_build(data, toy_framework, steps)
+    raw = build.datasets["Raw"]
+    pd.testing.assert_frame_equal(raw, toy_data)
+    imputed = build.datasets["Imputed"]
+    data.loc[0, "a"] = -1.0
+    raw.loc[1, "a"] = -2.0
+    imputed.loc[:, "b"] = 0.0
+    pd.testing.assert_frame_equal(build.datasets["Raw"], toy_data)
+    assert build.datasets["Imputed"]["b"].tolist() == [1.0, 3.0, 2.0, 4.0, 2.5]
+    assert build.records[1].cells["after"].tolist() == [12.5, 2.5, 30.0]
+
+
+def test_without_keep_only_the_results_and_summaries_remain(toy_data, toy_framework):
+    steps = [{"impute": {"method": "column_mean"}}, {"treat": {}}, *SIMPLE]
+    kept = run_build(toy_data, toy_framework, steps)
+    lean = run_build(toy_data, toy_framework, steps, keep=False)
+    assert list(lean.datasets) == [] and len(kept.datasets) == 5
+    pd.testing.assert_frame_equal(lean.results.scores, kept.results.scores)
+    pd.testing.assert_frame_equal(lean.records[0].details, kept.records[0].details)
+    assert len(kept.records[0].cells) == 3
+    with pytest.raises(FrameworkError, match=r"impute: the build kept no changed cells"):
+        lean.records[0].cells  # noqa: B018
+
+
+def test_the_engine_imports_scikit_learn_only_for_a_method_that_needs_it():
+    code = (
+        "import sys\n"
+        "import pandas as pd\n"
+        "from innovation_monitor.composite import Framework, run_build\n"
+        "fw = Framework.from_dict({'nodes': [{'code': 'I'}, {'code': 'x', 'parent': 'I'},"
+        " {'code': 'y', 'parent': 'I'}]})\n"
+        "data = pd.DataFrame({'uCode': list('abcd'), 'x': [1.0, None, 3, 4],"
+        " 'y': [4.0, 3, 2, 1]})\n"
+        "steps = [{'impute': {'method': 'column_mean'}}, {'treat': {}}, {'normalise': {}},"
+        " {'weight': {'method': 'entropy'}}, {'aggregate': {}}]\n"
+        "run_build(data, fw, steps)\n"
+        "assert 'sklearn' not in sys.modules, 'imported too early'\n"
+        "run_build(data, fw, [{'impute': {'method': 'knn', 'k': 1}}, *steps[1:]])\n"
+        "assert 'sklearn' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -147,3 +147,41 @@ def test_iterative_recovers_a_linear_relation():
 def test_bad_parameters_are_named(toy_data, toy_framework, kwargs, error, message):
     with pytest.raises(error, match=message):
         impute(toy_data, toy_framework, **kwargs)
+
+
+def _pandas_series_fill(data: pd.DataFrame, codes: list[str], method: str, limit) -> pd.DataFrame:
+    """Each unit's series filled by pandas, one unit at a time (what the engine must equal)."""
+    out = data.copy()
+    for _, unit in data.groupby("uCode", sort=False):
+        in_time = unit.sort_values("Time")
+        series = in_time[codes].set_axis(in_time["Time"].to_numpy())
+        if method == "carry_forward":
+            filled = series.ffill(limit=limit)
+        else:
+            filled = series.interpolate(method="index", limit=limit, limit_area="inside")
+        out.loc[in_time.index, codes] = filled.to_numpy()
+    return out
+
+
+@pytest.mark.parametrize("method", ["carry_forward", "linear"])
+@pytest.mark.parametrize("limit", [None, 1, 3])
+def test_panel_methods_equal_pandas_unit_by_unit(method, limit):
+    """All units at once, on shuffled rows with uneven years and long gaps, equal to pandas'
+    ``ffill`` / ``interpolate(method="index")`` of each unit's series, bit for bit."""
+    rng = np.random.default_rng(11)
+    rows = []
+    for unit in range(30):
+        years = np.sort(rng.choice(np.arange(2000, 2030), size=rng.integers(1, 12), replace=False))
+        rows += [(f"U{unit}", int(t)) for t in years]
+    data = pd.DataFrame(rows, columns=["uCode", "Time"]).sample(frac=1, random_state=2)
+    data = data.reset_index(drop=True)
+    fw = Framework.from_dict(
+        {"nodes": [{"code": "I"}] + [{"code": c, "parent": "I"} for c in ("x", "y")]}
+    )
+    for code in ("x", "y"):
+        values = rng.lognormal(size=len(data)) * 100
+        values[rng.random(len(data)) < 0.4] = np.nan
+        data[code] = values
+    out, _ = impute(data, fw, method=method, limit=limit)
+    want = _pandas_series_fill(data, ["x", "y"], method, limit)
+    assert np.array_equal(out[["x", "y"]].to_numpy(), want[["x", "y"]].to_numpy(), equal_nan=True)

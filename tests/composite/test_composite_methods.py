@@ -119,7 +119,7 @@ def test_a_registered_normaliser_is_picked_up_by_the_common_checks(toy_normalise
     assert ("normalise", "unit_interval") in registered()
     check_method("normalise", "unit_interval")
     with pytest.raises(AssertionError, match="reversed"):
-        check_method("normalise", "upside_down")
+        check_method("normalise", "upside_down", profile="method-checks-failing")
 
 
 def test_a_registered_normaliser_is_picked_up_by_the_agreement_check(toy_normalisers, monkeypatch):

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from innovation_monitor.composite import make_results, rank_scores
 from innovation_monitor.composite.aggregate import aggregate
@@ -33,3 +34,31 @@ def test_results_table_and_weights(toy_data, toy_framework):
     weights = results.effective_weights.set_index("iCode")
     assert weights.loc[["a", "b", "c", "d"], "EffWeight"].sum() == 1.0
     assert weights.loc["P1", "Parent"] == "Index"
+
+
+def test_ranks_equal_scipys_min_ranks_per_period_on_ties_and_gaps():
+    """The one-sort ranking against scipy's ``rankdata`` period by period, on rows in any
+    order, with ties and missing scores."""
+    rng = np.random.default_rng(3)
+    n = 400
+    scores = pd.DataFrame(
+        {
+            "uCode": [f"U{i % 100}" for i in range(n)],
+            "Time": rng.permutation(np.repeat([2020, 2021, 2022, 2023], n // 4)),
+        }
+    )
+    columns = []
+    for j in range(6):
+        values = np.round(rng.normal(size=n), 1 if j % 2 else 8)  # ties in every other column
+        values[rng.random(n) < 0.15] = np.nan
+        scores[f"s{j}"] = values
+        columns.append(f"s{j}")
+    scores["s0"] = -0.0
+    scores.loc[::7, "s0"] = 0.0  # +0 and -0 tie
+    ranks = rank_scores(scores, columns)
+    for year in (2020, 2021, 2022, 2023):
+        rows = (scores["Time"] == year).to_numpy()
+        for c in columns:
+            want = stats.rankdata(-scores.loc[rows, c], method="min", nan_policy="omit")
+            got = ranks.loc[rows, c].to_numpy(dtype=float, na_value=np.nan)
+            assert np.array_equal(got, want, equal_nan=True), (year, c)
