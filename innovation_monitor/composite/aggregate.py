@@ -21,6 +21,7 @@ the build's results show it beside the index.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -126,7 +127,7 @@ def aggregate(
     record = StepRecord(
         step="aggregate",
         params={"method": methods, "p": powers, "dat_thresh": thresholds, "topsis": topsis},
-        details=records_frame(rows),
+        summary=partial(records_frame, rows),
         tables=tables,
     )
     return out, record

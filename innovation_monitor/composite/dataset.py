@@ -63,11 +63,12 @@ def check_data(data: pd.DataFrame, columns: Iterable[str], *, what: str = "data"
     if TIME in data.columns and data[TIME].isna().any():
         unit = data.loc[data[TIME].isna(), UNIT].iloc[0]
         raise DataError(f"{what}: unit {unit!r} has no '{TIME}'; every row of a panel needs one")
-    key = pd.factorize(data[UNIT])[0].astype(np.int64)
     if TIME in data.columns:
+        key = pd.factorize(data[UNIT])[0].astype(np.int64)
         times, levels = pd.factorize(data[TIME])
-        key = key * (len(levels) + 1) + times
-    dup = pd.Series(key).duplicated(keep=False).to_numpy()
+        dup = pd.Series(key * (len(levels) + 1) + times).duplicated(keep=False).to_numpy()
+    else:
+        dup = data[UNIT].duplicated(keep=False).to_numpy()
     if dup.any():
         per = "unit and period" if TIME in data.columns else "unit"
         raise DataError(

@@ -5,6 +5,7 @@ the data (times an optional scale factor, e.g. 10 000 for "per 10 000 people")."
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -75,7 +76,8 @@ def denominate(
             )
         out[:, i] = before / denom * factor
     result = data.replaced(divided, out) if divided else data
-    details = pd.DataFrame(
+    details = partial(
+        pd.DataFrame,
         [{"iCode": c, "denominator": d, "scale": s} for c, (d, s) in plan.items()],
         columns=["iCode", "denominator", "scale"],
     )
@@ -84,6 +86,6 @@ def denominate(
         step="denominate",
         params={"scale": scale, "indicators": dict(overrides)},
         changes=Changes(data, result, tuple(divided), actions),
-        details=details,
+        summary=details,
     )
     return result, record

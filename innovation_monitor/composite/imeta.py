@@ -133,7 +133,7 @@ def split_imeta(
     name_en_col = next((c for c in _IMETA_NAME_EN if c in imeta.columns), None)
     name_zh_col = next((c for c in _IMETA_NAME_ZH if c in imeta.columns), None)
     names = list(imeta.columns)
-    rows = zip(*(imeta[name].tolist() for name in names), strict=True)
+    rows = imeta.to_numpy(dtype=object).tolist()  # Python values, as to_dict("records")
     for row_no, row in enumerate((dict(zip(names, r, strict=True)) for r in rows), start=2):
         code = row.get("iCode")
         if _missing(code):

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 from innovation_monitor.composite.dataset import Data, checked_at_the_edge, missing_counts
 from innovation_monitor.composite.framework import Framework
 from innovation_monitor.composite.imputers import IMPUTERS
-from innovation_monitor.composite.record import Changes, StepRecord
+from innovation_monitor.composite.record import Changes, StepRecord, columns_frame
 from innovation_monitor.composite.spec import check_method
 
 
@@ -37,7 +35,7 @@ def impute(
     filled = imputer.transform(data, before)
     missing_after = missing_counts(filled)
     result = data.replaced(codes, filled)
-    details = pd.DataFrame(
+    details = columns_frame(
         {
             "iCode": codes,
             "missing_before": missing_before,
@@ -49,6 +47,6 @@ def impute(
         step="impute",
         params={"method": method, **imputer.params},
         changes=Changes(data, result, tuple(codes), dict.fromkeys(codes, f"imputed ({method})")),
-        details=details,
+        summary=details,
     )
     return result, record

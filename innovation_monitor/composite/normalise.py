@@ -21,6 +21,7 @@ scale.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -134,7 +135,7 @@ def normalise(
     record = StepRecord(
         step="normalise",
         params={"method": method, "goalposts": goalposts, **global_opts, "indicators": overrides},
-        details=records_frame(rows_out),
+        summary=partial(records_frame, rows_out),
         notes=tuple(notes),
     )
     return Data(data.frame, data.codes, out, data.order), record

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property, partial
 from typing import Any, Protocol
 
 import numpy as np
@@ -115,7 +116,8 @@ class StepRecord:
     """The trace of one step.
 
     ``cells`` has one row per changed cell (``uCode, Time, iCode, action, before, after``;
-    ``Time`` is missing for a cross-section); ``details`` is the step's summary table;
+    ``Time`` is missing for a cross-section); ``details`` is the step's summary table (made
+    from ``summary`` when first read);
     ``tables`` holds further named outputs (e.g. ``"topsis"``); ``dropped_units`` holds uCodes,
     or ``(uCode, Time)`` pairs for a panel, where single unit-years can go.
     """
@@ -123,12 +125,18 @@ class StepRecord:
     step: str
     params: Mapping[str, Any]
     changes: Changes | pd.DataFrame | None = None
-    details: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the summary table, or how to make it (made when ``details`` is first read)
+    summary: pd.DataFrame | Callable[[], pd.DataFrame] = field(default_factory=pd.DataFrame)
     dropped_units: tuple[str | tuple[str, Any], ...] = ()
     dropped_indicators: tuple[str, ...] = ()
     tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     cells_kept: bool = True
+
+    @cached_property
+    def details(self) -> pd.DataFrame:
+        """The step's summary table."""
+        return self.summary if isinstance(self.summary, pd.DataFrame) else self.summary()
 
     @property
     def cells(self) -> pd.DataFrame:
@@ -162,6 +170,11 @@ class StepRecord:
     def without_cells(self) -> StepRecord:
         """The record without its changed cells (a build that keeps no data sets)."""
         return replace(self, changes=None, cells_kept=False)
+
+
+def columns_frame(columns: Mapping[str, Any]) -> Callable[[], pd.DataFrame]:
+    """A summary made when read: the frame of these columns."""
+    return partial(pd.DataFrame, dict(columns))
 
 
 def records_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:

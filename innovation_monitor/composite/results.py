@@ -55,12 +55,27 @@ def rank_scores(scores: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Results:
-    """Scores and ranks of every indicator and aggregate, plus effective weights."""
+    """Scores and ranks of every indicator and aggregate, plus effective weights; the ranks
+    and weights are made when first read, so a caller after the scores alone does not pay
+    for them."""
 
     scores: pd.DataFrame
-    effective_weights: pd.DataFrame
     framework: Framework
     topsis: pd.DataFrame | None = None
+
+    @cached_property
+    def effective_weights(self) -> pd.DataFrame:
+        """Every node's level, parent, weight and effective weight (made when first read)."""
+        nodes = self.framework.nodes
+        return pd.DataFrame(
+            {
+                "iCode": list(nodes),
+                "Level": [n.level for n in nodes.values()],
+                "Parent": [n.parent for n in nodes.values()],
+                "Weight": [n.weight for n in nodes.values()],
+                "EffWeight": self.framework.effective_weights().reindex(list(nodes)).to_numpy(),
+            }
+        )
 
     @cached_property
     def ranks(self) -> pd.DataFrame:
@@ -114,19 +129,4 @@ def make_results(
     scores = pd.DataFrame(matrix, columns=codes, copy=False)
     for i, (name, column) in enumerate(ids.items()):
         scores.insert(i, name, column)
-    nodes = framework.nodes
-    weights = pd.DataFrame(
-        {
-            "iCode": list(nodes),
-            "Level": [n.level for n in nodes.values()],
-            "Parent": [n.parent for n in nodes.values()],
-            "Weight": [n.weight for n in nodes.values()],
-            "EffWeight": framework.effective_weights().reindex(list(nodes)).to_numpy(),
-        }
-    )
-    return Results(
-        scores=scores,
-        effective_weights=weights,
-        framework=framework,
-        topsis=topsis,
-    )
+    return Results(scores=scores, framework=framework, topsis=topsis)

@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 
 from innovation_monitor.composite.dataset import TIME, UNIT, Data, checked_at_the_edge
 from innovation_monitor.composite.framework import Framework
-from innovation_monitor.composite.record import StepRecord
+from innovation_monitor.composite.record import StepRecord, columns_frame
 from innovation_monitor.composite.spec import check_share
 from innovation_monitor.errors import DataError, FrameworkError
 
@@ -75,7 +74,7 @@ def screen(
     )
     frame = data.frame
     ids = {c: frame[c].to_numpy() for c in (UNIT, TIME) if c in frame.columns}
-    details = pd.DataFrame({**ids, "data_share": share, "kept": kept, "reason": reason})
+    details = columns_frame({**ids, "data_share": share, "kept": kept, "reason": reason})
     if not kept.any():
         raise DataError(f"{where}: no unit has at least {min_data:.0%} of its indicator data")
     out = data.subset(np.flatnonzero(kept), dropped_indicators)
@@ -93,7 +92,7 @@ def screen(
             "keep": list(keep),
             "remove": list(remove),
         },
-        details=details,
+        summary=details,
         dropped_units=dropped_units,
         dropped_indicators=tuple(dropped_indicators),
     )

@@ -15,12 +15,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from innovation_monitor.composite.dataset import TIME, Data, checked_at_the_edge
 from innovation_monitor.composite.framework import Framework
 from innovation_monitor.composite.outliers import moments
-from innovation_monitor.composite.record import Changes, ColumnAction, StepRecord
+from innovation_monitor.composite.record import Changes, ColumnAction, StepRecord, columns_frame
 from innovation_monitor.composite.spec import check_method, merged_spec, per_indicator_specs
 from innovation_monitor.composite.treatments import TREATMENTS, WINSORISED, Treatment
 from innovation_monitor.errors import FrameworkError
@@ -99,12 +98,12 @@ def treat(
         columns[TIME] = [period for _ in codes for period, _ in blocks]
     for key in summaries[codes[0]]:
         columns[key] = [value for code in codes for value in summaries[code][key]]
-    details = pd.DataFrame(columns)
+    details = columns_frame(columns)
     record = StepRecord(
         step="treat",
         params={"method": method, "panel": panel, **global_opts, "indicators": dict(overrides)},
         changes=Changes(data, result, tuple(codes), actions),
-        details=details,
+        summary=details,
     )
     return result, record
 

@@ -49,7 +49,7 @@ def weight(
     record = StepRecord(
         step="weight",
         params={"method": method, **weighter.params},
-        details=details,
+        summary=details,
         tables=weighter.tables_,
     )
     return reweighted, record
