@@ -16,11 +16,17 @@ from decimal import Decimal
 from typing import Protocol
 
 from innovation_monitor.errors import DataError
+from innovation_monitor.ingest.result import DECLARED_GAP, PROBLEM, QuarantineKind
 from innovation_monitor.text import compact, normalize
 
 
 class CellProblem(Exception):
-    """One cell cannot become a statistic; the message is its quarantine reason."""
+    """One cell cannot become a statistic; the message is its quarantine reason and ``kind``
+    its quarantine kind (:data:`~innovation_monitor.ingest.result.QUARANTINE_KINDS`)."""
+
+    def __init__(self, reason: str, kind: QuarantineKind = PROBLEM) -> None:
+        super().__init__(reason)
+        self.kind = kind
 
 
 class UnitVariable(Protocol):
@@ -69,18 +75,18 @@ def is_blank(raw: object) -> bool:
 def parse_number(raw: object) -> Decimal:
     """A cell's number, or :class:`CellProblem` saying why it is not one."""
     if is_blank(raw):
-        raise CellProblem("not available (empty cell)")
+        raise CellProblem("not available (empty cell)", DECLARED_GAP)
     if isinstance(raw, bool) or not isinstance(raw, str | int | float | Decimal):
         raise CellProblem(f"not a number ({cell_text(raw)!r} is a {type(raw).__name__})")
     if isinstance(raw, float):
         if not math.isfinite(raw):
-            raise CellProblem(f"not available ({raw!r})")
+            raise CellProblem(f"not available ({raw!r})", DECLARED_GAP)
         return Decimal(repr(raw))
     if isinstance(raw, int | Decimal):
         return Decimal(raw)
     text = compact(raw)
     if _PLACEHOLDER.fullmatch(text) or text.casefold() in _PLACEHOLDER_WORDS:
-        raise CellProblem(f"not available ({raw.strip()!r})")
+        raise CellProblem(f"not available ({raw.strip()!r})", DECLARED_GAP)
     if "," in text:
         if not _THOUSANDS.fullmatch(text):
             raise CellProblem(f"not a number ({raw.strip()!r}: misplaced thousand separator)")

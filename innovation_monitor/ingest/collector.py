@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from innovation_monitor.divisions import DivisionRegistry
     from innovation_monitor.framework import IndicatorSystem, Variable
     from innovation_monitor.ingest.manifest import Manifest
+    from innovation_monitor.ingest.result import QuarantineKind
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Candidate:
 
 
 def quarantine_row(
-    year: int | None, level: str | None, origin: CellOrigin, reason: str
+    year: int | None, level: str | None, origin: CellOrigin, reason: str, kind: QuarantineKind
 ) -> dict[str, object]:
     """A quarantine table row for the cell at ``origin``."""
     return {
@@ -81,6 +82,7 @@ def quarantine_row(
         "region_text": origin.region_text,
         "variable_text": origin.variable_text,
         "reason": reason,
+        "kind": kind,
     }
 
 
@@ -124,9 +126,16 @@ class Collector:
         self.slices: set[tuple[int, str]] = set()
         self._columns: dict[tuple[str, str, StatedUnit, str | None], ResolvedColumn] = {}
 
-    def reject(self, year: int | None, level: str | None, origin: CellOrigin, reason: str) -> None:
-        """Quarantine one cell with the reason it is no statistic."""
-        self.quarantine.append(quarantine_row(year, level, origin, reason))
+    def reject(
+        self,
+        year: int | None,
+        level: str | None,
+        origin: CellOrigin,
+        reason: str,
+        kind: QuarantineKind,
+    ) -> None:
+        """Quarantine one cell with the reason it is no statistic and its kind."""
+        self.quarantine.append(quarantine_row(year, level, origin, reason, kind))
 
     def column(
         self,
@@ -191,7 +200,7 @@ class Collector:
             number = parse_number(raw)
             value = to_canonical(number, column.factor, variable, variable.range_for(level))
         except CellProblem as problem:
-            self.reject(year, level, origin, str(problem))
+            self.reject(year, level, origin, str(problem), problem.kind)
             return
         self.candidates.append(
             Candidate(year, level, region_code, variable.code, value, variable.unit, origin)

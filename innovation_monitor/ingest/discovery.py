@@ -6,16 +6,19 @@ The conventions (``city/`` or ``county/`` folders, one 4-digit year in the file 
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path, PurePosixPath
 
 from innovation_monitor.divisions import LEVELS
+from innovation_monitor.errors import IngestError
 from innovation_monitor.ingest.cleaning import CellProblem, cell_text
-from innovation_monitor.ingest.manifest import FileEntry, Manifest
+from innovation_monitor.ingest.manifest import FileEntry, Manifest, relative_source_file
 from innovation_monitor.ingest.readers import CSV_SUFFIXES, XLSX_SUFFIXES
 from innovation_monitor.text import compact
 
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
+_SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES
 
 
 def discover(data_dir: Path, manifest: Manifest) -> list[FileEntry]:
@@ -23,13 +26,39 @@ def discover(data_dir: Path, manifest: Manifest) -> list[FileEntry]:
     listed = {entry.source_file for entry in manifest.files}
     found = [
         FileEntry(path, source_file)
-        for path in sorted(data_dir.rglob("*"))
-        if path.is_file()
-        and path.suffix.lower() in CSV_SUFFIXES | XLSX_SUFFIXES
-        and not any(part.startswith((".", "~$")) for part in path.relative_to(data_dir).parts)
-        and (source_file := path.relative_to(data_dir).as_posix()) not in listed
+        for path in statistics_files(data_dir)
+        if (source_file := path.relative_to(data_dir).as_posix()) not in listed
     ]
     return [*manifest.files, *found]
+
+
+def statistics_files(data_dir: Path) -> list[Path]:
+    """Every .csv/.xlsx under ``data_dir``, sorted; hidden files and folders and Excel lock files
+    (``~$…``) are skipped.
+
+    Nothing outside the folder is read: a link (to a file or a folder) whose target is outside
+    it is an error naming the link. A folder link inside it is not followed, since its target
+    is read anyway; a name that is no regular file (a dangling link, a pipe) is an error.
+    """
+    found: list[Path] = []
+    for root, folders, files in os.walk(data_dir):
+        here = Path(root)
+        folders[:] = sorted(name for name in folders if not name.startswith((".", "~$")))
+        for name in folders:
+            if (here / name).is_symlink():
+                relative_source_file(here / name, data_dir)  # refuses a target outside
+        for name in sorted(files):
+            path = here / name
+            if name.startswith((".", "~$")) or path.suffix.lower() not in _SUFFIXES:
+                continue
+            source_file = relative_source_file(path, data_dir)
+            if not path.is_file():
+                raise IngestError(
+                    f"{source_file}: not a regular file (a link to a missing file?); expected a "
+                    ".csv or .xlsx statistics file"
+                )
+            found.append(path)
+    return sorted(found)
 
 
 def level_from_path(source_file: str) -> str | None:

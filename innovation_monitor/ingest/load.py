@@ -26,6 +26,7 @@ from innovation_monitor.ingest.manifest import (
 )
 from innovation_monitor.ingest.readers import WideTable, parse_grid, read_file
 from innovation_monitor.ingest.result import (
+    PROBLEM,
     QUARANTINE_SCHEMA,
     SOURCES_SCHEMA,
     STATISTICS_SCHEMA,
@@ -145,14 +146,14 @@ def resolve_duplicates(
             kept.append(first)
             for copy in copies[1:]:
                 reason = f"duplicate (identical to {first.origin.where()}; that copy is kept)"
-                rejected.append(quarantine_row(year, level, copy.origin, reason))
+                rejected.append(quarantine_row(year, level, copy.origin, reason, PROBLEM))
         else:
             values = ", ".join(f"{c.value:g} at {c.origin.where()}" for c in copies)
             reason = (
                 f"duplicate ({len(copies)} conflicting values for {code} {variable} in {year}: "
                 f"{values}; none kept)"
             )
-            rejected.extend(quarantine_row(year, level, c.origin, reason) for c in copies)
+            rejected.extend(quarantine_row(year, level, c.origin, reason, PROBLEM) for c in copies)
     return kept, rejected
 
 

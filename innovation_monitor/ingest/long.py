@@ -40,7 +40,7 @@ def collect_long(
         try:
             year = parse_year(row.get(positions["year"]))
         except CellProblem as problem:
-            run.reject(None, entry.level, origin, str(problem))
+            run.reject(None, entry.level, origin, str(problem), problem.kind)
             slices.add((None, entry.level))
             continue
         if run.years is not None and year not in run.years:
@@ -49,7 +49,7 @@ def collect_long(
         if found.division is None:
             guessed = _guess_level(region_raw, entry)
             slices.add((year, guessed))
-            run.reject(year, guessed, origin, found.reason)
+            run.reject(year, guessed, origin, found.reason, found.kind)
             continue
         level = found.division.level
         slices.add((year, level))

@@ -9,12 +9,19 @@ reason is what a data provider reads in the quarantine.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from innovation_monitor.errors import DataError
 from innovation_monitor.ingest.cleaning import cell_text, is_blank, split_unit
+from innovation_monitor.ingest.result import (
+    DEVELOPMENT_ZONE,
+    PROBLEM,
+    TOTAL_ROW,
+    QuarantineKind,
+)
 from innovation_monitor.text import compact
 
 if TYPE_CHECKING:
@@ -28,6 +35,28 @@ PROVINCE_TOTALS = frozenset(
 
 YEARS_SEARCHED = 30
 """How far from the data year to look for a unit to explain why a name is not valid then."""
+
+DEVELOPMENT_ZONE_WORDS = (
+    "开发区",  # 经济技术开发区, 高新技术产业开发区, 经济开发区, 旅游开发区
+    "高新区",
+    "新区",  # 国家级新区 (青岛西海岸新区) and city new areas: no unit of the registry
+    "保税区",
+    "保税港区",
+    "度假区",
+    "园区",  # 工业园区, 产业园区, 科技园区
+    "示范区",
+    "起步区",
+    "试验区",
+    "自贸区",
+    "管理区",
+    "景区",
+    "功能区",
+)
+"""Words of development-zone names. A name is only tested for them once the registry has no unit
+for it, so a real county-level unit is never taken for a zone."""
+_ZONE_CODE = re.compile(r"37\d{2}7\d")
+"""The statistical division codes the NBS gives development zones (370171 济南高新区): 7x in the
+county digits, which no county-level unit of Shandong has (the registry is asked first)."""
 
 
 def match_header(system: IndicatorSystem, header: str) -> tuple[Variable | None, str | None]:
@@ -57,13 +86,23 @@ def region_text(raw: object) -> str | None:
     return text or None
 
 
+def _is_development_zone(text: str | None) -> bool:
+    """``text`` (a name or a code) is a development zone's, by :data:`DEVELOPMENT_ZONE_WORDS`
+    or the NBS zone code pattern."""
+    return text is not None and (
+        any(word in text for word in DEVELOPMENT_ZONE_WORDS) or bool(_ZONE_CODE.fullmatch(text))
+    )
+
+
 @dataclass(frozen=True)
 class RegionMatch:
-    """A unit, or the reason there is none; ``city`` is set when a county table names a city."""
+    """A unit, or the reason there is none and its quarantine ``kind``; ``city`` is set when a
+    county table names a city."""
 
     division: Division | None
     reason: str = ""
     city: Division | None = None
+    kind: QuarantineKind = PROBLEM
 
 
 class RegionMatcher:
@@ -91,12 +130,12 @@ class RegionMatcher:
         if code_text is None and name_text is None:
             return RegionMatch(None, "no region (neither a region code nor a name in this row)")
         if code_text in PROVINCE_TOTALS or name_text in PROVINCE_TOTALS:
-            return RegionMatch(None, "province total row")
+            return RegionMatch(None, "province total row", kind=TOTAL_ROW)
         try:
             if code_text is not None:
                 division = self._lookup(code_text, year, level, None)
                 if division is None:
-                    return self._explain(code_text, year, level)
+                    return self._explain(code_text, year, level, name_text)
                 named = self._lookup(name_text, year, level, parent) if name_text else None
                 if named is not None and named.code != division.code:
                     return RegionMatch(
@@ -107,7 +146,9 @@ class RegionMatcher:
                 return RegionMatch(division)
             assert name_text is not None
             division = self._lookup(name_text, year, level, parent)
-            return RegionMatch(division) if division else self._explain(name_text, year, level)
+            if division is None:
+                return self._explain(name_text, year, level, None)
+            return RegionMatch(division)
         except DataError as error:  # e.g. a year the registry does not cover
             return RegionMatch(None, f"year outside the division registry ({error})")
 
@@ -119,11 +160,15 @@ class RegionMatcher:
             found = self.registry.match(text, year, level, parent=parent)
         return found
 
-    def _explain_uncached(self, text: str, year: int, level: str | None) -> RegionMatch:
-        """Why ``text`` is no unit of ``level`` in ``year``: the most specific reason found.
+    def _explain_uncached(
+        self, text: str, year: int, level: str | None, name: str | None
+    ) -> RegionMatch:
+        """Why ``text`` (the row's code, else its ``name``) is no unit of ``level`` in ``year``:
+        the most specific reason found.
 
         In a city table a former city comes before a county-level unit of the same name: 莱芜
-        in 2019 means the abolished 莱芜市, not the 莱芜区 that took over part of it.
+        in 2019 means the abolished 莱芜市, not the 莱芜区 that took over part of it. A
+        development zone is recognised by its code or its name once nothing else explains it.
         """
         registry = self.registry
         kind = f"{level}-level unit" if level else "unit"
@@ -135,6 +180,7 @@ class RegionMatcher:
                 f"city row in a county table ({other.code} {other.name_zh}: a subtotal, "
                 "not a county-level unit)",
                 city=other,
+                kind=TOTAL_ROW,
             )
         former = self._former(text, year, level)
         if other is not None and former is not None:
@@ -162,6 +208,8 @@ class RegionMatcher:
                 f"region not valid in {year} ({text!r} is not a {kind} then: "
                 f"{lifetime(registry, former)})",
             )
+        if _is_development_zone(text) or _is_development_zone(name):
+            return _development_zone(name or text, level)
         return RegionMatch(
             None, f"unknown region ({text!r}: no {kind} of Shandong has this code or name)"
         )
@@ -177,6 +225,22 @@ class RegionMatcher:
             if found is not None:
                 return found
         return None
+
+
+def _development_zone(text: str, level: str | None) -> RegionMatch:
+    """The quarantine of a development-zone row: its figures are already in its host units'."""
+    words = {
+        "city": ("city", "市级", "所在市"),
+        "county": ("county(ies)", "县级", "所在县（市、区）"),
+    }
+    host_en, level_zh, host_zh = words.get(level or "", ("unit(s)", "", "所在行政区"))
+    kind = f"{level}-level unit" if level else "unit"
+    return RegionMatch(
+        None,
+        f"development zone, not a {kind} of the division registry ({text!r}: its figures "
+        f"belong to its host {host_en}) / 开发区不是{level_zh}行政单元，其数据计入{host_zh}",
+        kind=DEVELOPMENT_ZONE,
+    )
 
 
 def lifetime(registry: DivisionRegistry, division: Division) -> str:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
+import warnings
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from innovation_monitor.errors import IngestError
 from innovation_monitor.ingest.cleaning import cell_text, is_blank, normalize_unit
@@ -58,6 +59,10 @@ LONG_HEADERS: dict[str, frozenset[str]] = {
 }
 LONG_REQUIRED = ("region", "year", "variable", "value")
 
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SNIFF_BYTES = 8192
+
 _FOOTNOTE = re.compile(r"^(注|说明|资料来源|数据来源|备注|附注)|^(notes?|sources?)\s*:", re.I)
 _TABLE_UNIT = re.compile(r"^(计量)?单位[:：]")
 
@@ -98,6 +103,27 @@ def read_file(path: Path, sheet: str | None = None, *, label: str | None = None)
     raise IngestError(f"{name}: unsupported file type {suffix!r}; expected .csv or .xlsx")
 
 
+def _read_bytes(path: Path, name: str, limit: int = -1) -> bytes:
+    """The file's bytes (the first ``limit`` ones); an unreadable or empty file is one error
+    naming it."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(limit)
+    except OSError as error:
+        raise IngestError(f"{name}: cannot be read ({error.strerror or error})") from None
+    if not data.strip():
+        raise IngestError(f"{name}: the file is empty")
+    return data
+
+
+def _workbook_kind(data: bytes) -> str | None:
+    """What a spreadsheet's first bytes say it is: "xlsx" (a zip archive), "xls" (the old
+    binary format, also used by encrypted workbooks), or None."""
+    if data.startswith(_ZIP_MAGIC):
+        return "xlsx"
+    return "xls" if data.startswith(_OLE_MAGIC) else None
+
+
 def decode(data: bytes, *, label: str) -> tuple[str, str]:
     """Text and encoding: UTF-8 (a BOM is honoured and removed) first, then GB18030 (⊃ GBK)."""
     for encoding in ("utf-8-sig", "gb18030"):
@@ -117,7 +143,16 @@ def read_csv(path: Path, *, label: str | None = None) -> RawFile:
     Tab-separated when more of the first lines hold a tab than a comma (yearbook exports).
     """
     name = label or str(path)
-    text, encoding = decode(path.read_bytes(), label=name)
+    data = _read_bytes(path, name)
+    kind = _workbook_kind(data)
+    if kind is not None:
+        raise IngestError(
+            f"{name}: an Excel workbook ({kind}) under a .csv name; save it as .xlsx"
+            + (" (Excel: File → Save As → .xlsx)" if kind == "xls" else " or rename it")
+        )
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        raise IngestError(f"{name}: a binary file, not CSV text (it holds NUL bytes)")
+    text, encoding = decode(data, label=name)
     lines = [line for line in text.splitlines()[:20] if line.strip()]
     tabbed = sum("\t" in line for line in lines) > sum("," in line for line in lines)
     delimiter = "\t" if tabbed else ","
@@ -133,26 +168,54 @@ def read_xlsx(path: Path, sheet: str | None = None, *, label: str | None = None)
     """An XLSX workbook (read-only, cached formula values): the named sheet or every sheet."""
     # openpyxl loads on demand: CSV-only runs, the warehouse and the report command never need it
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
     name = label or str(path)
+    kind = _workbook_kind(_read_bytes(path, name, len(_OLE_MAGIC)))
+    if kind == "xls":
+        raise IngestError(
+            f"{name}: an Excel 97–2003 (.xls) or password-protected workbook, not .xlsx; "
+            "save it unprotected as .xlsx"
+        )
+    if kind is None:
+        raise IngestError(
+            f"{name}: not an XLSX workbook (an .xlsx file is a zip archive and this one is "
+            "not; a CSV or text file renamed .xlsx? then name it .csv)"
+        )
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-        raise IngestError(f"{name}: not a readable XLSX workbook ({error})") from None
-    try:
-        if sheet is not None and sheet not in workbook.sheetnames:
-            raise IngestError(
-                f"{name}: no sheet {sheet!r}; the workbook has {', '.join(workbook.sheetnames)}"
-            )
-        grids = []
-        for title in [sheet] if sheet is not None else workbook.sheetnames:
-            worksheet = workbook[title]
-            worksheet.reset_dimensions()  # some writers store a wrong used range
-            grids.append(Grid(title, [tuple(row) for row in worksheet.iter_rows(values_only=True)]))
-    finally:
-        workbook.close()
+        with warnings.catch_warnings():  # e.g. "no stylesheet": about looks, not the figures
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                titles = _titles(workbook, sheet, name)
+                grids = [_sheet_grid(workbook, title) for title in titles]
+            finally:
+                workbook.close()
+    except IngestError:
+        raise
+    except Exception as error:  # a damaged archive fails in zipfile, zlib, the XML parser or
+        # openpyxl with any of a dozen exception types; each means the same to the user
+        detail = f"{type(error).__name__}: {error}"
+        raise IngestError(
+            f"{name}: not a readable XLSX workbook, damaged or incomplete ({detail[:160]})"
+        ) from None
     return RawFile("xlsx", None, grids)
+
+
+def _titles(workbook: Any, sheet: str | None, name: str) -> list[str]:
+    """The sheets to read: the one asked for, else every sheet."""
+    if sheet is None:
+        return list(workbook.sheetnames)
+    if sheet not in workbook.sheetnames:
+        raise IngestError(
+            f"{name}: no sheet {sheet!r}; the workbook has {', '.join(workbook.sheetnames)}"
+        )
+    return [sheet]
+
+
+def _sheet_grid(workbook: Any, title: str) -> Grid:
+    worksheet = workbook[title]
+    worksheet.reset_dimensions()  # some writers store a wrong used range
+    return Grid(title, [tuple(row) for row in worksheet.iter_rows(values_only=True)])
 
 
 @dataclass(frozen=True)

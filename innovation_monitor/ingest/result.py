@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Final, Literal, get_args
 
 import polars as pl
 
@@ -38,7 +39,28 @@ QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
     "region_text": pl.String(),
     "variable_text": pl.String(),
     "reason": pl.String(),
+    "kind": pl.String(),
 }
+"""A cell kept out of the statistics: where it is, the region and header text as written, why
+(``reason``, for people) and what sort of cell it is (``kind``, one of :data:`QUARANTINE_KINDS`,
+for checks)."""
+
+QuarantineKind = Literal["problem", "declared_gap", "total_row", "development_zone"]
+"""What sort of cell a quarantine row is (the ``kind`` column)."""
+
+PROBLEM: Final = "problem"
+"""Unusable as written: unknown region, column or unit, not a number (``约85``), out of the
+plausible range, a duplicate, conflicting units, …; the provider must fix the file."""
+DECLARED_GAP: Final = "declared_gap"
+"""The provider declared the figure not available (``…``, ``—``, ``-``, an empty cell)."""
+TOTAL_ROW: Final = "total_row"
+"""A total or subtotal row (province total, a city row in a county table): no unit of its own."""
+DEVELOPMENT_ZONE: Final = "development_zone"
+"""A development zone (高新区, 经济技术开发区, 保税区, …): not a unit of the division registry;
+its figures belong to the host county (or counties), which report them."""
+QUARANTINE_KINDS: tuple[QuarantineKind, ...] = get_args(QuarantineKind)
+"""Every quarantine kind: ``problem`` cells are errors in the files, the others are what
+yearbooks hold besides the units' figures."""
 
 SOURCES_SCHEMA: dict[str, pl.DataType] = {
     "source_file": pl.String(),

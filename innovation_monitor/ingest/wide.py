@@ -78,7 +78,7 @@ def collect_wide(
                 column.header or None,
             )
             if found.division is None:
-                run.reject(year, level, origin, found.reason)
+                run.reject(year, level, origin, found.reason, found.kind)
                 continue
             run.value(year, level, found.division.code, resolved, raw, origin)
     return {(year, level)}

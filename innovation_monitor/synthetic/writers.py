@@ -34,6 +34,7 @@ from innovation_monitor.synthetic.sample import (
     level_variables,
 )
 from innovation_monitor.template import save_workbook
+from innovation_monitor.yaml_file import read_yaml
 
 NOTICE_ZH = (
     "本数据集为程序按固定随机种子生成的合成样例数据，仅供演示和测试，不是官方统计数据。"
@@ -282,7 +283,9 @@ def _prepare(out: Path) -> None:
     """Clear a previous sample in ``out``; refuse to touch a folder that holds anything else."""
     if out.exists() and any(out.iterdir()):
         manifest = out / "dataset.yaml"
-        previous = yaml.safe_load(manifest.read_text("utf-8")) if manifest.is_file() else None
+        previous = (
+            read_yaml(manifest, "data set manifest", DataError) if manifest.is_file() else None
+        )
         if not (isinstance(previous, dict) and previous.get("synthetic") is True):
             raise DataError(
                 f"{out} is not empty and holds no synthetic sample (dataset.yaml with "

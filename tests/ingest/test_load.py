@@ -15,7 +15,12 @@ from hypothesis import strategies as st
 
 from innovation_monitor.errors import IngestError
 from innovation_monitor.ingest import IngestResult, ingest_directory, ingest_file, read_manifest
-from innovation_monitor.ingest.result import QUARANTINE_SCHEMA, SOURCES_SCHEMA, STATISTICS_SCHEMA
+from innovation_monitor.ingest.result import (
+    QUARANTINE_KINDS,
+    QUARANTINE_SCHEMA,
+    SOURCES_SCHEMA,
+    STATISTICS_SCHEMA,
+)
 
 
 @pytest.fixture
@@ -554,3 +559,9 @@ def test_every_cell_is_accounted_for_exactly_once(toy_system, registry, regions,
     for row in result.statistics.iter_rows(named=True):
         assert row["region_code"] in {"370100", "370200", "370300"}
         assert row["variable"] in {"x", "n", "y"}
+    for row in result.quarantine.iter_rows(named=True):
+        assert row["kind"] in QUARANTINE_KINDS
+        total = row["region_text"] == "全省"
+        assert (row["kind"] == "total_row") == total, row
+        gap = row["reason"].startswith("not available")
+        assert (row["kind"] == "declared_gap") == (gap and not total), row

@@ -70,8 +70,8 @@ def test_xlsx_keeps_spreadsheet_row_numbers_and_refuses_unknown_sheets(write_xls
 
 def test_a_corrupt_workbook_is_an_ingest_error(tmp_path: Path) -> None:
     path = tmp_path / "bad.xlsx"
-    path.write_bytes(b"not a zip")
-    with pytest.raises(IngestError, match=r"bad\.xlsx: not a readable XLSX"):
+    path.write_bytes(b"PK\x03\x04 not a zip")
+    with pytest.raises(IngestError, match=r"bad\.xlsx: not a readable XLSX workbook, damaged"):
         read_xlsx(path, label="bad.xlsx")
 
 
