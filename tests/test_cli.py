@@ -84,8 +84,8 @@ def test_validate_passes_the_sample_with_its_declared_gaps(
 ) -> None:
     assert main(["validate"]) == 0
     out = capsys.readouterr().out
-    assert "PASSED: 0 problem cells, 4 declared gaps or total rows" in out
-    assert "declared gap or total row: city/2016.csv:18" in out
+    assert "PASSED: 0 problem cells, 4 declared gaps" in out
+    assert "declared gap: 2016 371500 聊城市 raw='…' (city/2016.csv row 18" in out
 
 
 def test_validate_fails_on_unusable_cells_and_names_them(
@@ -101,5 +101,5 @@ def test_validate_fails_on_unusable_cells_and_names_them(
     assert main(["validate", "--data-dir", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "FAILED" in out
-    assert "city/2023.csv:3" in out  # the unknown region, by file and row
-    assert "[外星人口(万人)]" in out  # the unknown column, by header
+    assert "city/2023.csv row 3" in out  # the unknown region, by file and row
+    assert "column 外星人口(万人)" in out  # the unknown column, by header

@@ -140,6 +140,32 @@ def test_ranges_catch_unit_errors_at_each_level(system: IndicatorSystem) -> None
     assert gdp.range == (min(city_low, county_low), gdp.range_for("city")[1])
 
 
+def test_parts_are_bounded_by_their_wholes(system: IndicatorSystem) -> None:
+    """``at_most``: the pairs where a part above its whole is impossible by definition."""
+    bounds = {code: v.at_most for code, v in system.variables.items() if v.at_most}
+    assert bounds == {
+        "rd_personnel_fte": ("employed",),  # person-years ≤ persons employed
+        "fiscal_st_expenditure": ("fiscal_expenditure",),
+        "large_firms_with_rd": ("large_firms",),
+        "large_firms_with_rd_institution": ("large_firms",),
+        "large_firms_rd_expenditure": ("rd_expenditure",),  # a performer's share of the total
+        "new_product_revenue": ("large_firms_revenue",),
+        "hightech_output": ("industrial_output",),
+        "tertiary_value_added": ("gdp",),
+    }
+    fte, employed = system.variables["rd_personnel_fte"], system.variables["employed"]
+    assert fte.scale_of(employed) == 10000  # 万人 → 人年
+
+
+def test_change_and_county_sum_bounds_are_the_defaults(system: IndicatorSystem) -> None:
+    """Measured on the sample: changes on the previous year lie within ×0.42–×4.8 and counties
+    sum to 88–100 % of their city (development zones), so the defaults warn on neither."""
+    for code, var in system.variables.items():
+        assert var.year_on_year == (0.2, 5.0), code
+        summed = var.kind == "extensive" and var.levels == ("city", "county")
+        assert var.county_sum == ((0.6, 1.05) if summed else None), code
+
+
 def test_match_variable_by_header_spelling(system: IndicatorSystem) -> None:
     assert system.match_variable("研究与试验发展（R&D）经费内部支出").code == "rd_expenditure"
     assert system.match_variable("地区生产总值 ").code == "gdp"

@@ -23,6 +23,8 @@ from innovation_monitor import paths
 from innovation_monitor.divisions import LEVELS
 from innovation_monitor.errors import FrameworkError
 from innovation_monitor.framework.model import (
+    DEFAULT_COUNTY_SUM,
+    DEFAULT_YEAR_ON_YEAR,
     Baseline,
     Indicator,
     IndicatorSystem,
@@ -180,8 +182,56 @@ class _Builder:
                 range=envelope,
                 integer=bool(raw["integer"]),
                 ranges=ranges,
+                at_most=tuple(raw.get("at_most", ())),
+                year_on_year=self._bounds(raw, keys, "year_on_year", DEFAULT_YEAR_ON_YEAR),
+                county_sum=self._county_sum(raw, keys),
             )
+        for i, variable in enumerate(variables.values()):
+            self._check_at_most(variable, variables, ["variables", i, "at_most"])
         return variables
+
+    def _bounds(
+        self, raw: Mapping[str, Any], keys: list[Any], key: str, default: tuple[float, float]
+    ) -> tuple[float, float]:
+        """A [low, high] factor around 1 (``year_on_year``, ``county_sum``), or the default."""
+        if key not in raw:
+            return default
+        low, high = (float(bound) for bound in raw[key])
+        if not low <= 1.0 <= high or low == high:
+            raise self.fail(
+                [*keys, key], f"[{low:g}, {high:g}] must hold 1 (no change) with low below high"
+            )
+        return (low, high)
+
+    def _county_sum(self, raw: Mapping[str, Any], keys: list[Any]) -> tuple[float, float] | None:
+        """Counties are summed against their city for extensive variables of both levels."""
+        summable = raw["kind"] == "extensive" and set(LEVELS) <= set(raw["levels"])
+        if "county_sum" in raw and not summable:
+            raise self.fail(
+                [*keys, "county_sum"],
+                "only an extensive variable collected at both levels has a county sum",
+            )
+        return self._bounds(raw, keys, "county_sum", DEFAULT_COUNTY_SUM) if summable else None
+
+    def _check_at_most(
+        self, variable: Variable, variables: Mapping[str, Variable], keys: list[Any]
+    ) -> None:
+        """Each bound is another known variable of a shared level, in a comparable unit."""
+        for j, code in enumerate(variable.at_most):
+            bound = variables.get(code)
+            if bound is None or code == variable.code:
+                raise self.fail(
+                    [*keys, j],
+                    f"{code!r} is not another variable; known variables: {sorted(variables)}",
+                )
+            if not set(variable.levels) & set(bound.levels):
+                raise self.fail(
+                    [*keys, j], f"{code} is not collected at any level of {variable.code}"
+                )
+            try:
+                variable.scale_of(bound)
+            except FrameworkError as err:
+                raise self.fail([*keys, j], str(err)) from None
 
     def _ranges(self, raw: Mapping[str, Any], keys: list[Any]) -> dict[str, tuple[float, float]]:
         given = raw.get("range")

@@ -23,6 +23,27 @@ from innovation_monitor.framework.formulas import Formula
 from innovation_monitor.text import fold
 
 INDEX_CODE = "Index"
+DEFAULT_YEAR_ON_YEAR = (0.2, 5.0)
+"""Plausible factor of change on the previous year: a value read in a unit ten times too small
+or too large (千元 for 万元) falls outside, real growth of small counts and new firms inside."""
+DEFAULT_COUNTY_SUM = (0.6, 1.05)
+"""Plausible sum of a city's counties as a share of the city total: development zones report
+apart from the counties (the sum may fall well short), rounding lets it exceed a little."""
+UNIT_MEASURES: dict[str, tuple[str, float]] = {
+    "万元": ("元", 1.0e4),
+    "元": ("元", 1.0),
+    "万人": ("人", 1.0e4),
+    "人": ("人", 1.0),
+    "人年": ("人", 1.0),  # a full-time equivalent is at most one person
+    "万户": ("户", 1.0e4),
+    "件": ("件", 1.0),
+    "个": ("个", 1.0),
+    "家": ("个", 1.0),
+    "万吨标准煤": ("吨标准煤", 1.0e4),
+    "%": ("%", 1.0),
+}
+"""Each canonical unit as (what it counts, how many of that): which variables can be compared,
+e.g. R&D person-years (人年) with employed persons (万人 = 10 000 人)."""
 _COMPARISONS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
     ">": operator.gt,
@@ -47,6 +68,13 @@ class Variable:
     integer: bool
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict, hash=False)
     """Plausible range per level; :attr:`range` is their envelope."""
+    at_most: tuple[str, ...] = ()
+    """Variables this one cannot exceed (a part of them), compared in a common unit."""
+    year_on_year: tuple[float, float] = DEFAULT_YEAR_ON_YEAR
+    """Plausible factor of change on the same unit's previous year."""
+    county_sum: tuple[float, float] | None = None
+    """Plausible sum of a city's counties as a share of its total (extensive variables of both
+    levels); None: not compared."""
 
     def factor(self, unit: str) -> float:
         """Factor that converts a value in ``unit`` into the canonical unit."""
@@ -61,6 +89,22 @@ class Variable:
     def range_for(self, level: str) -> tuple[float, float] | None:
         """Plausible range at ``level`` (city magnitudes differ from county ones)."""
         return self.ranges.get(level, self.range)
+
+    @property
+    def is_share(self) -> bool:
+        """A percentage of a whole: within 0–100 by definition."""
+        return self.unit == "%"
+
+    def scale_of(self, other: Variable) -> float:
+        """Factor converting a value of ``other`` into this variable's unit, so that the two can
+        be compared (万人 into 人年: 10 000); FrameworkError if they count different things."""
+        mine, theirs = UNIT_MEASURES.get(self.unit), UNIT_MEASURES.get(other.unit)
+        if mine is None or theirs is None or mine[0] != theirs[0]:
+            raise FrameworkError(
+                f"variable {self.code} ({self.unit}) cannot be compared with {other.code} "
+                f"({other.unit}): the units count different things"
+            )
+        return theirs[1] / mine[1]
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,29 @@
-"""Which checks a validation runs, generated from the framework and the division registry.
+"""Which checks a validation runs on one data year, generated from the framework and the registry.
 
 Expectations are never hand-listed, so a new variable or a boundary change is validated without
-code changes. Every expectation is tagged with a check name that carries the variable
-(``range[gdp]``) or year (``region_valid[2019]``) it guards.
+code changes. Every expectation is tagged with a check name that carries the variable it guards
+(``range[gdp]``) and with its data year, so that outcomes are stored per (year, level). The
+checks on the rows as given and on the expected grid are here; those on derived frames
+(quarantine, change on the previous year, county sums, bounded parts) are in ``consistency``.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+import polars as pl
 
 from innovation_monitor.errors import DataError
-from innovation_monitor.validation.outcomes import COMPLETENESS, INTEGRITY, PLAUSIBILITY
+from innovation_monitor.validation.outcomes import (
+    BLOCKING,
+    COMPLETENESS,
+    INTEGRITY,
+    PLAUSIBILITY,
+    WARNING,
+)
 
 if TYPE_CHECKING:
     from innovation_monitor.divisions import DivisionRegistry
@@ -24,14 +32,17 @@ if TYPE_CHECKING:
 STATISTICS_KEY = ("year", "region_code", "variable")
 INDICATOR_KEY = ("year", "region_code", "indicator")
 LEVEL_ZH = {"city": "市级", "county": "县级"}
-# The two frames a check can run on: the rows as given, or the expected (year, region, code) grid.
+# The frames a check can run on, each per data year: the rows as given, the expected
+# (year, region, code) grid, and the derived frames of ``consistency``.
 ROWS = "rows"
 GRID = "grid"
+Frames = dict[tuple[str, int | None], pl.DataFrame]
+"""A validation's frames by (batch, data year)."""
 
 
 @dataclass(frozen=True)
 class Check:
-    """One expectation to run, with the name and bilingual text its outcome will carry.
+    """One expectation to run on one year's frame, with the text its outcome will carry.
 
     The expectation is named, not built: Great Expectations is imported only when a check has
     rows to report (``screen`` clears the others without it).
@@ -41,11 +52,23 @@ class Check:
     category: str
     description_zh: str
     description_en: str
-    batch: str  # ROWS: the frame as given; GRID: the expected (year, region, code) grid
+    batch: str  # which frame: ROWS, GRID or a derived frame of ``consistency``
     expectation: str  # a GX expectation class name, e.g. "ExpectColumnValuesToBeBetween"
     kwargs: dict[str, Any] = field(default_factory=dict)
     where: tuple[str, Any] | None = None  # only the rows where this column equals this value
     annotate: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    severity: str = BLOCKING
+    year: int | None = None
+
+    @property
+    def columns(self) -> set[str]:
+        """Every column the expectation reads."""
+        named = {self.kwargs.get(key) for key in ("column", "column_A", "column_B")}
+        columns = {column for column in named if column is not None}
+        columns.update(self.kwargs.get("column_list", []))
+        if self.where is not None:
+            columns.add(self.where[0])
+        return columns
 
 
 def make_check(
@@ -57,22 +80,33 @@ def make_check(
     batch: str = ROWS,
     where: tuple[str, Any] | None = None,
     annotate: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    severity: str = BLOCKING,
+    year: int | None = None,
     **kwargs: Any,
 ) -> Check:
     """A check of the GX expectation named ``expectation`` with its keyword arguments."""
-    return Check(name, category, text[0], text[1], batch, expectation, kwargs, where, annotate)
+    return Check(
+        name,
+        category,
+        text[0],
+        text[1],
+        batch,
+        expectation,
+        kwargs,
+        where,
+        annotate,
+        severity,
+        year,
+    )
 
 
 def checks_for_statistics(
-    variables: Sequence[Variable],
-    registry: DivisionRegistry,
-    level: str,
-    years: Sequence[int],
-    span: str,
+    variables: Sequence[Variable], registry: DivisionRegistry, level: str, year: int
 ) -> list[Check]:
-    """Keys, known variables, finite values, then each variable's range, counts, completeness."""
+    """Keys, known variables, finite values, then each variable's range, share, counts and
+    completeness (a warning: scoring imputes gaps), all for ``year``."""
     level_zh = LEVEL_ZH.get(level, level)
-    checks = _key_checks(STATISTICS_KEY, years, registry, level, value_required=True)
+    checks = _key_checks(STATISTICS_KEY, year, registry, level)
     checks.append(
         make_check(
             "ExpectColumnValuesToBeInSet",
@@ -88,21 +122,21 @@ def checks_for_statistics(
     )
     checks.append(_finite_check())
     for variable in variables:
-        checks.extend(_variable_checks(variable, level, span))
-    return checks
+        checks.extend(_variable_checks(variable, level))
+    return [_in_year(check, year) for check in checks]
 
 
 def checks_for_indicators(
     indicators: Sequence[Indicator],
     registry: DivisionRegistry | None,
     level: str,
-    years: Sequence[int],
-    span: str,
+    year: int,
     max_missing_share: float,
 ) -> list[Check]:
-    """Keys, known indicators, finite values, then each indicator's share of missing values."""
+    """Keys, known indicators, finite values, then each indicator's share of missing values in
+    ``year`` (blocking: an indicator missing for many units cannot be scored fairly)."""
     level_zh = LEVEL_ZH.get(level, level)
-    checks = _key_checks(INDICATOR_KEY, years, registry, level, value_required=False)
+    checks = _key_checks(INDICATOR_KEY, year, registry, level, value_required=False)
     checks.append(
         make_check(
             "ExpectColumnValuesToBeInSet",
@@ -114,44 +148,41 @@ def checks_for_indicators(
         )
     )
     checks.append(_finite_check())
-    for indicator in indicators:
-        checks.append(
-            make_check(
-                "ExpectColumnValuesToNotBeNull",
-                f"missing_share[{indicator.code}]",
-                COMPLETENESS,
-                (
-                    f"{indicator.name_zh}：{span}年缺失比例不超过 {max_missing_share:.0%}",
-                    f"{indicator.name_en}: at most {max_missing_share:.0%} missing in {span}",
-                ),
-                batch=GRID,
-                column="value",
-                mostly=1.0 - max_missing_share,
-                where=("indicator", indicator.code),
-            )
+    checks.extend(
+        make_check(
+            "ExpectColumnValuesToNotBeNull",
+            f"missing_share[{indicator.code}]",
+            COMPLETENESS,
+            (
+                f"{indicator.name_zh}：当年缺失比例不超过 {max_missing_share:.0%}",
+                f"{indicator.name_en}: at most {max_missing_share:.0%} of units missing",
+            ),
+            batch=GRID,
+            column="value",
+            mostly=1.0 - max_missing_share,
+            where=("indicator", indicator.code),
         )
-    return checks
-
-
-def expected_grid(
-    registry: DivisionRegistry,
-    level: str,
-    years: Sequence[int],
-    codes: Sequence[str],
-    code_column: str,
-) -> pd.DataFrame:
-    """Every (year, unit valid that year, code): what a complete data set holds."""
-    units = pd.DataFrame(
-        [(year, d.code) for year in years for d in registry.valid_in(year, level)],
-        columns=["year", "region_code"],
+        for indicator in indicators
     )
-    return units.merge(pd.DataFrame({code_column: list(codes)}), how="cross")
+    return [_in_year(check, year) for check in checks]
 
 
-def _variable_checks(variable: Variable, level: str, span: str) -> list[Check]:
-    """Plausible range, whole non-negative counts and completeness of one variable."""
+def variable_text(variable: Variable) -> tuple[str, str]:
+    """A variable's name with its unit, in Chinese and English."""
+    return (
+        f"{variable.name_zh}（{variable.unit}）",
+        f"{variable.name_en} ({variable.unit})",
+    )
+
+
+def _in_year(check: Check, year: int) -> Check:
+    return replace(check, year=year)
+
+
+def _variable_checks(variable: Variable, level: str) -> list[Check]:
+    """Plausible range, share within 0–100, whole non-negative counts, completeness."""
     is_variable = ("variable", variable.code)
-    zh, en = f"{variable.name_zh}（{variable.unit}）", f"{variable.name_en} ({variable.unit})"
+    zh, en = variable_text(variable)
     checks = []
     plausible = variable.range_for(level)
     if plausible is not None:
@@ -168,6 +199,19 @@ def _variable_checks(variable: Variable, level: str, span: str) -> list[Check]:
                 column="value",
                 min_value=low,
                 max_value=high,
+                where=is_variable,
+            )
+        )
+    if variable.is_share:
+        checks.append(
+            make_check(
+                "ExpectColumnValuesToBeBetween",
+                f"share[{variable.code}]",
+                PLAUSIBILITY,
+                (f"{zh}为比重，应在 0–100 之间", f"{en} is a share: within 0–100"),
+                column="value",
+                min_value=0,
+                max_value=100,
                 where=is_variable,
             )
         )
@@ -200,10 +244,11 @@ def _variable_checks(variable: Variable, level: str, span: str) -> list[Check]:
             f"complete[{variable.code}]",
             COMPLETENESS,
             (
-                f"{span}年每个当年有效的{level_zh}单位都有{variable.name_zh}数据",
-                f"every {level} unit valid in {span} has {variable.name_en}",
+                f"当年每个有效的{level_zh}单位都有{variable.name_zh}数据",
+                f"every {level} unit valid in the year has {variable.name_en}",
             ),
             batch=GRID,
+            severity=WARNING,
             column="present",  # null where the grid's (year, unit, variable) has no row
             where=is_variable,
         )
@@ -213,15 +258,15 @@ def _variable_checks(variable: Variable, level: str, span: str) -> list[Check]:
 
 def _key_checks(
     key: Sequence[str],
-    years: Sequence[int],
+    year: int,
     registry: DivisionRegistry | None,
     level: str,
     *,
-    value_required: bool,
+    value_required: bool = True,
 ) -> list[Check]:
-    """Checks shared by statistics and indicator values: nulls, unique key, years, region codes."""
+    """Checks shared by statistics and indicator values: nulls, unique key, region codes."""
     key_text = f"({', '.join(key)})"
-    listed = ", ".join(map(str, years))
+    columns = [column for column in key if column != "year"]
     checks = [
         make_check(
             "ExpectColumnValuesToNotBeNull",
@@ -230,7 +275,7 @@ def _key_checks(
             (f"{column} 列无空值", f"no null values in column {column}"),
             column=column,
         )
-        for column in ((*key, "value") if value_required else key)
+        for column in ([*columns, "value"] if value_required else columns)
     ]
     checks.append(
         make_check(
@@ -241,39 +286,23 @@ def _key_checks(
             column_list=list(key),
         )
     )
-    checks.append(
-        make_check(
-            "ExpectColumnValuesToBeInSet",
-            "year_in_requested",
-            INTEGRITY,
-            (
-                f"年份均为所请求的年份（{listed}）",
-                f"years are among the requested years ({listed})",
-            ),
-            column="year",
-            value_set=list(years),
-        )
-    )
     if registry is None:
         return checks
     level_zh = LEVEL_ZH.get(level, level)
-    annotate = _registry_note(registry)
-    for year in years:
-        checks.append(
-            make_check(
-                "ExpectColumnValuesToBeInSet",
-                f"region_valid[{year}]",
-                INTEGRITY,
-                (
-                    f"{year}年的地区代码均为当年有效的{level_zh}单位",
-                    f"region codes of {year} are {level} units valid in {year}",
-                ),
-                annotate=annotate,
-                column="region_code",
-                value_set=[division.code for division in registry.valid_in(year, level)],
-                where=("year", year),
-            )
+    checks.append(
+        make_check(
+            "ExpectColumnValuesToBeInSet",
+            "region_valid",
+            INTEGRITY,
+            (
+                f"{year}年的地区代码均为当年有效的{level_zh}单位",
+                f"region codes of {year} are {level} units valid in {year}",
+            ),
+            annotate=_registry_note(registry),
+            column="region_code",
+            value_set=[division.code for division in registry.valid_in(year, level)],
         )
+    )
     return checks
 
 

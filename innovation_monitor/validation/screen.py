@@ -7,35 +7,29 @@ row: they pass with nothing to report. Only the others run in GX, which reports 
 examples and messages, so a report is the same as if GX had run every check.
 
 The screen errs one way only: a row it cannot rule out counts as offending (nulls, an
-expectation, row condition or column type it does not know, a frame polars cannot read), which
-sends the check to GX. Rows are read with pandas' notion of missing (NaN is null), as GX does.
+expectation, row condition or column type it does not know), which sends the check to GX. The
+frames hold null, never NaN, for a missing value (``run`` reads them so), as GX sees both.
 """
 
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import pandas as pd
 import polars as pl
 
 from innovation_monitor.validation.rules import Check
 
 
-def clean_checks(frame: pd.DataFrame, checks: Sequence[Check]) -> set[str]:
+def clean_checks(frame: pl.DataFrame, checks: Sequence[Check]) -> set[str]:
     """Names of the ``checks`` that no row of ``frame`` fails (each also passes in GX)."""
-    columns = [column for column in frame.columns if column in _columns(checks)]
-    try:
-        data = pl.from_pandas(frame[columns], nan_to_null=True)
-    except (pl.exceptions.PolarsError, TypeError, ValueError):  # e.g. mixed-type object columns
-        return set()
     offending = {
         check.name: predicate
         for check in checks
-        if (predicate := offending_rows(check, data.schema)) is not None
+        if (predicate := offending_rows(check, frame.schema)) is not None
     }
     if not offending:
         return set()
     try:
-        found = data.select(
+        found = frame.select(
             predicate.fill_null(True).any().alias(name) for name, predicate in offending.items()
         ).row(0, named=True)
     except pl.exceptions.PolarsError:
@@ -51,6 +45,12 @@ def offending_rows(check: Check, schema: pl.Schema) -> pl.Expr | None:
         if kwargs or not columns or any(column not in schema for column in columns):
             return None
         offending = pl.struct(columns).is_duplicated()
+    elif check.expectation == "ExpectColumnPairValuesAToBeGreaterThanB":
+        a, b = kwargs.pop("column_A", None), kwargs.pop("column_B", None)
+        or_equal = kwargs.pop("or_equal", False)
+        if kwargs or any(c not in schema or not schema[c].is_numeric() for c in (a, b)):
+            return None
+        offending = ~(pl.col(a) >= pl.col(b) if or_equal else pl.col(a) > pl.col(b))
     else:
         column = kwargs.pop("column", None)
         if column not in schema:
@@ -77,6 +77,9 @@ def _column_predicate(
     if expectation == "ExpectColumnValuesToBeInSet" and set(kwargs) == {"value_set"}:
         allowed = list(kwargs["value_set"])
         return present & ~value.is_in(allowed) if _comparable(dtype, allowed) else None
+    if expectation == "ExpectColumnValuesToNotBeInSet" and set(kwargs) == {"value_set"}:
+        barred = list(kwargs["value_set"])
+        return present & value.is_in(barred) if _comparable(dtype, barred) else None
     if not dtype.is_numeric():
         return None
     if expectation == "ExpectColumnValuesToBeBetween" and set(kwargs) <= {"min_value", "max_value"}:
@@ -110,15 +113,3 @@ def _comparable(dtype: pl.DataType, values: Iterable[Any]) -> bool:
     if dtype == pl.String:
         return all(isinstance(item, str) for item in items)
     return False
-
-
-def _columns(checks: Iterable[Check]) -> set[str]:
-    """Every column a check reads."""
-    columns: set[str] = set()
-    for check in checks:
-        columns.update(check.kwargs.get("column_list", []))
-        if "column" in check.kwargs:
-            columns.add(check.kwargs["column"])
-        if check.where is not None:
-            columns.add(check.where[0])
-    return columns

@@ -1,9 +1,10 @@
 """The checks the screen could not clear, run as Great Expectations suites, and their outcomes.
 
-GX validates pandas frames here (its SQL datasource cannot read DuckDB tables): one ephemeral
-context per validation call, one suite per frame. Each failing outcome lists a few offending
-rows with their source file and row. This is the only module that imports GX (``run`` imports
-it when a check needs it), so a validation with nothing to report does not load GX at all.
+GX validates pandas copies of the polars frames here (its SQL datasource cannot read DuckDB
+tables): one ephemeral context per validation call, one suite per (frame, year), with only the
+columns the pending checks read. Each failing outcome lists a few offending rows with their
+source file and row. This is the only module that imports GX (``run`` imports it when a check
+needs it), so a validation with nothing to report does not load GX at all.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 import great_expectations as gx
-import numpy as np
-import pandas as pd
+import polars as pl
 from great_expectations.data_context.types.base import (
     DataContextConfig,
     InMemoryStoreBackendDefaults,
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from great_expectations.data_context import EphemeralDataContext
     from great_expectations.expectations.expectation import Expectation
 
-    from innovation_monitor.validation.rules import Check
+    from innovation_monitor.validation.rules import Check, Frames
 
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
@@ -43,40 +43,52 @@ EXAMPLE_COLUMNS = (
     "variable",
     "indicator",
     "value",
+    "previous_value",
+    "change",
+    "county_sum",
+    "counties",
+    "share",
+    "bound_variable",
+    "bound_value",
     "raw_value",
     "source_file",
     "source_sheet",
     "source_row",
     "source_column",
+    "region_text",
+    "variable_text",
+    "reason",
 )
 
 
 def evaluate(
-    frames: dict[str, pd.DataFrame], checks: dict[str, list[Check]], max_examples: int
-) -> dict[str, CheckOutcome]:
-    """Run each frame's ``checks`` in one GX context; the outcome of every check, by name."""
-    by_name = {check.name: check for batch in checks.values() for check in batch}
+    frames: Frames, checks: dict[tuple[str, int | None], list[Check]], max_examples: int
+) -> dict[tuple[str, int | None], CheckOutcome]:
+    """Run each frame's ``checks`` in one GX context; every check's outcome by (name, year)."""
     context = _context()
     source = context.data_sources.add_pandas("innovation_monitor")
-    outcomes: dict[str, CheckOutcome] = {}
-    for batch, frame in frames.items():
-        expectations = [expectation(check) for check in checks.get(batch, [])]
-        if not expectations:
-            continue
-        definition = source.add_dataframe_asset(batch).add_batch_definition_whole_dataframe(batch)
-        suite = context.suites.add(gx.ExpectationSuite(name=batch, expectations=expectations))
+    outcomes: dict[tuple[str, int | None], CheckOutcome] = {}
+    for (batch, year), pending in checks.items():
+        frame = frames[batch, year]
+        by_name = {check.name: check for check in pending}
+        name = f"{batch}_{year}"
+        columns = sorted(set().union(*(check.columns for check in pending)) & set(frame.columns))
+        definition = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+        suite = context.suites.add(
+            gx.ExpectationSuite(name=name, expectations=[expectation(c) for c in pending])
+        )
         validation = context.validation_definitions.add(
-            gx.ValidationDefinition(name=batch, data=definition, suite=suite)
+            gx.ValidationDefinition(name=name, data=definition, suite=suite)
         )
         result = validation.run(
-            batch_parameters={"dataframe": frame},
+            batch_parameters={"dataframe": frame.select(columns).to_pandas()},
             result_format={"result_format": "SUMMARY", "partial_unexpected_count": max_examples},
         )
         for item in result.results:
             config = item.expectation_config
             assert config is not None  # GX attaches its expectation to every result of a suite
             check = by_name[config.meta["check"]]
-            outcomes[check.name] = _outcome(check, item, frame)
+            outcomes[check.name, year] = _outcome(check, item, frame)
     return outcomes
 
 
@@ -100,12 +112,12 @@ def _context() -> EphemeralDataContext:
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
-def _outcome(check: Check, item: ExpectationValidationResult, frame: pd.DataFrame) -> CheckOutcome:
+def _outcome(check: Check, item: ExpectationValidationResult, frame: pl.DataFrame) -> CheckOutcome:
     error = _exception_message(item.exception_info or {})
     found = item.result or {}
-    columns = [column for column in EXAMPLE_COLUMNS if column in frame.columns]
+    shown = frame.select(column for column in EXAMPLE_COLUMNS if column in frame.columns)
     examples = [
-        {column: _plain(frame.at[index, column]) for column in columns}
+        shown.row(int(index), named=True)
         for index in found.get("partial_unexpected_index_list") or []
     ]
     if check.annotate is not None:
@@ -117,8 +129,10 @@ def _outcome(check: Check, item: ExpectationValidationResult, frame: pd.DataFram
         description_en=check.description_en,
         success=bool(item.success) and error is None,
         unexpected_count=int(found.get("unexpected_count") or 0),
-        examples=examples,
+        examples=[{k: _plain(v) for k, v in example.items()} for example in examples],
         error=error,
+        severity=check.severity,
+        year=check.year,
     )
 
 
@@ -131,9 +145,5 @@ def _exception_message(info: dict[str, Any]) -> str | None:
 
 
 def _plain(value: Any) -> Any:
-    """numpy/pandas scalars as plain Python (JSON- and metadata-friendly); missing as None."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    if isinstance(value, np.generic):
-        return _plain(value.item())
-    return value
+    """A frame's value as plain JSON- and metadata-friendly Python: NaN as None."""
+    return None if isinstance(value, float) and math.isnan(value) else value

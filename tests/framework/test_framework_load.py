@@ -13,6 +13,7 @@ import yaml
 from innovation_monitor.errors import FrameworkError
 from innovation_monitor.framework import IndicatorSystem, load_indicator_system
 from innovation_monitor.framework.load import SCHEMA_FILE
+from innovation_monitor.framework.model import DEFAULT_COUNTY_SUM, DEFAULT_YEAR_ON_YEAR
 
 
 def _write(document: Any, tmp_path: Path) -> Path:
@@ -103,6 +104,21 @@ def test_ranges_per_level_and_shared(toy_system: IndicatorSystem) -> None:
     assert z.integer and not x.integer
 
 
+def test_validation_keys_and_their_defaults(load_edited: Callable) -> None:
+    """``at_most``, ``year_on_year`` and ``county_sum`` (the data checks of a variable)."""
+    system = load_edited(
+        lambda d: (
+            _variable(d, "x").update(year_on_year=[0.5, 2], county_sum=[0.7, 1.01])
+            or _variable(d, "z").update(unit="个", units={"个": 1}, at_most=["n"])
+        )
+    )
+    x, y, z = (system.variables[c] for c in "xyz")
+    assert (x.year_on_year, x.county_sum) == ((0.5, 2.0), (0.7, 1.01))
+    assert (y.year_on_year, y.county_sum) == (DEFAULT_YEAR_ON_YEAR, DEFAULT_COUNTY_SUM)
+    assert z.at_most == ("n",) and z.county_sum is None  # collected at city level only
+    assert y.at_most == ()
+
+
 def test_schema_error_names_file_key_path_and_schema(
     document: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -142,6 +158,9 @@ def test_schema_error_names_file_key_path_and_schema(
             r"indicators\[0\] \(Index\)\.code: 'Index' does not match",
         ),
         (lambda d: d.update(extra_section=1), "extra_section"),
+        (lambda d: _variable(d, "x").update(at_most="y"), r"\(x\)\.at_most"),
+        (lambda d: _variable(d, "x").update(year_on_year=[0, 2]), r"\(x\)\.year_on_year"),
+        (lambda d: _variable(d, "x").update(county_sum=[0.9]), r"\(x\)\.county_sum"),
     ],
 )
 def test_schema_errors(load_edited: Callable, edit: Callable, expected: str) -> None:
@@ -203,6 +222,30 @@ def test_schema_errors(load_edited: Callable, edit: Callable, expected: str) -> 
         (
             lambda d: _variable(d, "z").update(range={"county": [0, 1]}),
             r"\(z\)\.range\.county: level 'county' is not in levels",
+        ),
+        (
+            lambda d: _variable(d, "z").update(at_most=["zz"]),
+            r"variables\[2\] \(z\)\.at_most\[0\]: 'zz' is not another variable",
+        ),
+        (
+            lambda d: _variable(d, "n").update(at_most=["n"]),
+            r"\(n\)\.at_most\[0\]: 'n' is not another variable",
+        ),
+        (
+            lambda d: _variable(d, "n").update(at_most=["x"]),
+            r"\(n\)\.at_most\[0\]: variable n \(个\) cannot be compared with x \(万元\)",
+        ),
+        (
+            lambda d: _variable(d, "n").update(levels=["county"], at_most=["z"]),
+            r"\(n\)\.at_most\[0\]: z is not collected at any level of n",
+        ),
+        (
+            lambda d: _variable(d, "x").update(year_on_year=[1.5, 3]),
+            r"\(x\)\.year_on_year: \[1\.5, 3\] must hold 1",
+        ),
+        (
+            lambda d: _variable(d, "z").update(county_sum=[0.8, 1.1]),
+            r"\(z\)\.county_sum: only an extensive variable collected at both levels",
         ),
         (
             lambda d: _indicator(d, "city", "a").update(target="no_such_target"),

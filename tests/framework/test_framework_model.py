@@ -14,6 +14,7 @@ from innovation_monitor.framework import (
     Source,
     Target,
     Tier,
+    Variable,
 )
 
 
@@ -133,3 +134,32 @@ def test_framework_construction_checks_its_tree() -> None:
         )
     with pytest.raises(FrameworkError, match="indicator a: formula"):
         _indicator("a", "gdp ** 2")
+
+
+def _variable(code: str, unit: str) -> Variable:
+    return Variable(
+        code=code,
+        name_zh=code,
+        name_en=code,
+        aliases=(code,),
+        unit=unit,
+        units={unit: 1.0},
+        kind="extensive",
+        levels=("city",),
+        range=None,
+        integer=False,
+    )
+
+
+def test_variables_are_compared_in_a_common_unit() -> None:
+    fte, employed = _variable("fte", "人年"), _variable("employed", "万人")
+    assert fte.scale_of(employed) == 10000.0  # 1 万人 = 10 000 persons ≥ person-years
+    assert employed.scale_of(fte) == 1.0e-4
+    assert _variable("firms", "个").scale_of(_variable("enterprises", "家")) == 1.0
+    with pytest.raises(FrameworkError, match=r"fte \(人年\) cannot be compared with gdp \(万元\)"):
+        fte.scale_of(_variable("gdp", "万元"))
+
+
+def test_a_variable_in_percent_is_a_share() -> None:
+    assert _variable("urbanisation", "%").is_share
+    assert not _variable("gdp", "万元").is_share
