@@ -8,6 +8,11 @@ Cross-sectional methods work within each period (a unit borrows from its peers t
 extrapolation); both take ``limit``, the most consecutive missing periods filled in a row (the
 rest of a longer gap stays missing; default: no limit), so a value is not carried or stretched
 across years the unit did not report.
+
+The record's cells say where each filled value came from (``source``): ``from=2020`` (carried
+from that period), ``from=2019; to=2021`` (interpolated between them), ``group=east; n=3`` (the
+statistic of the 3 units of group ``east`` with a value that period; ``n=15`` for all units),
+``k=5`` (nearest neighbours) and None for ``iterative``.
 """
 
 from __future__ import annotations
@@ -46,7 +51,13 @@ def impute(
     record = StepRecord(
         step="impute",
         params={"method": method, **imputer.params},
-        changes=Changes(data, result, tuple(codes), dict.fromkeys(codes, f"imputed ({method})")),
+        changes=Changes(
+            data,
+            result,
+            tuple(codes),
+            dict.fromkeys(codes, f"imputed ({method})"),
+            sources=imputer.sources,
+        ),
         summary=details,
     )
     return result, record

@@ -1,10 +1,11 @@
 """The imputation methods, one class each, listed in :data:`IMPUTERS`.
 
 An :class:`Imputer` fills the missing cells of the indicator matrix and never changes a known
-value. Cross-sectional imputers fill within each period (a unit borrows from its peers that
-year); panel imputers fill along each unit's own series, all units at once. See
-:mod:`innovation_monitor.composite.impute` for what each method does. scikit-learn is imported
-only by the methods that use it.
+value, and says where each filled value came from (:meth:`Imputer.sources`). Cross-sectional
+imputers fill within each period (a unit borrows from its peers that year); panel imputers fill
+along each unit's own series, all units at once. See :mod:`innovation_monitor.composite.impute`
+for what each method does and how it names its sources. scikit-learn is imported only by the
+methods that use it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from innovation_monitor.composite.dataset import TIME, UNIT, Data
+from innovation_monitor.composite.dataset import TIME, UNIT, Data, period_indices
+from innovation_monitor.composite.record import Columns
 from innovation_monitor.composite.registry import Method, Registry
 from innovation_monitor.composite.spec import REQUIRED
 from innovation_monitor.errors import DataError, FrameworkError
@@ -35,6 +37,12 @@ class Imputer(Method, ABC):
         """``values`` (the indicator matrix of ``data``, rows × indicators) with gaps filled,
         as a new matrix; ``data`` gives the units, periods and groups of the rows."""
 
+    def sources(self, before: Columns, codes: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Where the value of each filled cell came from (the cell of column ``codes[i]``, row
+        ``rows[i]`` of the data set ``before`` the step), as ``key=value`` pairs joined by
+        ``"; "``; None where the method has nothing to point to (a regression)."""
+        return np.full(rows.size, None, dtype=object)
+
 
 IMPUTERS: Registry[Imputer] = Registry("impute", Imputer)
 
@@ -45,7 +53,7 @@ IMPUTERS: Registry[Imputer] = Registry("impute", Imputer)
 class _CrossSection(Imputer):
     """Fills each period's block of indicator values on its own."""
 
-    def groups(self, data: Data) -> np.ndarray | None:
+    def groups(self, data: Columns) -> np.ndarray | None:
         """The peer group of every row (None: all units of the period are peers)."""
         return None
 
@@ -88,6 +96,35 @@ class _Statistic(_CrossSection):
             out[mask] = np.where(gaps, values[np.newaxis, :], sub)
         return out
 
+    def sources(self, before: Columns, codes: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """``group=<the unit's group>; n=<peers with a value>`` (``n=…`` alone without
+        groups): the units of the same period (and group) the statistic was taken over."""
+        frame = before.frame
+        key = np.empty(len(frame), dtype=np.intp)
+        for p, (_, members) in enumerate(period_indices(frame)):
+            key[members] = p
+        groups = self.groups(before)
+        if groups is not None:
+            group, names = pd.factorize(groups)  # -1: no group, never filled
+            key = key * (len(names) + 1) + group + 1
+        out = np.empty(rows.size, dtype=object)
+        for code in pd.unique(codes):
+            cells = np.flatnonzero(codes == code)
+            present = ~np.isnan(before.column(code))
+            counts = np.bincount(key[present], minlength=int(key.max()) + 1)
+            # one text per period and group: its cells share it
+            blocks, first, inverse = np.unique(
+                key[rows[cells]], return_index=True, return_inverse=True
+            )
+            peers = counts[blocks]
+            if groups is None:
+                texts = [f"n={n}" for n in peers]
+            else:
+                named = groups[rows[cells][first]]
+                texts = [f"group={g}; n={n}" for g, n in zip(named, peers, strict=True)]
+            out[cells] = np.asarray(texts, dtype=object)[inverse]
+        return out
+
 
 class _GroupStatistic(_Statistic):
     """Peers are the units with the same value in the ``group`` column (COINr's
@@ -95,11 +132,12 @@ class _GroupStatistic(_Statistic):
 
     defaults: ClassVar[Mapping[str, Any]] = {"group": REQUIRED}
 
-    def groups(self, data: Data) -> np.ndarray:
+    def groups(self, data: Columns) -> np.ndarray:
         group = self.params["group"]
-        if not data.has(group):
-            raise DataError(f"impute: group column {group!r} is not in the data")
-        return data.column(group)
+        try:
+            return data.column(group)
+        except KeyError:
+            raise DataError(f"impute: group column {group!r} is not in the data") from None
 
 
 @IMPUTERS.register("column_mean")
@@ -169,6 +207,10 @@ class KNearestNeighbours(_ScikitLearn):
         imputer = KNNImputer(n_neighbors=int(self.params["k"]))
         return imputer.fit_transform((sub - shift) / span) * span + shift
 
+    def sources(self, before: Columns, codes: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """``k=<k>``: the mean of the k most similar units of the period."""
+        return np.full(rows.size, f"k={self.params['k']}", dtype=object)
+
 
 @IMPUTERS.register("iterative")
 class Iterative(_ScikitLearn):
@@ -211,16 +253,26 @@ class _Panel(Imputer):
         """The values for some of the ``gaps`` of one indicator in series order (each unit's
         rows in time order, one unit after another): their positions and values."""
 
-    def transform(self, data: Data, values: np.ndarray) -> np.ndarray:
-        if TIME not in data.frame.columns:
+    #: the source of a filled gap (see :meth:`Imputer.sources`), from :meth:`periods`
+    source: ClassVar[str]
+
+    @abstractmethod
+    def periods(self, gaps: _Gaps, at: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The periods the filled gaps ``gaps.rows[at]`` were filled from (for ``source``)."""
+
+    def _series(self, frame: pd.DataFrame) -> _SeriesOrder:
+        if TIME not in frame.columns:
             raise FrameworkError(
                 f"impute: method {self.name!r} imputes along time and needs a '{TIME}' column"
             )
-        self.check("impute")
-        times = pd.to_numeric(data.frame[TIME], errors="coerce")
+        times = pd.to_numeric(frame[TIME], errors="coerce")
         if times.isna().any():
             raise DataError(f"impute: '{TIME}' must be numeric (years) for method {self.name!r}")
-        series = _SeriesOrder(data.frame[UNIT].to_numpy(), times.to_numpy(dtype=np.float64))
+        return _SeriesOrder(frame[UNIT].to_numpy(), times.to_numpy(dtype=np.float64))
+
+    def transform(self, data: Data, values: np.ndarray) -> np.ndarray:
+        self.check("impute")
+        series = self._series(data.frame)
         out = np.array(values, order="F")
         for j in range(values.shape[1]):
             x = values[:, j] if series.order is None else values[series.order, j]
@@ -228,6 +280,22 @@ class _Panel(Imputer):
             if gaps.rows.size:
                 rows, filled = self.fill_gaps(x, gaps)
                 out[rows if series.order is None else series.order[rows], j] = filled
+        return out
+
+    def sources(self, before: Columns, codes: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        if not rows.size:
+            return np.empty(0, dtype=object)
+        series = self._series(before.frame)
+        position = rows if series.order is None else np.argsort(series.order)[rows]
+        found = []
+        for code in pd.unique(codes):
+            cells = np.flatnonzero(codes == code)
+            x = before.column(code)
+            gaps = series.gaps(x if series.order is None else x[series.order])
+            found.append((cells, *self.periods(gaps, np.searchsorted(gaps.rows, position[cells]))))
+        out = np.empty(rows.size, dtype=object)
+        cells, *periods = (np.concatenate(parts) for parts in zip(*found, strict=True))
+        out[cells] = _texts(self.source, periods)
         return out
 
     def _within_limit(self, gap: np.ndarray) -> np.ndarray:
@@ -289,6 +357,11 @@ class CarryForward(_Panel):
         use = (gaps.before >= 0) & self._within_limit(gaps.rows - gaps.before)
         return gaps.rows[use], x[gaps.before[use]]
 
+    source = "from={}"  # the period carried from
+
+    def periods(self, gaps: _Gaps, at: np.ndarray) -> tuple[np.ndarray, ...]:
+        return (gaps.times[gaps.before[at]],)
+
 
 @IMPUTERS.register("linear")
 class Linear(_Panel):
@@ -309,3 +382,23 @@ class Linear(_Panel):
         flat = np.isnan(value) & (y_lo == y_hi)
         value[flat] = y_lo[flat]
         return rows, value
+
+    source = "from={}; to={}"  # the periods interpolated between
+
+    def periods(self, gaps: _Gaps, at: np.ndarray) -> tuple[np.ndarray, ...]:
+        return gaps.times[gaps.before[at]], gaps.times[gaps.after[at]]
+
+
+def _texts(template: str, periods: list[np.ndarray]) -> np.ndarray:
+    """``template`` filled with the periods of each cell (``2020``, not ``2020.0``), each
+    distinct combination written once."""
+    if len(periods) == 1:
+        distinct, inverse = np.unique(periods[0], return_inverse=True)
+        combinations = distinct[:, np.newaxis]
+    else:
+        combinations, inverse = np.unique(np.column_stack(periods), axis=0, return_inverse=True)
+    texts = [
+        template.format(*(str(int(t)) if float(t).is_integer() else f"{t:g}" for t in row))
+        for row in combinations
+    ]
+    return np.asarray(texts, dtype=object)[inverse.reshape(-1)]

@@ -6,7 +6,8 @@ denominated), a per-indicator/per-unit summary, and what was dropped.
 
 The changed cells are not copied out as a table while a build runs: a step names the columns it
 changed and why (:class:`Changes`), and the table is made from the data sets before and after
-the step whenever ``record.cells`` is read.
+the step whenever ``record.cells`` is read. A step that can say where each new value came from
+(the imputers: the year carried from, the peer group and its size) adds a ``source`` column.
 """
 
 from __future__ import annotations
@@ -41,17 +42,24 @@ class Columns(Protocol):
     def column(self, name: str) -> np.ndarray: ...
 
 
+#: where the new value of each changed cell came from, from the data set before the step, the
+#: column (``iCode``) of each changed cell and its row: one text (or None) per cell
+Sources = Callable[[Columns, np.ndarray, np.ndarray], np.ndarray]
+
+
 @dataclass(frozen=True)
 class Changes:
     """The cells of ``codes`` that differ between the data sets ``before`` and ``after`` (same
     rows), each with its action; NaN → NaN is no change. ``known`` holds the changed rows of
-    the columns where they are known already."""
+    the columns where they are known already; ``sources``, when given, says where each new
+    value came from (the table's ``source`` column)."""
 
     before: Columns
     after: Columns
     codes: tuple[str, ...]
     actions: Mapping[str, ColumnAction]
     known: Mapping[str, np.ndarray] = field(default_factory=dict)
+    sources: Sources | None = None
 
     def rows(self, code: str, old: np.ndarray, new: np.ndarray) -> np.ndarray:
         """Positions of the changed cells of one column."""
@@ -62,29 +70,52 @@ class Changes:
     def table(self) -> pd.DataFrame:
         """One row per changed cell, grouped by indicator in ``codes`` order."""
         pieces: list[tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        read = _Read(self.before, {})
         for code in self.codes:
-            old, new = self.before.column(code), self.after.column(code)
+            old, new = read.column(code), self.after.column(code)
             rows = self.rows(code, old, new)
             if rows.size:
                 labels = _labels(self.actions[code], rows, old, new, len(old))
                 pieces.append((code, rows, labels, old[rows], new[rows]))
+        extra = ("source",) if self.sources is not None else ()
         if not pieces:
-            return empty_cells()
+            return empty_cells(extra)
         rows = np.concatenate([p[1] for p in pieces])
         frame = self.before.frame
         times = frame[TIME].to_numpy() if TIME in frame.columns else np.full(len(frame), np.nan)
-        return pd.DataFrame(
+        codes = np.repeat(
+            np.asarray([p[0] for p in pieces], dtype=object), [p[1].size for p in pieces]
+        )
+        table = pd.DataFrame(
             {
                 UNIT: frame[UNIT].to_numpy()[rows],
                 TIME: times[rows],
-                "iCode": np.repeat(
-                    np.asarray([p[0] for p in pieces], dtype=object), [p[1].size for p in pieces]
-                ),
+                "iCode": codes,
                 "action": np.concatenate([p[2] for p in pieces]),
                 "before": np.concatenate([p[3] for p in pieces]),
                 "after": np.concatenate([p[4] for p in pieces]),
             }
         )
+        if self.sources is not None:
+            table["source"] = self.sources(read, codes, rows)
+        return table
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A data set whose columns are read once (a kept column is made anew on each reading)."""
+
+    data: Columns
+    columns: dict[str, np.ndarray]
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return self.data.frame
+
+    def column(self, name: str) -> np.ndarray:
+        if name not in self.columns:
+            self.columns[name] = self.data.column(name)
+        return self.columns[name]
 
 
 def _labels(
@@ -115,8 +146,9 @@ def _apply(action: Action, old: np.ndarray, new: np.ndarray) -> np.ndarray:
 class StepRecord:
     """The trace of one step.
 
-    ``cells`` has one row per changed cell (``uCode, Time, iCode, action, before, after``;
-    ``Time`` is missing for a cross-section); ``details`` is the step's summary table (made
+    ``cells`` has one row per changed cell (``uCode, Time, iCode, action, before, after``,
+    and ``source`` for a step that says where new values came from; ``Time`` is missing for a
+    cross-section); ``details`` is the step's summary table (made
     from ``summary`` when first read);
     ``tables`` holds further named outputs (e.g. ``"topsis"``); ``dropped_units`` holds uCodes,
     or ``(uCode, Time)`` pairs for a panel, where single unit-years can go.
@@ -186,5 +218,6 @@ def records_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame({key: [row[key] for row in rows] for key in keys})
 
 
-def empty_cells() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in CELL_COLUMNS})
+def empty_cells(extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A changed-cells table without rows (``extra``: further columns, e.g. ``source``)."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in (*CELL_COLUMNS, *extra)})

@@ -1,8 +1,10 @@
 """Ranked annual monitoring reports: HTML (Chinese first, English too) and a ranking CSV.
 
-``build_report`` (``assembly``) turns the stored tables (scores, indicator values, rankings)
-plus the division registry and the indicator system into a :class:`MonitoringReport`
-(``views``, with the indicator and methodology sections from ``methodology``); ``render_html``
+``build_report`` (``assembly``) turns the stored tables (scores, indicator values, rankings,
+imputations, validation results, quarantine) plus the division registry and the indicator
+system into a :class:`MonitoringReport` (``views``, with the indicator and methodology sections
+from ``methodology``, the unit profiles from ``profiles`` and the data-quality section from
+``quality``); ``render_html``
 and ``write_reports`` (``render``) lay it out. The package does not import dagster.
 """
 

@@ -4,7 +4,8 @@
 best/median, plan targets, methodology) so that rendering is pure layout and the HTML and the
 CSV can never disagree. Ranks, tiers, ranks within the city and rank changes are read as stored
 in ``rankings``, which the scoring stage computed once (:mod:`innovation_monitor.scoring`);
-nothing here ranks or re-ranks.
+nothing here ranks or re-ranks. Imputed and missing values are read from ``imputations`` and
+the data-quality section from the run's validation results (:mod:`.quality`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from innovation_monitor.framework import (
     INDEX_CODE,
     IndicatorSystem,
     MonitoringFramework,
-    Target,
     build_steps,
 )
 from innovation_monitor.reports.labels import (
@@ -34,25 +34,30 @@ from innovation_monitor.reports.methodology import (
     indicator_view,
     source_views,
     step_view,
-    target_applies,
     tier_rules,
+)
+from innovation_monitor.reports.profiles import unit_profiles
+from innovation_monitor.reports.quality import (
+    QUALITY_COLUMNS,
+    QUARANTINE_COLUMNS,
+    data_quality,
+    pillar_flags,
+    read_estimates,
 )
 from innovation_monitor.reports.views import (
     DataNotice,
     DepartedUnit,
-    IndicatorView,
     MonitoringReport,
     Named,
     NodeScore,
     ParentGroup,
+    PillarFlag,
     PillarView,
-    ProfileCell,
     RankChange,
     RankingRow,
     TierView,
-    UnitProfile,
 )
-from innovation_monitor.scoring.schemas import RANKINGS_SCHEMA, SCORES_SCHEMA
+from innovation_monitor.scoring.schemas import IMPUTATIONS_SCHEMA, RANKINGS_SCHEMA, SCORES_SCHEMA
 
 INDICATOR_VALUES_COLUMNS = ("year", "level", "region_code", "indicator", "value")
 TOP_N = 3
@@ -70,12 +75,18 @@ def build_report(
     registry: DivisionRegistry,
     system: IndicatorSystem,
     notice: DataNotice,
+    imputations: pl.DataFrame,
+    quality: pl.DataFrame | None = None,
+    quarantine: pl.DataFrame | None = None,
 ) -> MonitoringReport:
     """Assemble the (year, level) report from warehouse-shaped frames.
 
     ``scores`` and ``rankings`` should hold every year available for the level (the departed
     units and the rank history come from earlier years); a report has a tier section when the
-    year's rankings carry tiers.
+    year's rankings carry tiers. ``imputations`` (``IMPUTATIONS_SCHEMA`` rows) marks the values
+    that are imputed or missing; ``quality`` (``validation_results`` rows) and ``quarantine``
+    give the failing warnings, the checks the user accepted and the cells left out; rows of
+    other years and levels are ignored.
     """
     if level not in LEVEL_NAMES:
         raise DataError(f"report level {level!r} is unknown; expected one of {list(LEVEL_NAMES)}")
@@ -83,6 +94,9 @@ def build_report(
     scores = _slice(scores, "scores", tuple(SCORES_SCHEMA), level)
     values = _slice(indicator_values, "indicator_values", INDICATOR_VALUES_COLUMNS, level)
     rankings = _slice(rankings, "rankings", tuple(RANKINGS_SCHEMA), level)
+    imputed = _slice(imputations, "imputations", tuple(IMPUTATIONS_SCHEMA), level)
+    checks = _year_rows(quality, "quality", QUALITY_COLUMNS, level, year)
+    cells = _year_rows(quarantine, "quarantine", QUARANTINE_COLUMNS, level, year)
     index = scores.filter(pl.col("node") == INDEX_CODE)
     current = index.filter(pl.col("year") == year)
     if current.is_empty():
@@ -95,7 +109,9 @@ def build_report(
     previous_year = ranked[0]["previous_year"]
 
     units = _Units(registry, level, [y for y in (previous_year, year) if y is not None])
-    node_scores = _node_scores(scores.filter(pl.col("year") == year))
+    estimates = read_estimates(imputed, year, units.ref)
+    flags = {r["region_code"]: pillar_flags(framework, r["region_code"], estimates) for r in ranked}
+    node_scores = _node_scores(scores.filter(pl.col("year") == year), flags)
     tier_names = _tier_names(ranked, framework, year)
     rows = tuple(
         sorted(
@@ -156,10 +172,18 @@ def build_report(
                 key=lambda r: (-(r.change.change or 0), *_rank_order(r)),
             )
         )[:TOP_N],
-        pillars=_pillar_views(framework, scores.filter(pl.col("year") == year), units),
+        pillars=_pillar_views(framework, node_scores, units),
         indicators=indicator_views,
-        profiles=_profiles(
-            rows, rankings, year, values_by_indicator, node_scores, targets, indicator_views
+        profiles=unit_profiles(
+            rows,
+            rankings,
+            year,
+            values_by_indicator,
+            node_scores,
+            targets,
+            indicator_views,
+            estimates,
+            flags,
         ),
         tiers=_tier_views(rows, framework) if any(r.tier is not None for r in rows) else (),
         steps=tuple(
@@ -167,6 +191,9 @@ def build_report(
             for step in build_steps(framework)
         ),
         sources=source_views(notice, indicator_views),
+        quality=data_quality(
+            system, framework, (r.unit for r in rows), estimates, flags, checks, cells, units.ref
+        ),
     )
 
 
@@ -274,6 +301,18 @@ def _slice(frame: pl.DataFrame, name: str, columns: tuple[str, ...], level: str)
     return frame.select(columns).filter(pl.col("level") == level)
 
 
+def _year_rows(
+    frame: pl.DataFrame | None,
+    name: str,
+    columns: Mapping[str, pl.DataType],
+    level: str,
+    year: int,
+) -> pl.DataFrame:
+    """The rows of ``level`` and ``year`` of an optional frame (none: no rows)."""
+    given = pl.DataFrame(schema=dict(columns)) if frame is None else frame
+    return _slice(given, name, tuple(columns), level).filter(pl.col("year") == year)
+
+
 class _Units:
     """Names of units from the registry, looked up once each.
 
@@ -322,9 +361,13 @@ def _rank(value: Any) -> int | None:
     return None if value is None or math.isnan(float(value)) else int(value)
 
 
-def _node_scores(scores: pl.DataFrame) -> dict[tuple[str, str], NodeScore]:
+def _node_scores(
+    scores: pl.DataFrame, flags: Mapping[str, tuple[PillarFlag, ...]]
+) -> dict[tuple[str, str], NodeScore]:
+    """Every score of the year by (unit, node), a pillar flagged where ``flags`` says so."""
+    flagged = {(code, f.code) for code, found in flags.items() for f in found}
     return {
-        (code, node): NodeScore(_number(score), _rank(rank))
+        (code, node): NodeScore(_number(score), _rank(rank), (code, node) in flagged)
         for code, node, score, rank in scores.select(
             "region_code", "node", "score", "rank"
         ).iter_rows()
@@ -351,13 +394,17 @@ def _tier_views(
 
 
 def _pillar_views(
-    framework: MonitoringFramework, scores: pl.DataFrame, units: _Units
+    framework: MonitoringFramework,
+    node_scores: Mapping[tuple[str, str], NodeScore],
+    units: _Units,
 ) -> tuple[PillarView, ...]:
     total = sum(p.weight for p in framework.pillars)
     views = []
     for pillar in framework.pillars:
-        ranked = scores.filter((pl.col("node") == pillar.code) & (pl.col("rank") <= TOP_N)).sort(
-            "rank", "region_code"
+        leaders = sorted(
+            (node.rank, code, node)
+            for (code, node_code), node in node_scores.items()
+            if node_code == pillar.code and node.rank is not None and node.rank <= TOP_N
         )
         views.append(
             PillarView(
@@ -365,12 +412,7 @@ def _pillar_views(
                 name=Bilingual(pillar.name_zh, pillar.name_en),
                 weight=pillar.weight,
                 share=pillar.weight / total,
-                leaders=tuple(
-                    (units.ref(code), NodeScore(_number(score), _rank(rank)))
-                    for code, score, rank in ranked.select(
-                        "region_code", "score", "rank"
-                    ).iter_rows()
-                ),
+                leaders=tuple((units.ref(code), node) for _, code, node in leaders),
             )
         )
     return tuple(views)
@@ -385,50 +427,3 @@ def _values_of(year_values: pl.DataFrame, indicator: str, codes: list[str]) -> d
         .iter_rows()
     }
     return {c: v for c in codes if (v := found.get(c)) is not None}
-
-
-def _profiles(
-    rows: tuple[RankingRow, ...],
-    rankings: pl.DataFrame,
-    year: int,
-    values: Mapping[str, Mapping[str, float]],
-    node_scores: Mapping[tuple[str, str], NodeScore],
-    targets: Mapping[str, list[Target]],
-    views: tuple[IndicatorView, ...],
-) -> tuple[UnitProfile, ...]:
-    shown = {t.id: t for view in views for t in view.targets}
-    history: dict[str, list[tuple[int, int | None]]] = {}
-    for code, past_year, rank in (
-        rankings.filter(pl.col("year") <= year)
-        .sort("year")
-        .select("region_code", "year", "rank")
-        .iter_rows()
-    ):
-        history.setdefault(code, []).append((int(past_year), _rank(rank)))
-    profiles = []
-    for row in rows:
-        code = row.unit.code
-        cells = []
-        for indicator, by_unit in values.items():
-            value = by_unit.get(code)
-            cells.append(
-                ProfileCell(
-                    indicator=indicator,
-                    value=value,
-                    score=node_scores.get((code, indicator), NodeScore(None, None)),
-                    targets_met=tuple(
-                        (shown[t.id], value is not None and t.is_met(value))
-                        for t in targets[indicator]
-                        if target_applies(t, code)
-                    ),
-                )
-            )
-        profiles.append(
-            UnitProfile(
-                unit=row.unit,
-                rank=row.rank,
-                cells=tuple(cells),
-                rank_history=tuple(history.get(code, [])),
-            )
-        )
-    return tuple(profiles)

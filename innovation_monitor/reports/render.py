@@ -6,14 +6,18 @@ Its layout (documented here because data users script against it):
 
 * line 1: one cell with the data notice — for synthetic data the warning
   ``本报告基于合成样例数据，不代表真实统计 / Built from SYNTHETIC sample data — not official
-  statistics`` first, and last, when boundaries changed, that previous ranks are re-ranked on
-  this year's boundaries; read the table with ``skiprows=1``;
+  statistics`` first, then, when boundaries changed, that previous ranks are re-ranked on this
+  year's boundaries, when the user accepted a failing blocking check that it was accepted, and
+  last how many indicator values are carried forward, imputed otherwise or missing; read the
+  table with ``skiprows=1``;
 * line 2: bilingual headers (``排名 Rank``, ``地区代码 Code``, ``地区 Region (zh)``, ``地区 Region
   (en)``, ...; see :func:`ranking_table`), names in one column per language;
 * then one row per ranked unit in rank order. ``上年排名 Previous rank`` is re-ranked on this
   year's boundaries, so it can differ from last year's CSV; ``排名变化 Rank change`` is previous
   rank minus current rank (positive = climbed), empty for a unit with no previous rank or
-  changed boundaries (``备注 Note`` says which).
+  changed boundaries (``备注 Note`` says which). The last two columns list the unit's indicators
+  whose value is not its own figure of the year (``估``/``*`` imputed, with how; ``缺``/``†``
+  missing) and its pillars resting mostly on such values (more than half of their indicators).
 
 Files are written to a temporary file in the same folder and renamed into place, so a crash
 never leaves a truncated report where a complete one was.
@@ -37,7 +41,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from innovation_monitor.reports.labels import LANGS, PUNCTUATION, Bilingual, label, unit_text
-from innovation_monitor.reports.views import MonitoringReport, RankingRow
+from innovation_monitor.reports.views import Estimate, MonitoringReport, PillarFlag, RankingRow
 
 CHART_ROWS_PER_PANEL = 40
 """Bars per SVG panel: a panel never splits across printed pages, so long county charts are cut
@@ -99,6 +103,7 @@ def render_html(report: MonitoringReport, lang: str = "zh") -> str:
         bar_height=CHART_BAR_HEIGHT,
         punct=PUNCTUATION[lang],
         fonts=FONTS,
+        indicator_names={i.code: i.name for i in report.indicators},
     )
 
 
@@ -156,6 +161,18 @@ def notice_line(report: MonitoringReport) -> str:
         parts.append(" / ".join(t for t in (notice.notice_zh, notice.notice_en) if t))
     if report.reranked:
         parts.append(f"{label('reranked').zh} / {label('reranked').en}")
+    quality = report.quality
+    if quality.overridden:
+        parts.append(
+            " / ".join(
+                label("override_alert").get(lang).format(count=len(quality.excluded))
+                for lang in LANGS
+            )
+        )
+    if quality.estimated:
+        totals = quality.totals
+        counts = {"carried": totals.carried, "imputed": totals.imputed, "missing": totals.missing}
+        parts.append(" / ".join(label("csv_quality").get(lang).format(**counts) for lang in LANGS))
     head = label("data_notice")
     return f"{head.zh} {head.en}: " + ("; ".join(parts) or "—")
 
@@ -179,7 +196,10 @@ def ranking_table(report: MonitoringReport) -> list[list[str]]:
     if report.has_tiers:
         header += names("tier")
     header += [f"{p.name.zh} {p.name.en}" for p in report.pillars]
+    header += [both("estimated_indicators"), both("flagged_pillars")]
 
+    profiles = {p.unit.code: p for p in report.profiles}
+    indicators = {i.code: i.name for i in report.indicators}
     table = [header]
     for row in report.rows:
         line = [_csv_int(row.rank), row.unit.code, row.unit.name.zh, row.unit.name.en]
@@ -199,8 +219,57 @@ def ranking_table(report: MonitoringReport) -> list[list[str]]:
         if report.has_tiers:
             line += [row.tier.name.zh, row.tier.name.en] if row.tier else ["", ""]
         line += [_csv_number(row.pillars[p.code].score) for p in report.pillars]
+        profile = profiles[row.unit.code]
+        line += [
+            _both_lists(
+                [
+                    Bilingual(
+                        *(
+                            _estimated_text(indicators[c.indicator], c.estimate, lang)
+                            for lang in LANGS
+                        )
+                    )
+                    for c in profile.estimated
+                    if c.estimate is not None  # always: the estimated cells
+                ]
+            ),
+            _both_lists([flag_text(f) for f in profile.flagged]),
+        ]
         table.append(line)
     return table
+
+
+def marker(estimate: Estimate, lang: str) -> str:
+    """The mark of an imputed (估 / *) or missing (缺 / †) value."""
+    return label("marker_missing" if estimate.missing else "marker_estimated").get(lang)
+
+
+def _estimated_text(name: Bilingual, estimate: Estimate, lang: str) -> str:
+    """``指标a（估：沿用本地区2019年数值）`` / ``Indicator a (*: carried forward from 2019)``."""
+    marks = PUNCTUATION[lang]
+    how = f"{marker(estimate, lang)}{marks['colon']}{estimate.how.get(lang)}"
+    return f"{name.get(lang)}{marks['open']}{how}{marks['close']}"
+
+
+def flag_text(flag: PillarFlag) -> Bilingual:
+    """``支柱A：2项指标中2项为插补或缺失值`` in both languages."""
+    text = label("pillar_flag")
+    return Bilingual(
+        *(
+            text.get(lang).format(
+                pillar=flag.name.get(lang), estimated=flag.estimated, total=flag.total
+            )
+            for lang in LANGS
+        )
+    )
+
+
+def _both_lists(items: list[Bilingual]) -> str:
+    """The items in Chinese, `` / ``, then in English, each list separated by its language's
+    mark; empty without items."""
+    if not items:
+        return ""
+    return " / ".join(PUNCTUATION[lang]["sep"].join(t.get(lang) for t in items) for lang in LANGS)
 
 
 def _change_note(row: RankingRow) -> str:
@@ -323,6 +392,11 @@ def names(items: Iterable[Any], lang: str) -> str:
 
 
 @pass_context
+def _marker(context: Context, estimate: Estimate) -> str:
+    return marker(estimate, context["lang"])
+
+
+@pass_context
 def _join_names(context: Context, items: Iterable[Any]) -> str:
     return names(items, context["lang"])
 
@@ -345,6 +419,7 @@ def _environment() -> Environment:
         css_string=css_string,
         names=_join_names,
         unit=_unit,
+        flag=flag_text,
     )
-    env.globals.update(L=_label)
+    env.globals.update(L=_label, marker=_marker)
     return env

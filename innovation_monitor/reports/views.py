@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from innovation_monitor.reports.labels import SYNTHETIC_BANNER, Bilingual
+from innovation_monitor.reports.labels import SYNTHETIC_BANNER, Bilingual, label
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,39 @@ class RankChange:
 
 @dataclass(frozen=True)
 class NodeScore:
-    """A unit's score and rank at one node (a pillar or an indicator)."""
+    """A unit's score and rank at one node (a pillar or an indicator); ``flagged`` marks a
+    pillar score that rests mostly on imputed or missing values."""
 
     score: float | None
     rank: int | None
+    flagged: bool = False
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """An indicator value the scores use that is not the unit's own figure of the year, as
+    stored in ``imputations``: ``method`` (``carry_forward``, ``group_median``, …, or
+    ``missing``), how it was obtained in words (method and source), and the value used (None
+    when it stayed missing)."""
+
+    method: str
+    how: Bilingual
+    value: float | None
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None
+
+
+@dataclass(frozen=True)
+class PillarFlag:
+    """A pillar of a unit most of whose indicators (``estimated`` of ``total``, more than half)
+    are imputed or missing that year."""
+
+    code: str
+    name: Bilingual
+    estimated: int
+    total: int
 
 
 @dataclass(frozen=True)
@@ -152,23 +181,33 @@ class IndicatorView:
 
 @dataclass(frozen=True)
 class ProfileCell:
-    """One indicator of one unit: value, normalised score and rank, and target checks."""
+    """One indicator of one unit: the value the scores use (its own figure, or the imputed one
+    ``estimate`` explains), normalised score and rank, and target checks."""
 
     indicator: str
     value: float | None
     score: NodeScore
-    targets_met: tuple[tuple[TargetView, bool], ...]
-    """(target, met) for every target that applies to this unit."""
+    targets_met: tuple[tuple[TargetView, bool | None], ...]
+    """(target, met) for every target that applies to this unit; met is None without a value,
+    and rests on the imputed value when there is an ``estimate``."""
+    estimate: Estimate | None = None
 
 
 @dataclass(frozen=True)
 class UnitProfile:
-    """A unit's indicator values and its index rank over the years up to the report year."""
+    """A unit's indicator values and its index rank over the years up to the report year, and
+    its pillars that rest mostly on imputed or missing values."""
 
     unit: Named
     rank: int | None
     cells: tuple[ProfileCell, ...]
     rank_history: tuple[tuple[int, int | None], ...]
+    flagged: tuple[PillarFlag, ...] = ()
+
+    @property
+    def estimated(self) -> tuple[ProfileCell, ...]:
+        """The cells whose value is imputed or missing, in indicator order (the notes)."""
+        return tuple(c for c in self.cells if c.estimate is not None)
 
 
 @dataclass(frozen=True)
@@ -200,6 +239,77 @@ class SourceView:
 
 
 @dataclass(frozen=True)
+class IndicatorQuality:
+    """How many of the year's ranked units have their own figure of an indicator, and how many
+    values were carried forward, imputed otherwise, or left missing."""
+
+    code: str
+    name: Bilingual
+    own: int
+    carried: int
+    imputed: int
+    missing: int
+
+
+@dataclass(frozen=True)
+class CheckView:
+    """A validation check shown in the report: what it checks, how many rows failed it and some
+    of them, in words (file, row, column)."""
+
+    description: Bilingual
+    count: int
+    examples: tuple[Bilingual, ...]
+
+
+@dataclass(frozen=True)
+class ExcludedCell:
+    """A quarantined cell left out of the computation after the user accepted the quarantine."""
+
+    file: str
+    row: int | None
+    column: str
+    raw: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    """The data-quality section: imputed and missing values per indicator that year, units
+    whose pillars rest mostly on them, failing warnings, checks the user accepted and the cells
+    that were excluded because of them."""
+
+    indicators: tuple[IndicatorQuality, ...] = ()
+    flagged: tuple[tuple[Named, tuple[PillarFlag, ...]], ...] = ()
+    warnings: tuple[CheckView, ...] = ()
+    accepted: tuple[CheckView, ...] = ()
+    excluded: tuple[ExcludedCell, ...] = ()
+
+    @property
+    def totals(self) -> IndicatorQuality:
+        """The counts over every indicator."""
+        rows = self.indicators
+        return IndicatorQuality(
+            "",
+            label("total"),
+            sum(r.own for r in rows),
+            sum(r.carried for r in rows),
+            sum(r.imputed for r in rows),
+            sum(r.missing for r in rows),
+        )
+
+    @property
+    def estimated(self) -> int:
+        """Values carried forward, imputed otherwise or missing, over every indicator."""
+        totals = self.totals
+        return totals.carried + totals.imputed + totals.missing
+
+    @property
+    def overridden(self) -> bool:
+        """The user let a failing blocking check through (``--accept-quarantine``)."""
+        return bool(self.accepted)
+
+
+@dataclass(frozen=True)
 class MonitoringReport:
     """Everything one (year, level) report shows, in both languages."""
 
@@ -225,6 +335,7 @@ class MonitoringReport:
     tiers: tuple[TierView, ...]
     steps: tuple[StepView, ...]
     sources: tuple[SourceView, ...]
+    quality: DataQuality = field(default_factory=DataQuality)
 
     @property
     def banner(self) -> Bilingual | None:

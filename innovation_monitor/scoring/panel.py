@@ -4,25 +4,49 @@ All years of a level are scored together so that the methodology's pooled goalpo
 comparable across years; ranks are within each year (ties "min", higher is better), which is how
 the monitoring report ranks units and exactly how the engine's results rank them, so they are
 taken from there.
+
+Scoring also says which values the scores rest on that are not the unit's own figure of that
+year: every cell the build's impute steps filled (with the method and the source the engine
+records) and every cell without a value of its own that stayed missing, which the aggregation
+skipped, so that reports can flag them and a data-quality summary can count them. (A value of
+its own that normalisation could not score, e.g. an indicator equal for every unit, is not
+listed: nothing was imputed or missing.)
 """
 
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 import polars as pl
 
-from innovation_monitor.composite.build import run_build
+from innovation_monitor.composite.build import Build, run_build
 from innovation_monitor.composite.dataset import TIME, UNIT
 from innovation_monitor.composite.framework import Framework
+from innovation_monitor.composite.results import Results
 from innovation_monitor.errors import FrameworkError
 from innovation_monitor.framework import MonitoringFramework, build_steps, imeta_table
 from innovation_monitor.indicators import indicator_frame
-from innovation_monitor.scoring.schemas import SCORES_SCHEMA
+from innovation_monitor.scoring.schemas import IMPUTATIONS_SCHEMA, MISSING, SCORES_SCHEMA
 
 
-def score_panel(values: pl.DataFrame, framework: MonitoringFramework) -> pl.DataFrame:
-    """Scores of every unit-year at every node: the index, each pillar and each indicator
-    (its normalised score), with the rank of the unit within its year."""
+@dataclass(frozen=True)
+class PanelScores:
+    """What scoring a level's panel produced: ``scores`` (:data:`SCORES_SCHEMA` rows) and
+    ``imputations`` (:data:`IMPUTATIONS_SCHEMA` rows, one per indicator value of a scored
+    unit-year that was imputed or left missing)."""
+
+    scores: pl.DataFrame
+    imputations: pl.DataFrame
+
+
+def score_panel(values: pl.DataFrame, framework: MonitoringFramework) -> PanelScores:
+    """Scores of every unit-year at every node (the index, each pillar and each indicator's
+    normalised score, with the unit's rank within its year) and the values they rest on that
+    are not the unit's own (see the module docstring)."""
     if values.is_empty():
-        return pl.DataFrame(schema=SCORES_SCHEMA)
+        return PanelScores(
+            pl.DataFrame(schema=SCORES_SCHEMA), pl.DataFrame(schema=IMPUTATIONS_SCHEMA)
+        )
     data = indicator_frame(values, framework)
     engine = Framework.from_imeta(
         imeta_table(framework), source=f"indicators.yaml ({framework.level})"
@@ -33,7 +57,7 @@ def score_panel(values: pl.DataFrame, framework: MonitoringFramework) -> pl.Data
             f"indicators.yaml methodology.{framework.level}: the steps never aggregate; "
             "add an aggregate step"
         )
-    return (
+    scores = (
         _long(build.results.scores, "score")
         .join(_long(build.results.ranks, "rank"), on=[UNIT, TIME, "node"], how="left")
         .select(
@@ -47,6 +71,7 @@ def score_panel(values: pl.DataFrame, framework: MonitoringFramework) -> pl.Data
         .sort("year", "node", "rank", "region_code", nulls_last=True)
         .select(list(SCORES_SCHEMA))
     )
+    return PanelScores(scores, _imputations(data, build, build.results, framework))
 
 
 def _long(table: pd.DataFrame, name: str) -> pl.DataFrame:
@@ -55,3 +80,74 @@ def _long(table: pd.DataFrame, name: str) -> pl.DataFrame:
     return pl.from_pandas(table).unpivot(
         index=[UNIT, TIME], on=nodes, variable_name="node", value_name=name
     )
+
+
+def _imputations(
+    data: pd.DataFrame, build: Build, results: Results, framework: MonitoringFramework
+) -> pl.DataFrame:
+    """The ``imputations`` rows of a build of ``data``: the cells its impute steps filled
+    (value, method, source) and the cells without a value of their own still missing where the
+    aggregation read them, for the unit-years and indicators the results hold (a cell screened
+    out later is not used, so not listed). Cells are matched by position, not by joins."""
+    scores = results.scores
+    if scores.empty:  # every unit-year screened out
+        return pl.DataFrame(schema=IMPUTATIONS_SCHEMA)
+    codes = list(build.framework.indicators)
+    units = scores[UNIT].to_numpy(dtype=object)
+    times = scores[TIME].to_numpy(dtype=np.int64)
+    # a unit-year as one number, so that cells are matched with one index lookup
+    unit_index, first, span = pd.Index(pd.unique(units)), times.min(), np.ptp(times) + 1
+
+    def keys(frame: pd.DataFrame) -> np.ndarray:
+        unit = unit_index.get_indexer(frame[UNIT])
+        time = frame[TIME].to_numpy(dtype=np.int64) - first
+        return np.where((unit >= 0) & (time >= 0) & (time < span), unit * span + time, -1)
+
+    scored = pd.Index(keys(scores))
+
+    def rows(frame: pd.DataFrame) -> np.ndarray:
+        """The results row of each row of ``frame`` (-1: not scored)."""
+        return scored.get_indexer(keys(frame))
+
+    at = rows(data)
+    kept = at >= 0
+    missing = np.zeros((len(scores), len(codes)), dtype=bool)
+    missing[at[kept]] = np.isnan(data[codes].to_numpy(dtype=np.float64)[kept])
+    missing &= np.isnan(scores[codes].to_numpy(dtype=np.float64))
+    r, c = np.nonzero(missing)
+    found = [(r, c, np.full(r.size, np.nan), np.full(r.size, MISSING), np.full(r.size, None))]
+    for record in build.records:
+        cells = record.cells if record.step == "impute" else None
+        if cells is None or cells.empty:
+            continue
+        r = rows(cells)
+        c = pd.Index(codes).get_indexer(cells["iCode"])
+        use = (r >= 0) & (c >= 0)
+        use[use] = ~missing[r[use], c[use]]
+        found.append(
+            (
+                r[use],
+                c[use],
+                cells["after"].to_numpy(dtype=np.float64)[use],
+                np.full(int(use.sum()), record.params["method"]),
+                cells["source"].to_numpy(dtype=object)[use],
+            )
+        )
+    r, c, value, method, source = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    # year, unit, then the framework's indicator order
+    position = {ind.code: i for i, ind in enumerate(framework.indicators)}
+    unit_order = pd.factorize(units, sort=True)[0]
+    order = np.lexsort((np.asarray([position[code] for code in codes])[c], unit_order[r], times[r]))
+    r, c = r[order], c[order]
+    return pl.DataFrame(
+        {
+            "year": times[r],
+            "level": np.full(r.size, framework.level),
+            "region_code": units[r].tolist(),
+            "indicator": np.asarray(codes, dtype=object)[c].tolist(),
+            "value": value[order],
+            "method": method[order].tolist(),
+            "source": source[order].tolist(),
+        },
+        schema=IMPUTATIONS_SCHEMA,
+    ).with_columns(pl.col("value").fill_nan(None))

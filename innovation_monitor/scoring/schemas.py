@@ -1,5 +1,5 @@
-"""The columns of what scoring produces, which the warehouse stores as ``scores`` and
-``rankings`` (``docs/warehouse.md`` says what each column means).
+"""The columns of what scoring produces, which the warehouse stores as ``scores``, ``rankings``
+and ``imputations`` (``docs/warehouse.md`` says what each column means).
 
 Kept apart from the engine code so that the warehouse can import them without loading the
 composite engine.
@@ -54,3 +54,25 @@ RANKINGS_SCHEMA: dict[str, pl.DataType] = {
 """One row per unit-year with an index score: the index rank (ties share it), the tier code
 (NULL without tiers), the city and the rank within it (county-level units only; ties "min"
 among the city's ranked units) and the rank change columns above."""
+
+MISSING = "missing"
+"""The ``method`` of an ``imputations`` row whose value stayed missing: the aggregation skipped
+it and rescaled the weights of the others."""
+CARRY_FORWARD = "carry_forward"
+"""The ``method`` of a value carried forward from an earlier year of the same unit."""
+
+IMPUTATIONS_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int64(),
+    "level": pl.String(),
+    "region_code": pl.String(),
+    "indicator": pl.String(),
+    "value": pl.Float64(),
+    "method": pl.String(),
+    "source": pl.String(),
+}
+"""One row per indicator value the scores use that was not computed from the unit's own
+statistics of that year: ``value`` the value scoring used (NULL when it stayed missing and the
+aggregation skipped it), ``method`` the imputation method (``carry_forward``, ``group_median``,
+…, or ``missing``), ``source`` where the value came from as ``key=value`` pairs joined by ``"; "``
+(``from=2020``; ``from=2019; to=2021``; ``group=370100; n=4``, the group and its units with a
+value; ``k=5``; NULL when missing or for a regression)."""

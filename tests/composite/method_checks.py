@@ -193,6 +193,10 @@ def _imputer_checks(name: str, checks: settings) -> None:
         known = ~np.isnan(values)
         assert np.array_equal(out[known], values[known]), "a known value changed"
         assert not (np.isnan(out) & known).any(), "new gaps"
+        rows, columns = np.nonzero(np.isnan(values) & ~np.isnan(out))
+        sources = make("impute", name).sources(data, np.asarray(CODES, dtype=object)[columns], rows)
+        assert len(sources) == rows.size, "one source per filled cell"
+        assert all(s is None or isinstance(s, str) for s in sources), "sources are texts"
         _same(make("impute", name).transform(data, data.X), out, "rerun")
         if IMPUTERS[name].row_order_ties:
             return

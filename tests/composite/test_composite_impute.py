@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from innovation_monitor.composite import Framework
+from innovation_monitor.composite import Framework, run_build
 from innovation_monitor.composite.impute import impute
 from innovation_monitor.errors import DataError, FrameworkError
 
@@ -185,3 +185,103 @@ def test_panel_methods_equal_pandas_unit_by_unit(method, limit):
     out, _ = impute(data, fw, method=method, limit=limit)
     want = _pandas_series_fill(data, ["x", "y"], method, limit)
     assert np.array_equal(out[["x", "y"]].to_numpy(), want[["x", "y"]].to_numpy(), equal_nan=True)
+
+
+# ------------------------------------------------------------------------------ sources
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "sources"),
+    [
+        ("carry_forward", {}, ["from=2020", "from=2021", "from=2021"]),  # a U1, a U2, d U3
+        ("linear", {}, ["from=2020; to=2022"]),
+        ("group_median", {"group": "grp"}, ["group=x; n=1"] * 3),  # U3 alone in group y
+        ("column_mean", {}, ["n=2", "n=2", "n=2", "n=2"]),
+        ("knn", {"k": 2}, ["k=2"] * 4),
+        ("iterative", {"max_iter": 3}, [None] * 4),
+    ],
+)
+def test_each_filled_cell_names_its_source(toy_panel, toy_framework, method, params, sources):
+    _, record = impute(toy_panel, toy_framework, method=method, **params)
+    assert record.cells["source"].tolist() == sources
+    assert list(record.cells.columns[-1:]) == ["source"]
+
+
+def test_a_step_that_fills_nothing_still_has_a_source_column(toy_framework, toy_data):
+    complete = toy_data.fillna(1.0)
+    _, record = impute(complete, toy_framework, method="column_mean")
+    assert record.cells.empty and "source" in record.cells.columns
+
+
+def _shuffled_panel(seed: int) -> pd.DataFrame:
+    """30 units in 3 groups over uneven years, rows shuffled, 40 % of the values missing."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for unit in range(30):
+        years = np.sort(rng.choice(np.arange(2000, 2012), size=rng.integers(1, 10), replace=False))
+        rows += [(f"U{unit}", f"G{unit % 3}", int(t)) for t in years]
+    data = pd.DataFrame(rows, columns=["uCode", "grp", "Time"]).sample(frac=1, random_state=seed)
+    data = data.reset_index(drop=True)
+    for code in ("x", "y"):
+        values = rng.lognormal(size=len(data)) * 100
+        values[rng.random(len(data)) < 0.4] = np.nan
+        data[code] = values
+    return data
+
+
+XY = Framework.from_dict(
+    {"nodes": [{"code": "I"}, {"code": "x", "parent": "I"}, {"code": "y", "parent": "I"}]}
+)
+
+
+def _fields(source: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in source.split("; "))
+
+
+@pytest.mark.parametrize("limit", [None, 2])
+def test_carried_and_interpolated_values_are_the_named_years_values(limit):
+    """Every source points at the cells the value was made from, on shuffled rows."""
+    data = _shuffled_panel(5)
+    own = data.set_index(["uCode", "Time"]).sort_index()
+    _, carried = impute(data, XY, method="carry_forward", limit=limit)
+    assert len(carried.cells) > 20
+    for cell in carried.cells.itertuples():
+        year = int(_fields(cell.source)["from"])
+        assert year < cell.Time and own.loc[(cell.uCode, year), cell.iCode] == cell.after
+        series = own.loc[cell.uCode, cell.iCode]  # and it is the last year with a value
+        assert series[(series.index > year) & (series.index < cell.Time)].isna().all()
+    _, interpolated = impute(data, XY, method="linear", limit=limit)
+    for cell in interpolated.cells.itertuples():
+        fields = _fields(cell.source)
+        lo, hi = int(fields["from"]), int(fields["to"])
+        y_lo, y_hi = own.loc[(cell.uCode, lo), cell.iCode], own.loc[(cell.uCode, hi), cell.iCode]
+        assert cell.after == pytest.approx(y_lo + (y_hi - y_lo) * (cell.Time - lo) / (hi - lo))
+
+
+def test_a_group_statistic_names_the_group_and_its_peers():
+    data = _shuffled_panel(8)
+    _, record = impute(data, XY, method="group_median", group="grp")
+    assert len(record.cells) > 20
+    for cell in record.cells.itertuples():
+        fields = _fields(cell.source)
+        peers = data[(data["Time"] == cell.Time) & (data["grp"] == fields["group"])][cell.iCode]
+        unit_group = data.loc[data["uCode"] == cell.uCode, "grp"].iloc[0]
+        assert fields["group"] == unit_group
+        assert int(fields["n"]) == peers.notna().sum()
+        assert cell.after == np.median(peers.dropna())
+
+
+def test_sources_come_from_the_data_set_a_build_keeps(toy_panel, toy_framework):
+    """Inside a build the changed cells are read from the kept data sets: same sources."""
+    steps = [
+        {"impute": {"method": "carry_forward"}},
+        {"impute": {"method": "group_median", "group": "grp"}},
+        {"normalise": {}},
+        {"aggregate": {}},
+    ]
+    build = run_build(toy_panel, toy_framework, steps)
+    _, first = impute(toy_panel, toy_framework, method="carry_forward")
+    assert build.records[0].cells.equals(first.cells)
+    assert build.records[1].cells[["uCode", "Time", "iCode", "source"]].values.tolist() == [
+        ["U1", 2020, "b", "group=x; n=1"]
+    ]

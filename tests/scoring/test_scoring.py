@@ -12,7 +12,12 @@ from innovation_monitor.framework import MonitoringFramework, build_indicator_sy
 from innovation_monitor.indicators import compute_indicators
 from innovation_monitor.scoring.panel import score_panel
 from innovation_monitor.scoring.rankings import build_rankings
-from innovation_monitor.scoring.schemas import RANKINGS_SCHEMA, SCORES_SCHEMA, TIERS_SCHEMA
+from innovation_monitor.scoring.schemas import (
+    IMPUTATIONS_SCHEMA,
+    RANKINGS_SCHEMA,
+    SCORES_SCHEMA,
+    TIERS_SCHEMA,
+)
 from innovation_monitor.scoring.tiers import assign_tiers
 
 CITIES = ("370100", "370200", "370300")
@@ -110,7 +115,7 @@ def scores(city: MonitoringFramework) -> pl.DataFrame:
     stats = pl.DataFrame(
         rows, schema=["year", "level", "region_code", "variable", "value"], orient="row"
     )
-    return score_panel(compute_indicators(stats, city), city)
+    return score_panel(compute_indicators(stats, city), city).scores
 
 
 def _column(scores: pl.DataFrame, year: int, node: str, name: str) -> list:
@@ -171,7 +176,9 @@ def test_no_values_give_an_empty_typed_table(city: MonitoringFramework) -> None:
         }
     )
     result = score_panel(empty, city)
-    assert result.is_empty() and result.schema == pl.Schema(SCORES_SCHEMA)
+    assert result.scores.is_empty() and result.scores.schema == pl.Schema(SCORES_SCHEMA)
+    assert result.imputations.is_empty()
+    assert result.imputations.schema == pl.Schema(IMPUTATIONS_SCHEMA)
 
 
 def test_tiers_follow_the_index_rank(scores: pl.DataFrame, city: MonitoringFramework) -> None:
