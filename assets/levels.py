@@ -5,10 +5,9 @@ that share the statistics asset.
 """
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from assets.metadata import materialized
-from assets.resources import MonitorSettings
+from assets.resources import MonitorSettings, WarehouseResource
 from assets.statistics import statistics
 from innovation_monitor import stages
 from innovation_monitor.divisions import LEVELS
@@ -21,7 +20,7 @@ def level_assets(
 
     @dg.asset(name=f"{level}_indicators", deps=[statistics], group_name=level, kinds={"duckdb"})
     def indicators(
-        context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: DuckDBResource
+        context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
         """Indicator values computed from the statistics with the formulas in indicators.yaml."""
         with warehouse.get_connection() as con:
@@ -32,18 +31,27 @@ def level_assets(
 
     @dg.asset_check(asset=indicators, name="usable", blocking=True)
     def indicators_usable(
-        settings: MonitorSettings, warehouse: DuckDBResource
+        context: dg.AssetCheckExecutionContext,
+        settings: MonitorSettings,
+        warehouse: WarehouseResource,
     ) -> dg.AssetCheckResult:
-        """Indicator values are finite and no indicator is missing for too many units."""
+        """Indicator values are finite, shares within 0–100, and no indicator is missing for too
+        many units in any year."""
         with warehouse.get_connection() as con:
             report = stages.check_indicators(
-                con, settings.system, settings.registry, level, settings.year_list()
+                con,
+                settings.system,
+                settings.registry,
+                level,
+                settings.year_list(),
+                accept_quarantine=settings.accept_quarantine,
+                run_id=context.run.run_id,
             )
         return dg.AssetCheckResult(passed=report.success, metadata=report.to_metadata())
 
     @dg.asset(name=f"{level}_scores", deps=[indicators], group_name=level, kinds={"duckdb"})
     def scores(
-        context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: DuckDBResource
+        context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
         """Composite innovation index, pillar scores and ranks (methodology in indicators.yaml),
         and the rankings: tiers, ranks within the city, rank changes on current boundaries."""
@@ -53,7 +61,7 @@ def level_assets(
 
     @dg.asset_check(asset=scores, name="complete", blocking=True)
     def scores_complete(
-        settings: MonitorSettings, warehouse: DuckDBResource
+        settings: MonitorSettings, warehouse: WarehouseResource
     ) -> dg.AssetCheckResult:
         """Every unit valid in a scored year has an index score and a rank."""
         with warehouse.get_connection() as con:
@@ -62,15 +70,17 @@ def level_assets(
 
     @dg.asset(name=f"{level}_reports", deps=[scores], group_name=level, kinds={"html", "csv"})
     def reports(
-        context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: DuckDBResource
+        context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
         """Ranked annual monitoring reports (Chinese and English HTML, CSV ranking) for every
-        scored year: pooled goalposts re-estimate all years, so all reports are rewritten."""
+        scored year: pooled goalposts re-estimate all years, so all reports are rewritten (and
+        those of years no longer in the data removed) when the run succeeds."""
+        out = warehouse.report_dir(settings.output_dir, level)
         with warehouse.get_connection() as con:
-            paths = stages.write_level_reports(
-                con, settings.system, settings.registry, level, settings.output_dir
-            )
-        context.log.info(f"{len(paths)} report files under {settings.output_dir}")
+            paths = stages.write_level_reports(con, settings.system, settings.registry, level, out)
+        context.log.info(
+            f"{len(paths)} report files for {settings.output_dir}, moved there when the run ends"
+        )
         return dg.MaterializeResult(
             metadata={"files": len(paths), "folder": dg.MetadataValue.path(settings.output_dir)}
         )

@@ -17,6 +17,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
+from innovation_monitor import warehouse
 from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.framework import IndicatorSystem, load_indicator_system
 from innovation_monitor.paths import (
@@ -25,6 +26,7 @@ from innovation_monitor.paths import (
     INDICATORS_FILE,
     SAMPLE_DIR,
 )
+from innovation_monitor.staging import StagedRun
 from innovation_monitor.years import parse_years
 
 
@@ -36,6 +38,8 @@ class MonitorSettings(dg.ConfigurableResource):
     indicators_file: str = str(INDICATORS_FILE)
     years: str = ""
     """Years to (re)load and publish, e.g. ``2019-2023`` or ``2021,2023``; empty = all found."""
+    accept_quarantine: bool = False
+    """Score although cells were quarantined as unusable; the reports list the excluded cells."""
 
     def year_list(self) -> list[int] | None:
         return parse_years(self.years) if self.years else None
@@ -57,45 +61,60 @@ def settings_from_env() -> MonitorSettings:
         output_dir=env("INNOVATION_MONITOR_OUTPUT_DIR", str(DEFAULT_OUTPUT_DIR)),
         indicators_file=env("INNOVATION_MONITOR_INDICATORS", str(INDICATORS_FILE)),
         years=env("INNOVATION_MONITOR_YEARS", ""),
+        accept_quarantine=env("INNOVATION_MONITOR_ACCEPT_QUARANTINE", "") == "1",
     )
 
 
 class WarehouseResource(DuckDBResource):
-    """``DuckDBResource`` with one connection per run, closed when the run ends, failed or not.
+    """The warehouse, with every run atomic: a run works on a staged copy (one connection, closed
+    when the run ends) and stages its reports; both replace the real ones only when no step of
+    the run failed (a failed blocking check is a failed step). See ``innovation_monitor.staging``.
 
-    A connection per step cost an open, a checkpoint and an fsync for each of the run's steps
-    (they run one after another in this process: the job's executor is in-process). And
-    dagster-duckdb 0.29 closes only after a clean exit, so a failed step left the file open in
-    this process until garbage collection, and DuckDB then refused other connections to it.
-    Outside a run (the resource used directly), each ``get_connection`` opens and closes its own.
+    Outside a run (the resource used directly), each ``get_connection`` opens and closes its own
+    connection to the real file, and reports go straight to their folder.
     """
 
     _run_connection: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+    _staged: StagedRun | None = PrivateAttr(default=None)
 
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
-        with self._own_connection() as connection:
-            self._run_connection = connection
-            try:
-                yield self
-            finally:
-                self._run_connection = None
+        run = context.dagster_run
+        if run is None or self.database == ":memory:":
+            yield self
+            return
+        staged = StagedRun(Path(self.database), run.run_id)
+        connection = warehouse.connect(staged.begin())
+        self._run_connection, self._staged = connection, staged
+        try:
+            yield self
+        finally:
+            self._run_connection, self._staged = None, None
+            connection.close()
+            failed = context.instance.get_records_for_run(
+                run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE, limit=1
+            ).records
+            if failed:
+                staged.abort()
+            else:
+                staged.commit()
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         if self._run_connection is not None:
             yield self._run_connection
             return
-        with self._own_connection() as connection:
-            yield connection
-
-    @contextmanager
-    def _own_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with super().get_connection() as connection:
             try:
                 yield connection
             finally:
                 connection.close()
+
+    def report_dir(self, out: str | Path, level: str) -> Path:
+        """Where ``level``'s reports for ``out`` are written: staged during a run."""
+        if self._staged is None:
+            return Path(out)
+        return self._staged.report_dir(Path(out), level)
 
 
 def warehouse_from_env() -> WarehouseResource:

@@ -7,16 +7,15 @@ it a place in the asset graph, resources and metadata for the UI.
 from collections.abc import Iterator
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from assets.metadata import materialized
-from assets.resources import MonitorSettings
+from assets.resources import MonitorSettings, WarehouseResource
 from innovation_monitor import stages
 from innovation_monitor.divisions import LEVELS
 
 
 @dg.asset(group_name="warehouse", kinds={"duckdb"})
-def divisions(settings: MonitorSettings, warehouse: DuckDBResource) -> dg.MaterializeResult:
+def divisions(settings: MonitorSettings, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Every city and county-level unit with its valid data years and successors (区划)."""
     with warehouse.get_connection() as con:
         count = stages.load_divisions(con, settings.registry)
@@ -25,7 +24,7 @@ def divisions(settings: MonitorSettings, warehouse: DuckDBResource) -> dg.Materi
 
 @dg.asset(deps=[divisions], group_name="warehouse", kinds={"duckdb", "polars"})
 def statistics(
-    context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: DuckDBResource
+    context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     """Yearbook tables (CSV/Excel) read, cleaned and converted; unusable cells quarantined."""
     with warehouse.get_connection() as con:
@@ -43,34 +42,45 @@ def _statistics_checks(level: str) -> dg.AssetChecksDefinition:
                 f"{level}_statistics_valid",
                 asset=statistics,
                 blocking=True,
-                description=f"Great Expectations suite from indicators.yaml over the {level} "
-                "statistics: ranges, whole counts, units valid in each year, unique keys.",
+                description=f"Blocking rules from indicators.yaml over the {level} statistics, "
+                "per year (Great Expectations): no unusable quarantined cell (unless the run "
+                "accepts them), keys, units valid in the year, ranges, whole counts, shares, a "
+                "part not above its whole. The same rules as innovation-monitor validate.",
             ),
             dg.AssetCheckSpec(
-                f"{level}_statistics_complete",
+                f"{level}_statistics_warnings",
                 asset=statistics,
-                description=f"Every {level} unit valid in a year reports every variable of its "
-                "level; gaps are imputed when scoring, so this warns instead of blocking.",
+                description=f"Warnings over the {level} statistics, per year: declared gaps and "
+                "incomplete variables (imputed when scoring), implausible changes on the "
+                "previous year, county sums against the city totals.",
             ),
         ],
     )
     def checks(
-        settings: MonitorSettings, warehouse: DuckDBResource
+        context: dg.AssetCheckExecutionContext,
+        settings: MonitorSettings,
+        warehouse: WarehouseResource,
     ) -> Iterator[dg.AssetCheckResult]:
         with warehouse.get_connection() as con:
-            valid, complete = stages.check_statistics(
-                con, settings.system, settings.registry, level, settings.year_list()
+            report = stages.check_statistics(
+                con,
+                settings.system,
+                settings.registry,
+                level,
+                settings.year_list(),
+                accept_quarantine=settings.accept_quarantine,
+                run_id=context.run.run_id,
             )
         yield dg.AssetCheckResult(
             check_name=f"{level}_statistics_valid",
-            passed=valid.success,
-            metadata=valid.to_metadata(),
+            passed=report.blocking.success,
+            metadata=report.blocking.to_metadata(),
         )
         yield dg.AssetCheckResult(
-            check_name=f"{level}_statistics_complete",
-            passed=complete.success,
+            check_name=f"{level}_statistics_warnings",
+            passed=not report.warnings.failures,
             severity=dg.AssetCheckSeverity.WARN,
-            metadata=complete.to_metadata(),
+            metadata=report.warnings.to_metadata(),
         )
 
     return checks

@@ -14,21 +14,18 @@ import polars as pl
 
 from innovation_monitor import warehouse
 from innovation_monitor.divisions import LEVELS, DivisionRegistry
-from innovation_monitor.errors import IngestError
+from innovation_monitor.errors import DataError, IngestError
 from innovation_monitor.framework import INDEX_CODE, IndicatorSystem
 from innovation_monitor.indicators import compute_indicators
-from innovation_monitor.ingest import ingest_directory
+from innovation_monitor.ingest import check_coverage, ingest_directory
 from innovation_monitor.reports import build_report, data_notice, write_reports
 from innovation_monitor.scoring.rankings import build_rankings
 from innovation_monitor.scoring.tiers import assign_tiers
 from innovation_monitor.summaries import CheckResult, StageSummary, ingest_summary, markdown_table
 from innovation_monitor.validation import (
-    COMPLETENESS,
-    INTEGRITY,
-    PLAUSIBILITY,
     ValidationReport,
+    assess_statistics,
     validate_indicators,
-    validate_statistics,
 )
 
 
@@ -46,11 +43,16 @@ def load_statistics(
 ) -> StageSummary:
     """Ingest the files of ``data_dir`` and make the warehouse mirror them.
 
-    With ``years``, every (year, level) of those years is replaced, also one whose file was
-    removed; a requested year without any file is an error. Without ``years``, every year found
-    in the folder or already in the warehouse is replaced, so the warehouse equals the folder.
+    With ``years``, every (year, level) of those years is replaced; a requested year without
+    any file, or a (year, level) the warehouse holds whose file was removed, is an error.
+    Without ``years``, every year found in the folder or already in the warehouse is replaced,
+    so the warehouse equals the folder.
+    A slice that would shrink to far fewer values than its level needs or than it held is
+    refused (``check_coverage``), naming its files.
     """
     result = ingest_directory(Path(data_dir), system, registry, years)
+    previous = warehouse.slice_counts(con, "statistics")
+    check_coverage(result, system, registry, previous=previous)
     if years is not None:
         absent = sorted(set(years) - set(result.years))
         if absent:
@@ -59,6 +61,16 @@ def load_statistics(
                 "expected city/<year>.csv|xlsx, county/<year>.csv|xlsx or long files covering them"
             )
         slices = {(year, level) for year in years for level in LEVELS}
+        emptied = sorted(s for s in slices - set(result.slices) if previous.get(s))
+        if emptied:
+            listed = ", ".join(
+                f"{level} {year} ({previous[year, level]} values)" for year, level in emptied
+            )
+            raise IngestError(
+                f"{data_dir}: no file for {listed}, which the warehouse holds; reloading "
+                "would empty it. Put the file back, or run without --years to make the "
+                "warehouse mirror the folder / 数据目录缺少该年份文件，重新导入将清空已有数据"
+            )
     else:
         stored = warehouse.read(con, "sources").drop_nulls(["year", "level"])
         slices = set(result.slices) | set(stored.select("year", "level").iter_rows())
@@ -81,12 +93,32 @@ def check_statistics(
     registry: DivisionRegistry,
     level: str,
     years: Iterable[int] | None = None,
-) -> tuple[ValidationReport, ValidationReport]:
-    """One Great Expectations run over a level's statistics, split into the blocking part
-    (integrity and plausibility) and the warning part (completeness: gaps are imputed later)."""
-    statistics, wanted = _level_slice(con, "statistics", level, years)
-    report = validate_statistics(statistics, system, registry, level=level, years=wanted)
-    return report.only(INTEGRITY, PLAUSIBILITY), report.only(COMPLETENESS)
+    *,
+    accept_quarantine: bool = False,
+    run_id: str | None = None,
+) -> ValidationReport:
+    """Every statistics rule over a level's years (the same rules as ``validate``), recorded in
+    ``validation_results``; the caller blocks on ``report.blocking`` and warns on the rest.
+
+    The whole statistics table is passed: the change on the previous year needs the year
+    before, and the county sums need the city totals.
+    """
+    statistics = warehouse.read(con, "statistics")
+    wanted = _years_of(statistics, level, years)
+    quarantine = warehouse.read(con, "quarantine", years=wanted, level=level)
+    report = assess_statistics(
+        statistics,
+        quarantine,
+        system,
+        registry,
+        level=level,
+        years=wanted,
+        accept_quarantine=accept_quarantine,
+    )
+    _record(con, report, "statistics", level, wanted, run_id)
+    if years is None:  # outcomes of years no longer in the data go with them
+        warehouse.delete_years(con, ["validation_results"], keep=wanted, level=level)
+    return report
 
 
 def compute_level_indicators(
@@ -99,6 +131,8 @@ def compute_level_indicators(
     statistics, wanted = _level_slice(con, "statistics", level, years)
     values = compute_indicators(statistics, system.frameworks[level])
     warehouse.replace_slices(con, {"indicator_values": values}, years=wanted, levels=[level])
+    if years is None:  # the indicator values mirror the statistics: no year outlives its data
+        warehouse.delete_years(con, ["indicator_values"], keep=wanted, level=level)
     missing = values["value"].null_count()
     return StageSummary(
         f"{level}: {values.height} indicator values for {len(wanted)} years ({missing} missing)",
@@ -112,13 +146,47 @@ def check_indicators(
     registry: DivisionRegistry,
     level: str,
     years: Iterable[int] | None = None,
+    *,
+    accept_quarantine: bool = False,
+    run_id: str | None = None,
 ) -> ValidationReport:
-    """Indicator values are finite, cover every unit valid in each year, and none is missing
-    for too many units."""
+    """Indicator values are finite, shares within 0–100, every unit valid in a year is covered,
+    and no indicator misses too many units in any year; recorded in ``validation_results``.
+    With ``accept_quarantine`` the values that quarantined cells leave missing are accepted
+    (scoring imputes them and the reports say so)."""
     values, wanted = _level_slice(con, "indicator_values", level, years)
-    return validate_indicators(
-        values, system.frameworks[level], level=level, years=wanted, registry=registry
+    report = validate_indicators(
+        values,
+        system.frameworks[level],
+        level=level,
+        years=wanted,
+        registry=registry,
+        accept_missing=accept_quarantine,
     )
+    _record(con, report, "indicators", level, wanted, run_id)
+    return report
+
+
+def _years_of(frame: pl.DataFrame, level: str, years: Iterable[int] | None) -> list[int]:
+    """``years``, or every year the level has rows for."""
+    if years is not None:
+        return sorted(years)
+    return sorted(frame.filter(pl.col("level") == level)["year"].unique().to_list())
+
+
+def _record(
+    con: duckdb.DuckDBPyConnection,
+    report: ValidationReport,
+    stage: str,
+    level: str,
+    years: list[int],
+    run_id: str | None,
+) -> None:
+    """Store a validation's outcomes (editions do not exist yet: ``edition`` stays NULL)."""
+    results = report.to_frame(level).with_columns(
+        pl.lit(run_id, pl.String()).alias("run_id"), pl.lit(None, pl.String()).alias("edition")
+    )
+    warehouse.record_validation(con, results, stage=stage, years=years, level=level)
 
 
 def score_level(
@@ -128,17 +196,19 @@ def score_level(
     level: str,
     top: int = 10,
 ) -> StageSummary:
-    """Score every year of a level together (pooled goalposts) and replace its scores and
-    rankings (ranks, tiers, ranks within the city, rank changes) in one transaction."""
+    """Score every year of a level together (pooled goalposts) and replace its scores, rankings
+    (ranks, tiers, ranks within the city, rank changes) and imputations in one transaction."""
     from innovation_monitor.scoring.panel import score_panel  # the engine: scipy, scikit-learn
 
     framework = system.frameworks[level]
     values = warehouse.read(con, "indicator_values", level=level)
-    scores = score_panel(values, framework)
+    panel = score_panel(values, framework)
+    scores = panel.scores
     rankings = build_rankings(scores, assign_tiers(scores, framework), registry, level)
-    years = sorted(scores["year"].unique().to_list())
-    tables = {"scores": scores, "rankings": rankings}
+    years = sorted(values["year"].unique().to_list())
+    tables = {"scores": scores, "rankings": rankings, "imputations": panel.imputations}
     warehouse.replace_slices(con, tables, years=years, levels=[level])
+    warehouse.delete_years(con, list(tables), keep=years, level=level)
     index = scores.filter(pl.col("node") == INDEX_CODE)
     text = f"{level}: scored {index.height} unit-years over {len(years)} years"
     if not years:
@@ -199,7 +269,17 @@ def write_level_reports(
     wanted = [y for y in scored_years if years is None or y in set(years)]
     values = warehouse.read(con, "indicator_values", level=level)
     rankings = warehouse.read(con, "rankings", level=level)
+    imputations = warehouse.read(con, "imputations", years=wanted, level=level)
+    quality = warehouse.read(con, "validation_results", years=wanted, level=level)
+    quarantine = warehouse.read(con, "quarantine", years=wanted, level=level)
     sources = warehouse.read(con, "sources", years=wanted, level=level)
+    unsourced = sorted(set(wanted) - set(sources["year"].to_list()))
+    if unsourced:
+        raise DataError(
+            f"{level} scores of {', '.join(map(str, unsourced))} have no source file in the "
+            "warehouse (table sources); no report is written for figures that cannot be traced "
+            "to their files: run innovation-monitor run on the data folder again"
+        )
     paths: list[Path] = []
     for year in wanted:
         report = build_report(
@@ -211,6 +291,9 @@ def write_level_reports(
             registry=registry,
             system=system,
             notice=data_notice(sources.filter(pl.col("year") == year)),
+            imputations=imputations,
+            quality=quality,
+            quarantine=quarantine,
         )
         paths += write_reports(report, Path(out_dir), langs=tuple(langs))
     return paths

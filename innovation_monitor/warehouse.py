@@ -28,7 +28,8 @@ from innovation_monitor.ingest.result import (
     IngestResult,
 )
 from innovation_monitor.paths import DEFAULT_WAREHOUSE
-from innovation_monitor.scoring.schemas import RANKINGS_SCHEMA, SCORES_SCHEMA
+from innovation_monitor.scoring.schemas import IMPUTATIONS_SCHEMA, RANKINGS_SCHEMA, SCORES_SCHEMA
+from innovation_monitor.validation.outcomes import VALIDATION_RESULTS_SCHEMA
 
 _SQL_TYPES: dict[pl.DataType, str] = {
     pl.String(): "VARCHAR",
@@ -96,7 +97,7 @@ TABLES: dict[str, Table] = {
         # year/level stay NULL only for a long-file row whose year or region is unreadable;
         # such rows belong to their source file and are replaced when that file is re-loaded
         # (a row with a year only when that year is written again, see _orphan_years).
-        Table("quarantine", QUARANTINE_SCHEMA, not_null=("source_file", "reason")),
+        Table("quarantine", QUARANTINE_SCHEMA, not_null=("source_file", "reason", "kind")),
         # One row per loaded file and (year, level) slice it contributed to; a file that
         # contributed to no slice keeps one row with NULL year and level.
         Table(
@@ -122,6 +123,20 @@ TABLES: dict[str, Table] = {
             RANKINGS_SCHEMA,
             not_null=(*_KEY, "merged_from", "is_new", "previous_rank_restated"),
             primary_key=_KEY,
+        ),
+        # written in the same transaction as `scores`: what scoring imputed or left missing
+        Table(
+            "imputations",
+            IMPUTATIONS_SCHEMA,
+            not_null=(*_KEY, "indicator", "method"),
+            primary_key=(*_KEY, "indicator"),
+        ),
+        # every check outcome of the last run that validated the slice, passed or not; `stage`
+        # says which data were checked (statistics, indicators, scores)
+        Table(
+            "validation_results",
+            {"stage": pl.String(), **VALIDATION_RESULTS_SCHEMA},
+            not_null=("stage", "year", "level", "check_name", "severity", "success", "accepted"),
         ),
     )
 }
@@ -337,6 +352,68 @@ def load(
         "sources": result.sources,
     }
     _replace(con, frames, result.slices | extra, set(result.sources["source_file"].to_list()))
+
+
+def record_validation(
+    con: duckdb.DuckDBPyConnection,
+    results: pl.DataFrame,
+    *,
+    stage: str,
+    years: Iterable[int],
+    level: str,
+) -> None:
+    """Replace the ``stage`` check outcomes of ``years`` × ``level`` with ``results``, atomically.
+
+    Each stage validates its own data, so one stage's rerun leaves the others' outcomes alone.
+    """
+    spec = TABLES["validation_results"]
+    frame = _conform(spec, results.with_columns(pl.lit(stage).alias("stage")))
+    year_list = sorted({int(year) for year in years})
+    _check_within(spec, frame, {(year, level) for year in year_list}, ())
+    create_schema(con)
+    with _registered(con, {spec.name: frame}) as views, _transaction(con):
+        con.execute(
+            "DELETE FROM validation_results "
+            "WHERE stage = ? AND level = ? AND list_contains(?, year)",
+            [stage, level, year_list],
+        )
+        _insert(con, spec, views[spec.name])
+
+
+def slice_counts(con: duckdb.DuckDBPyConnection, table_name: str) -> dict[tuple[int, str], int]:
+    """Rows per (year, level) slice of a table: what a reload is compared with."""
+    spec = table(table_name)
+    create_schema(con)
+    rows = con.execute(
+        f"SELECT year, level, count(*) FROM {spec.name} "
+        "WHERE year IS NOT NULL AND level IS NOT NULL GROUP BY ALL"
+    ).fetchall()
+    return {(int(year), str(level)): int(count) for year, level, count in rows}
+
+
+def delete_years(
+    con: duckdb.DuckDBPyConnection, tables: Iterable[str], *, keep: Iterable[int], level: str
+) -> list[int]:
+    """Delete every slice of ``level`` whose year is not in ``keep`` from the named tables, in
+    one transaction; returns the years deleted. Derived tables mirror the statistics this way."""
+    specs = [table(name) for name in tables]
+    kept = sorted({int(year) for year in keep})
+    create_schema(con)
+    gone: set[int] = set()
+    for spec in specs:
+        rows = con.execute(
+            f"SELECT DISTINCT year FROM {spec.name} WHERE level = ? AND NOT list_contains(?, year)",
+            [level, kept],
+        ).fetchall()
+        gone |= {int(year) for (year,) in rows if year is not None}
+    if gone:
+        with _transaction(con):
+            for spec in specs:
+                con.execute(
+                    f"DELETE FROM {spec.name} WHERE level = ? AND list_contains(?, year)",
+                    [level, sorted(gone)],
+                )
+    return sorted(gone)
 
 
 def write_divisions(con: duckdb.DuckDBPyConnection, registry: DivisionRegistry) -> int:

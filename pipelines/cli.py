@@ -48,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="load, validate, score and report (the whole pipeline)")
     _options(run, "data-dir", "warehouse", "out", "years", "indicators")
+    run.add_argument(
+        "--accept-quarantine",
+        action="store_true",
+        help="score although cells were quarantined as unusable (they are left out and imputed); "
+        "every affected report says which cells were excluded",
+    )
 
     validate = commands.add_parser(
         "validate", help="check raw statistics files without writing the warehouse"
@@ -87,6 +93,7 @@ def _run(args: argparse.Namespace) -> int:
         output_dir=args.out,
         indicators_file=args.indicators,
         years=args.years,
+        accept_quarantine=args.accept_quarantine,
     )
 
 

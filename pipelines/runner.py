@@ -16,7 +16,13 @@ from pipelines.jobs import ANNUAL_JOB
 
 
 def run_config(
-    *, data_dir: Path, warehouse: Path, output_dir: Path, indicators_file: Path, years: str
+    *,
+    data_dir: Path,
+    warehouse: Path,
+    output_dir: Path,
+    indicators_file: Path,
+    years: str,
+    accept_quarantine: bool = False,
 ) -> dict:
     """Run config that points the resources at the given paths and years."""
     if years:
@@ -30,6 +36,7 @@ def run_config(
         "output_dir": str(output_dir.resolve()),
         "indicators_file": str(indicators_file.resolve()),
         "years": years,
+        "accept_quarantine": accept_quarantine,
     }
     return {
         "resources": {
@@ -38,6 +45,33 @@ def run_config(
         },
         "loggers": {"progress": {}},
     }
+
+
+#: at most this many offending rows of a failed check are printed (all are in the UI and warehouse)
+SHOWN_EXAMPLES = 5
+
+
+def _check_failures(
+    result: dg.ExecuteInProcessResult, severity: dg.AssetCheckSeverity
+) -> list[str]:
+    """Each failed check of ``severity`` with what it found: check, unit, file, row, column."""
+    lines = []
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed or evaluation.severity != severity:
+            continue
+        metadata = {key: value.value for key, value in evaluation.metadata.items()}
+        lines.append(f"✗ {evaluation.check_name}: {metadata.get('failed_checks', '')}".rstrip())
+        for name in str(metadata.get("failed_checks", "")).split(", "):
+            if f"{name}.description" not in metadata:
+                continue
+            count = metadata.get(f"{name}.unexpected_count", "?")
+            lines.append(f"    {name}: {metadata[f'{name}.description']} — {count} 行/rows")
+            examples = [e for e in str(metadata.get(f"{name}.examples", "")).split("; ") if e]
+            lines += [f"      {example}" for example in examples[:SHOWN_EXAMPLES]]
+        if "problems" in metadata:  # a check without an expectation suite (summaries.CheckResult)
+            examples = [e for e in str(metadata.get("examples", "")).split("; ") if e]
+            lines += [f"    {example}" for example in examples[:SHOWN_EXAMPLES]]
+    return lines
 
 
 def _failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
@@ -55,23 +89,42 @@ def _failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
 
 
 def run_pipeline(
-    *, data_dir: Path, warehouse: Path, output_dir: Path, indicators_file: Path, years: str
+    *,
+    data_dir: Path,
+    warehouse: Path,
+    output_dir: Path,
+    indicators_file: Path,
+    years: str,
+    accept_quarantine: bool = False,
 ) -> int:
-    """Materialize every asset (and run every check); return the process exit status."""
+    """Materialize every asset (and run every check); return the process exit status.
+
+    The run is atomic: unless it succeeds, the warehouse and the report folder stay as they were.
+    """
     config = run_config(
         data_dir=data_dir,
         warehouse=warehouse,
         output_dir=output_dir,
         indicators_file=indicators_file,
         years=years,
+        accept_quarantine=accept_quarantine,
     )
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with dg.DagsterInstance.get() as instance:
         job = defs.resolve_job_def(ANNUAL_JOB)
         result = job.execute_in_process(run_config=config, instance=instance, raise_on_error=False)
     if result.success:
+        for line in _check_failures(result, dg.AssetCheckSeverity.WARN):
+            print(line, file=sys.stderr)
         print(f"Done. Warehouse: {warehouse}  Reports: {output_dir}", file=sys.stderr)
         return 0
     for message in _failure_messages(result):
         print(f"innovation-monitor run: {message}", file=sys.stderr)
+    for line in _check_failures(result, dg.AssetCheckSeverity.ERROR):
+        print(line, file=sys.stderr)
+    print(
+        "innovation-monitor run: nothing was changed: the warehouse and the reports are as they "
+        "were before this run / 本次运行未作任何更改",
+        file=sys.stderr,
+    )
     return 1

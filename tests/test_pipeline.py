@@ -138,7 +138,9 @@ def test_a_year_without_files_is_a_clear_error(
     assert _snapshot(sample_run_copy) == before
 
 
-def test_a_removed_file_leaves_no_stale_slice(tmp_path: Path, dagster_home: Path) -> None:
+def test_a_removed_file_is_refused_with_years_and_mirrored_without(
+    tmp_path: Path, dagster_home: Path
+) -> None:
     data = tmp_path / "data"
     shutil.copytree(SAMPLE_DIR, data)
     run = PipelineRun(warehouse=tmp_path / "w.duckdb", out=tmp_path / "out")
@@ -146,8 +148,12 @@ def test_a_removed_file_leaves_no_stale_slice(tmp_path: Path, dagster_home: Path
     assert main(_run_args(run, *two_years)) == 0
     assert _county_2022_statistics(run) > 0
     (data / "county" / "2022.csv").unlink()
-    # The county 2022 slice is emptied, so the blocking check on county indicators fails the run.
-    assert main(_run_args(run, *two_years)) == 1
+    # Reloading 2022 would empty the county slice: refused, and the warehouse keeps it.
+    before = _county_2022_statistics(run)
+    assert main(_run_args(run, *two_years)) != 0
+    assert _county_2022_statistics(run) == before
+    # Without --years the warehouse mirrors the folder: the slice is gone.
+    assert main(_run_args(run, "--data-dir", str(data))) == 0
     assert _county_2022_statistics(run) == 0
 
 

@@ -48,12 +48,15 @@ def test_schema_has_every_shared_table_with_its_columns(con) -> None:
         "statistics": "year level region_code variable value unit source_file source_sheet "
         "source_row source_column raw_value",
         "quarantine": "year level source_file source_sheet source_row source_column raw_value "
-        "region_text variable_text reason",
+        "region_text variable_text reason kind",
         "sources": "source_file sha256 level year format synthetic notice_zh notice_en loaded_at",
         "indicator_values": "year level region_code indicator value",
         "scores": "year level region_code node score rank",
         "rankings": "year level region_code rank tier parent_code rank_in_parent previous_year "
         "previous_rank rank_change predecessor_code merged_from is_new previous_rank_restated",
+        "imputations": "year level region_code indicator value method source",
+        "validation_results": "stage run_id edition year level check_name category severity "
+        "success accepted unexpected_count description_zh description_en examples",
     }
     for name, columns in expected.items():
         described = con.execute(
@@ -305,7 +308,7 @@ def test_orphan_rows_of_other_years_survive_a_year_reload(
     (tmp_path / "long").mkdir()
     extra = tmp_path / "long" / "extra.csv"
     good = "region_code,year,variable,value\n370100,2022,计数N,5\n"
-    extra.write_text(good + "高新区,2023,计数N,7\n", encoding="utf-8")
+    extra.write_text(good + "新设区,2023,计数N,7\n", encoding="utf-8")
 
     def orphans() -> list[tuple]:
         rows = warehouse.read(con, "quarantine").select("year", "level", "region_text", "reason")
@@ -313,7 +316,7 @@ def test_orphan_rows_of_other_years_survive_a_year_reload(
             (year, level, text, reason.split(" (")[0]) for year, level, text, reason in rows.rows()
         ]
 
-    expected = [(2023, None, "高新区", "unknown region")]
+    expected = [(2023, None, "新设区", "unknown region")]
     warehouse.load(con, ingest(tmp_path, toy_system, registry))
     assert orphans() == expected
     warehouse.load(con, ingest(tmp_path, toy_system, registry, years=[2022]))
@@ -344,3 +347,44 @@ def test_load_empties_extra_slices_whose_file_is_gone(con, tmp_path, toy_system,
         assert warehouse.read(con, name, level="city").height == 1, name
     with pytest.raises(DataError, match=r"unknown level\(s\) \['County'\]"):
         warehouse.load(con, city_only, slices=[(2022, "County")])
+
+
+def _outcomes(year: int, level: str, names: list[str]) -> pl.DataFrame:
+    schema = {k: v for k, v in TABLES["validation_results"].schema.items() if k != "stage"}
+    fixed = {"year": year, "level": level, "severity": "blocking", "success": True}
+    rows = [{**fixed, "check_name": name, "accepted": False} for name in names]
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def test_validation_results_are_replaced_per_stage(con) -> None:
+    warehouse.record_validation(
+        con, _outcomes(2020, "city", ["a", "b"]), stage="statistics", years=[2020], level="city"
+    )
+    warehouse.record_validation(
+        con, _outcomes(2020, "city", ["c"]), stage="indicators", years=[2020], level="city"
+    )
+    warehouse.record_validation(
+        con, _outcomes(2020, "city", ["b"]), stage="statistics", years=[2020], level="city"
+    )
+    stored = warehouse.read(con, "validation_results").select("stage", "check_name").rows()
+    assert sorted(stored) == [("indicators", "c"), ("statistics", "b")]
+    with pytest.raises(DataError, match="outside the slices"):
+        warehouse.record_validation(
+            con, _outcomes(2021, "city", ["a"]), stage="statistics", years=[2020], level="city"
+        )
+
+
+def test_derived_years_are_deleted_unless_kept(con) -> None:
+    frame = scores([(y, "city", "370100", "Index", 1.0, 1) for y in (2020, 2021, 2022)])
+    warehouse.replace_slices(con, {"scores": frame}, years=[2020, 2021, 2022], levels=["city"])
+    other = scores([(2020, "county", "370102", "Index", 1.0, 1)])
+    warehouse.replace_slices(con, {"scores": other}, years=[2020], levels=["county"])
+    assert warehouse.slice_counts(con, "scores") == {
+        (2020, "city"): 1,
+        (2021, "city"): 1,
+        (2022, "city"): 1,
+        (2020, "county"): 1,
+    }
+    assert warehouse.delete_years(con, ["scores"], keep=[2022], level="city") == [2020, 2021]
+    assert warehouse.slice_counts(con, "scores") == {(2022, "city"): 1, (2020, "county"): 1}
+    assert warehouse.delete_years(con, ["scores"], keep=[2022], level="city") == []
