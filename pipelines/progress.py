@@ -12,6 +12,8 @@ import time
 import dagster as dg
 
 _SHOWN_EVENTS = {"STEP_START", "STEP_SUCCESS", "ASSET_CHECK_EVALUATION"}
+# Dagster's note for each step skipped after a failure: the run's failure message says it once.
+_SKIPPED = "Dependencies for step"
 
 
 class _ProgressHandler(logging.Handler):
@@ -24,8 +26,9 @@ class _ProgressHandler(logging.Handler):
         event = meta.get("dagster_event")
         step = meta.get("step_key") or ""
         if event is None:
-            if record.levelno >= logging.INFO and step:
-                print(f"    {meta.get('orig_message', record.getMessage())}", file=sys.stderr)
+            message = meta.get("orig_message", record.getMessage())
+            if record.levelno >= logging.INFO and step and not message.startswith(_SKIPPED):
+                print(f"    {message}", file=sys.stderr)
             return
         kind = event.event_type_value
         if kind not in _SHOWN_EVENTS:

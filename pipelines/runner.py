@@ -83,7 +83,10 @@ def _failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
         error = event.step_failure_data.error
         while error is not None and error.cause is not None:
             error = error.cause
-        text = error.message.strip() if error is not None else "unknown error"
+        if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
+            text = "a blocking check failed (below); later steps were skipped / 阻断性校验未通过"
+        else:
+            text = error.message.strip() if error is not None else "unknown error"
         messages.append(f"{event.step_key}: {text}")
     return messages
 
@@ -120,8 +123,15 @@ def run_pipeline(
         return 0
     for message in _failure_messages(result):
         print(f"innovation-monitor run: {message}", file=sys.stderr)
-    for line in _check_failures(result, dg.AssetCheckSeverity.ERROR):
+    failures = _check_failures(result, dg.AssetCheckSeverity.ERROR)
+    for line in failures:
         print(line, file=sys.stderr)
+    if any("quarantine_problems" in line for line in failures):
+        print(
+            "Fix those cells and run again, or add --accept-quarantine to score without them "
+            "(they are imputed and every affected report lists them) / 请更正上述单元格后重新运行",
+            file=sys.stderr,
+        )
     print(
         "innovation-monitor run: nothing was changed: the warehouse and the reports are as they "
         "were before this run / 本次运行未作任何更改",

@@ -19,6 +19,7 @@ import polars as pl
 
 from innovation_monitor.errors import DataError
 from innovation_monitor.framework import IndicatorSystem, MonitoringFramework
+from innovation_monitor.ingest.result import PROBLEM
 from innovation_monitor.reports.labels import Bilingual, estimate_text, label
 from innovation_monitor.reports.views import (
     CheckView,
@@ -55,9 +56,6 @@ QUARANTINE_COLUMNS: dict[str, pl.DataType] = {
     "kind": pl.String(),
 }
 """The columns of ``quarantine`` a report reads."""
-PROBLEM = "problem"
-"""The ``kind`` of a quarantined cell that is unusable as written (what a blocking check stops
-and ``--accept-quarantine`` lets through)."""
 EXAMPLES_SHOWN = 5
 """Offending rows shown per check (the count says how many there are)."""
 
