@@ -60,7 +60,10 @@ def _check_failures(
         if evaluation.passed or evaluation.severity != severity:
             continue
         metadata = {key: value.value for key, value in evaluation.metadata.items()}
-        lines.append(f"✗ {evaluation.check_name}: {metadata.get('failed_checks', '')}".rstrip())
+        mark = "✗" if severity == dg.AssetCheckSeverity.ERROR else "! 警告 / warning"
+        lines.append(
+            f"{mark} {evaluation.check_name}: {metadata.get('failed_checks', '')}".rstrip()
+        )
         for name in str(metadata.get("failed_checks", "")).split(", "):
             if f"{name}.description" not in metadata:
                 continue

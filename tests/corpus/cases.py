@@ -200,5 +200,8 @@ CASES = [
     ),
     Case("development_zone", _development_zone, LOADED, quarantined=("development_zone", "zone")),
     Case("province_total_row", _total_row, LOADED, quarantined=("total_row", "total")),
+    Case(
+        "county_sum_below_city", _scaled(CITY, "370100", "地区生产总值", 3.0), LOADED, ("370100",)
+    ),
     Case("jump_year_on_year", _scaled(CITY, "370300", "技术合同成交额", 8.0), LOADED, ("370300",)),
 ]
