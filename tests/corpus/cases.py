@@ -1,5 +1,5 @@
 """The bad-input corpus: each case is one mistake in a copy of the two-year sample cut
-(``conftest.cut_sample``: 2019–2020, cities and counties) and the result it must end with.
+(``conftest.cut_sample``: 2020–2021, cities and counties) and the result it must end with.
 
 ``REFUSED``: ``validate`` and ``run`` both fail with a message naming the file (and, for a cell,
 its row and column); the warehouse and the reports stay exactly as they were. ``LOADED``: both

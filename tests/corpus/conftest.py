@@ -13,7 +13,7 @@ from innovation_monitor.warehouse import TABLES
 from innovation_monitor.yaml_file import read_yaml
 from tests.pipeline_run import PipelineRun
 
-BASE_YEARS = (2019, 2020)
+BASE_YEARS = (2020, 2021)
 
 
 def _write_yaml(path: Path, document: dict) -> None:
@@ -23,13 +23,19 @@ def _write_yaml(path: Path, document: dict) -> None:
 
 
 def cut_sample(target: Path, years: tuple[int, ...] = BASE_YEARS) -> Path:
-    """The sample's wide files (CSV or Excel) of ``years`` with its manifest trimmed to them."""
+    """The sample's files of ``years`` (wide tables, and the long files the manifest dates to
+    those years) with its manifest trimmed to them."""
     for level in ("city", "county"):
         (target / level).mkdir(parents=True)
         for year in years:
             for path in (SAMPLE_DIR / level).glob(f"{year}.*"):
                 shutil.copy(path, target / level / path.name)
     manifest = read_yaml(SAMPLE_DIR / "dataset.yaml", "manifest", ValueError)
+    for entry in manifest.get("files", []):
+        source = SAMPLE_DIR / entry["path"]
+        if entry.get("year") in years and not (target / entry["path"]).exists():
+            (target / entry["path"]).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target / entry["path"])
     manifest["files"] = [
         f
         for f in manifest.get("files", [])
