@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from innovation_monitor import warehouse
+from innovation_monitor import editions, warehouse
 from innovation_monitor.divisions import LEVELS, DivisionRegistry
 from innovation_monitor.errors import DataError, IngestError
 from innovation_monitor.framework import INDEX_CODE, IndicatorSystem
@@ -195,17 +195,34 @@ def score_level(
     registry: DivisionRegistry,
     level: str,
     top: int = 10,
+    *,
+    edition: int | None = None,
+    framework_sha256: str | None = None,
 ) -> StageSummary:
-    """Score every year of a level together (pooled goalposts) and replace its scores, rankings
-    (ranks, tiers, ranks within the city, rank changes) and imputations in one transaction."""
+    """Score the draft edition of a level: every data year up to ``edition`` (default: the
+    latest) together, with pooled goalposts, replacing its scores, rankings (ranks, tiers, ranks
+    within the city, rank changes) and imputations in one transaction. An edition that is
+    published is scored again only from its own inputs, and must give its published scores."""
     from innovation_monitor.scoring.panel import score_panel  # the engine: scipy, scikit-learn
 
     framework = system.frameworks[level]
     values = warehouse.read(con, "indicator_values", level=level)
+    if edition is not None:
+        held = sorted(set(values["year"].to_list()))
+        if edition not in held:
+            raise DataError(
+                f"{level}: no data for edition {edition}; the data hold the years "
+                f"{', '.join(map(str, held)) or 'none'}"
+            )
+        values = values.filter(pl.col("year") <= edition)
+    years = sorted(values["year"].unique().to_list())
+    if years and framework_sha256 is not None:
+        editions.check_inputs(con, level, years[-1], framework_sha256)
     panel = score_panel(values, framework)
     scores = panel.scores
+    if years:
+        editions.check_reproduced(con, level, years[-1], scores)
     rankings = build_rankings(scores, assign_tiers(scores, framework), registry, level)
-    years = sorted(values["year"].unique().to_list())
     tables = {"scores": scores, "rankings": rankings, "imputations": panel.imputations}
     warehouse.replace_slices(con, tables, years=years, levels=[level])
     warehouse.delete_years(con, list(tables), keep=years, level=level)
@@ -297,3 +314,28 @@ def write_level_reports(
         )
         paths += write_reports(report, Path(out_dir), langs=tuple(langs))
     return paths
+
+
+def publish_edition(
+    con: duckdb.DuckDBPyConnection,
+    system: IndicatorSystem,
+    level: str,
+    edition: int,
+    indicators_file: Path | str,
+    out_dir: Path | str,
+) -> StageSummary:
+    """Freeze the draft of a level as ``edition`` (see :mod:`innovation_monitor.editions`)."""
+    published = editions.publish(
+        con,
+        system.frameworks[level],
+        level=level,
+        edition=edition,
+        indicators_file=Path(indicators_file),
+        out_dir=Path(out_dir),
+    )
+    return StageSummary(
+        f"{level} edition {edition} published: data years "
+        f"{published.data_years[0]}–{published.data_years[-1]}, {len(published.inputs)} input "
+        f"files, reports kept in {Path(out_dir) / editions.EDITIONS_DIR / str(edition)}",
+        {"edition": edition, "inputs": len(published.inputs), "reports": len(published.reports)},
+    )

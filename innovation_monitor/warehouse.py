@@ -38,6 +38,7 @@ _SQL_TYPES: dict[pl.DataType, str] = {
     pl.Boolean(): "BOOLEAN",
     pl.Datetime("us"): "TIMESTAMP",
     pl.List(pl.String()): "VARCHAR[]",
+    pl.List(pl.Int64()): "BIGINT[]",
 }
 
 
@@ -139,6 +140,50 @@ TABLES: dict[str, Table] = {
             not_null=("stage", "year", "level", "check_name", "severity", "success", "accepted"),
         ),
     )
+}
+
+#: the tables a published edition keeps its own frozen copy of, as ``edition_<name>``
+EDITION_TABLES = ("statistics", "indicator_values", "scores", "rankings", "imputations")
+
+EDITIONS_SCHEMA: dict[str, pl.DataType] = {
+    "level": pl.String(),
+    "edition": pl.Int64(),
+    "status": pl.String(),
+    "data_years": pl.List(pl.Int64()),
+    "framework_sha256": pl.String(),
+    "methodology": pl.String(),
+    "code_revision": pl.String(),
+    "inputs": pl.String(),
+    "reports": pl.String(),
+    "run_id": pl.String(),
+    "published_at": pl.Datetime("us"),
+}
+
+TABLES |= {
+    "editions": Table(
+        "editions",
+        EDITIONS_SCHEMA,
+        not_null=("level", "edition", "status"),
+        primary_key=("level", "edition"),
+        sliced=False,
+    ),
+    "builds": Table(
+        "builds",
+        {"level": pl.String(), "edition": pl.Int64(), "imeta": pl.String(), "steps": pl.String()},
+        not_null=("level", "edition", "imeta", "steps"),
+        primary_key=("level", "edition"),
+        sliced=False,
+    ),
+    **{
+        f"edition_{name}": Table(
+            f"edition_{name}",
+            {"edition": pl.Int64(), **TABLES[name].schema},
+            not_null=("edition", *TABLES[name].not_null),
+            primary_key=("edition", *TABLES[name].primary_key) if TABLES[name].primary_key else (),
+            sliced=False,
+        )
+        for name in EDITION_TABLES
+    },
 }
 
 SCHEMA: str = "\n\n".join(table.ddl for table in TABLES.values())
@@ -416,6 +461,34 @@ def delete_years(
     return sorted(gone)
 
 
+def archive_edition(
+    con: duckdb.DuckDBPyConnection,
+    record: Mapping[str, object],
+    build: Mapping[str, object],
+    *,
+    level: str,
+    edition: int,
+) -> None:
+    """Keep the draft of ``level`` (data years up to ``edition``) as that edition, in one
+    transaction: its ``editions`` and ``builds`` rows and a copy of each of
+    :data:`EDITION_TABLES`. Published rows are only ever inserted."""
+    frames = {
+        "editions": _conform(TABLES["editions"], pl.DataFrame([record], schema=EDITIONS_SCHEMA)),
+        "builds": _conform(TABLES["builds"], pl.DataFrame([build])),
+    }
+    create_schema(con)
+    with _registered(con, frames) as views, _transaction(con):
+        for name, view in views.items():
+            _insert(con, TABLES[name], view)
+        for name in EDITION_TABLES:
+            columns = ", ".join(TABLES[name].column_names)
+            con.execute(
+                f"INSERT INTO edition_{name} (edition, {columns}) "
+                f"SELECT ?, {columns} FROM {name} WHERE level = ? AND year <= ?",
+                [edition, level, edition],
+            )
+
+
 def write_divisions(con: duckdb.DuckDBPyConnection, registry: DivisionRegistry) -> int:
     """Replace the ``divisions`` table with every unit of the registry; returns the unit count."""
     spec = TABLES["divisions"]
@@ -433,8 +506,10 @@ def read(
     *,
     years: Iterable[int] | None = None,
     level: str | None = None,
+    edition: int | None = None,
 ) -> pl.DataFrame:
-    """Rows of one table, optionally for some years and one level, in a stable order.
+    """Rows of one table, optionally for some years, one level and one edition (the tables a
+    published edition keeps), in a stable order.
 
     For ``divisions``, ``years`` selects the units valid in any of those data years.
     """
@@ -443,7 +518,7 @@ def read(
     params: list[object] = []
     if years is not None:
         year_list = sorted({int(year) for year in years})
-        if spec.sliced:
+        if "year" in spec.schema:
             conditions.append("list_contains(?, year)")
         else:
             conditions.append(
@@ -454,6 +529,11 @@ def read(
     if level is not None:
         conditions.append("level = ?")
         params.append(level)
+    if edition is not None:
+        if "edition" not in spec.schema:
+            raise DataError(f"table {spec.name!r} is not kept by edition")
+        conditions.append("edition = ?")
+        params.append(int(edition))
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     order = ", ".join(f"{name} NULLS FIRST" for name in spec.column_names)
     query = f"SELECT {', '.join(spec.column_names)} FROM {spec.name}{where} ORDER BY {order}"

@@ -1,0 +1,129 @@
+"""Editions: a published edition never changes, is reproduced only from its own inputs, and its
+build replays to the same scores. Run with the library's stages (no Dagster) on a cut of the
+sample, so each case takes a second."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import polars as pl
+import pytest
+
+from innovation_monitor import stages, warehouse
+from innovation_monitor.composite.build import run_build
+from innovation_monitor.composite.framework import Framework
+from innovation_monitor.divisions import LEVELS, DivisionRegistry
+from innovation_monitor.editions import EDITIONS_DIR, file_sha256
+from innovation_monitor.errors import DataError
+from innovation_monitor.framework import IndicatorSystem
+from innovation_monitor.indicators import indicator_frame
+from innovation_monitor.paths import INDICATORS_FILE, SAMPLE_DIR
+from innovation_monitor.warehouse import EDITION_TABLES
+from tests.corpus import editing
+from tests.corpus.conftest import cut_sample
+
+FRAMEWORK_SHA = file_sha256(INDICATORS_FILE)
+
+
+def _run(con, data: Path, out: Path, system, registry, edition: int | None = None) -> None:
+    stages.load_divisions(con, registry)
+    stages.load_statistics(con, data, system, registry)
+    for level in LEVELS:
+        stages.compute_level_indicators(con, system, level)
+        stages.score_level(
+            con, system, registry, level, edition=edition, framework_sha256=FRAMEWORK_SHA
+        )
+        stages.write_level_reports(con, system, registry, level, out, langs=("zh",))
+
+
+def _frozen(con, out: Path, edition: int) -> dict[str, object]:
+    state: dict[str, object] = {
+        name: warehouse.read(con, f"edition_{name}", edition=edition).rows()
+        for name in EDITION_TABLES
+    }
+    state |= {name: warehouse.read(con, name).rows() for name in ("editions", "builds")}
+    for path in sorted((out / EDITIONS_DIR).rglob("*")):
+        if path.is_file():
+            state[str(path)] = path.read_bytes()
+    return state
+
+
+@pytest.fixture
+def published(tmp_path: Path, system: IndicatorSystem, registry: DivisionRegistry):
+    """Edition 2022 published from the sample's 2021–2022 files; the data folder, the report
+    folder and an open warehouse."""
+    data, out = cut_sample(tmp_path / "data", years=(2021, 2022)), tmp_path / "out"
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    _run(con, data, out, system, registry)
+    for level in LEVELS:
+        stages.publish_edition(con, system, level, 2022, INDICATORS_FILE, out)
+    yield data, out, con
+    con.close()
+
+
+def test_a_new_year_leaves_the_published_edition_untouched(published, system, registry) -> None:
+    data, out, con = published
+    before = _frozen(con, out, 2022)
+    old_2022 = warehouse.read(con, "edition_scores", edition=2022).filter(pl.col("year") == 2022)
+    for level in LEVELS:
+        for path in (SAMPLE_DIR / level).glob("2023.*"):
+            shutil.copy(path, data / level / path.name)
+    _run(con, data, out, system, registry)  # the draft is now edition 2023
+    assert warehouse.read(con, "scores")["year"].max() == 2023
+    assert _frozen(con, out, 2022) == before
+    # pooled goalposts: the draft's 2022 scores move, the published ones do not
+    new_2022 = warehouse.read(con, "scores").filter(pl.col("year") == 2022)
+    assert not new_2022.equals(old_2022.drop("edition"))
+
+
+def test_a_published_edition_is_reproduced_from_its_inputs_only(
+    published, system, registry
+) -> None:
+    data, out, con = published
+    _run(con, data, out, system, registry, edition=2022)  # same inputs: reproduced bit for bit
+    draft = warehouse.read(con, "scores", level="city")
+    frozen = warehouse.read(con, "edition_scores", level="city", edition=2022).drop("edition")
+    assert draft.equals(frozen)
+    editing.set_cell(data / "city/2021.csv", "370200", "科学技术支出", "123456")
+    with pytest.raises(DataError, match=r"city/2021\.csv"):
+        _run(con, data, out, system, registry, edition=2022)
+
+
+def test_an_edition_is_published_once_and_only_when_it_is_the_draft(
+    published, system, registry
+) -> None:
+    _, out, con = published
+    with pytest.raises(DataError, match="published already"):
+        stages.publish_edition(con, system, "city", 2022, INDICATORS_FILE, out)
+    with pytest.raises(DataError, match="not edition 2021"):
+        stages.publish_edition(con, system, "city", 2021, INDICATORS_FILE, out)
+
+
+def test_the_recorded_build_replays_to_the_published_scores(published, system) -> None:
+    _, _, con = published
+    build = warehouse.read(con, "builds", level="county").row(0, named=True)
+    imeta = pd.DataFrame(json.loads(build["imeta"]))
+    values = warehouse.read(con, "edition_indicator_values", level="county", edition=2022)
+    data = indicator_frame(values.drop("edition"), system.frameworks["county"])
+    replay = run_build(data, Framework.from_imeta(imeta), json.loads(build["steps"]))
+    assert replay.results is not None
+    index = replay.results.scores.set_index(["uCode", "Time"])["Index"].sort_index()
+    frozen = (
+        warehouse.read(con, "edition_scores", level="county", edition=2022)
+        .filter(pl.col("node") == "Index")
+        .to_pandas()
+        .set_index(["region_code", "year"])["score"]
+        .sort_index()
+    )
+    assert (abs(index.to_numpy() - frozen.to_numpy()) < 1e-12).all()
+
+
+def test_the_edition_record_names_what_it_rests_on(published) -> None:
+    _, _, con = published
+    record = warehouse.read(con, "editions", level="city").row(0, named=True)
+    assert record["status"] == "published" and record["data_years"] == [2021, 2022]
+    assert record["framework_sha256"] == FRAMEWORK_SHA
+    inputs = json.loads(record["inputs"])
+    assert "city/2021.csv" in inputs and all(len(h) == 64 for h in inputs.values())
+    assert json.loads(record["reports"])  # the 2022 city report, kept read only
