@@ -62,6 +62,27 @@ class Edition:
         )
 
 
+def latest_published(
+    con: duckdb.DuckDBPyConnection, level: str, *, before: int
+) -> "Edition | None":
+    """The most recent published edition of ``level`` older than ``before``, if any."""
+    held = warehouse.read(con, "editions", level=level).filter(pl.col("edition") < before)
+    older = sorted(held["edition"].to_list())
+    return Edition.read(con, level, older[-1]) if older else None
+
+
+def frozen_values(
+    con: duckdb.DuckDBPyConnection, reference: Edition, values: pl.DataFrame
+) -> pl.DataFrame:
+    """Indicator values for frozen goalposts: the reference edition's own values for its data
+    years (a revised or missing file does not move them), ``values`` for later years."""
+    kept = warehouse.read(
+        con, "edition_indicator_values", level=reference.level, edition=reference.edition
+    ).drop("edition")
+    later = values.filter(pl.col("year") > reference.edition)
+    return pl.concat([kept, later.select(kept.columns)])
+
+
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

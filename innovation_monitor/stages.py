@@ -17,7 +17,7 @@ from innovation_monitor.divisions import LEVELS, DivisionRegistry
 from innovation_monitor.errors import DataError, IngestError
 from innovation_monitor.framework import INDEX_CODE, IndicatorSystem
 from innovation_monitor.indicators import compute_indicators
-from innovation_monitor.ingest import check_coverage, ingest_directory
+from innovation_monitor.ingest import IngestResult, check_coverage, ingest_directory
 from innovation_monitor.reports import build_report, data_notice, write_reports
 from innovation_monitor.scoring.rankings import build_rankings
 from innovation_monitor.scoring.tiers import assign_tiers
@@ -40,27 +40,37 @@ def load_statistics(
     system: IndicatorSystem,
     registry: DivisionRegistry,
     years: Iterable[int] | None = None,
+    *,
+    levels: Iterable[str] = LEVELS,
 ) -> StageSummary:
-    """Ingest the files of ``data_dir`` and make the warehouse mirror them.
+    """Ingest the files of ``data_dir`` and make the ``levels`` of the warehouse mirror them.
 
-    With ``years``, every (year, level) of those years is replaced; a requested year without
-    any file, or a (year, level) the warehouse holds whose file was removed, is an error.
-    Without ``years``, every year found in the folder or already in the warehouse is replaced,
-    so the warehouse equals the folder.
+    Only the (year, level) slices of ``levels`` are written, so each level's lane loads its
+    own files and a problem in another level's slice does not stop it. With ``years``, every
+    (year, level) of those years is replaced; a requested year without any file of a level,
+    or a (year, level) the warehouse holds whose file was removed, is an error. Without
+    ``years``, every year found in the folder or already in the warehouse is replaced, so the
+    warehouse equals the folder.
     A slice that would shrink to far fewer values than its level needs or than it held is
     refused (``check_coverage``), naming its files.
     """
-    result = ingest_directory(Path(data_dir), system, registry, years)
+    wanted = list(levels)
+    unknown = sorted(set(wanted) - set(LEVELS))
+    if unknown:
+        raise DataError(f"levels {unknown}: expected some of {', '.join(LEVELS)}")
+    result = _of_levels(ingest_directory(Path(data_dir), system, registry, years), wanted)
     previous = warehouse.slice_counts(con, "statistics")
     check_coverage(result, system, registry, previous=previous)
     if years is not None:
-        absent = sorted(set(years) - set(result.years))
-        if absent:
-            raise IngestError(
-                f"{data_dir}: no statistics file for year(s) {', '.join(map(str, absent))}; "
-                "expected city/<year>.csv|xlsx, county/<year>.csv|xlsx or long files covering them"
-            )
-        slices = {(year, level) for year in years for level in LEVELS}
+        for level in wanted:
+            absent = sorted(set(years) - {year for year, lv in result.slices if lv == level})
+            if absent:
+                raise IngestError(
+                    f"{data_dir}: no statistics file for year(s) {', '.join(map(str, absent))} "
+                    f"at level {level}; expected {level}/<year>.csv|xlsx or long files "
+                    "covering them"
+                )
+        slices = {(year, level) for year in years for level in wanted}
         emptied = sorted(s for s in slices - set(result.slices) if previous.get(s))
         if emptied:
             listed = ", ".join(
@@ -73,9 +83,22 @@ def load_statistics(
             )
     else:
         stored = warehouse.read(con, "sources").drop_nulls(["year", "level"])
-        slices = set(result.slices) | set(stored.select("year", "level").iter_rows())
+        kept = stored.filter(pl.col("level").is_in(wanted))
+        slices = set(result.slices) | set(kept.select("year", "level").iter_rows())
     warehouse.load(con, result, slices=slices)
     return ingest_summary(result)
+
+
+def _of_levels(result: IngestResult, levels: list[str]) -> IngestResult:
+    """The part of an ingest that belongs to ``levels``: their slices, and the rows of no level
+    (a long file's unreadable rows), which belong to every level's load of their file."""
+    mine = pl.col("level").is_in(levels) | pl.col("level").is_null()
+    return IngestResult(
+        statistics=result.statistics.filter(mine),
+        quarantine=result.quarantine.filter(mine),
+        sources=result.sources.filter(mine),
+        slices=frozenset(s for s in result.slices if s[1] in levels),
+    )
 
 
 def _level_slice(
@@ -202,7 +225,9 @@ def score_level(
     """Score the draft edition of a level: every data year up to ``edition`` (default: the
     latest) together, with pooled goalposts, replacing its scores, rankings (ranks, tiers, ranks
     within the city, rank changes) and imputations in one transaction. An edition that is
-    published is scored again only from its own inputs, and must give its published scores."""
+    published is scored again only from its own inputs, and must give its published scores.
+    With frozen goalposts (``methodology.<level>.editions.goalposts``) and an earlier published
+    edition, its years keep its values and the pooled steps are fitted on them only."""
     from innovation_monitor.scoring.panel import score_panel  # the engine: scipy, scikit-learn
 
     framework = system.frameworks[level]
@@ -218,7 +243,12 @@ def score_level(
     years = sorted(values["year"].unique().to_list())
     if years and framework_sha256 is not None:
         editions.check_inputs(con, level, years[-1], framework_sha256)
-    panel = score_panel(values, framework)
+    fit_years = None
+    if years and framework.methodology.edition_goalposts == "frozen":
+        reference = editions.latest_published(con, level, before=years[-1])
+        if reference is not None:
+            values, fit_years = editions.frozen_values(con, reference, values), reference.data_years
+    panel = score_panel(values, framework, fit_years=fit_years)
     scores = panel.scores
     if years:
         editions.check_reproduced(con, level, years[-1], scores)

@@ -127,3 +127,49 @@ def test_the_edition_record_names_what_it_rests_on(published) -> None:
     inputs = json.loads(record["inputs"])
     assert "city/2021.csv" in inputs and all(len(h) == 64 for h in inputs.values())
     assert json.loads(record["reports"])  # the 2022 city report, kept read only
+
+
+def _frozen_system(tmp_path: Path) -> IndicatorSystem:
+    """The shipped framework with frozen goalposts across editions at both levels."""
+    from innovation_monitor.framework import load_indicator_system
+
+    shipped = "editions: {goalposts: pooled}"
+    text = INDICATORS_FILE.read_text("utf-8")
+    assert text.count(shipped) == len(LEVELS)
+    text = text.replace(shipped, "editions: {goalposts: frozen}")
+    path = tmp_path / "indicators.yaml"
+    path.write_text(text, "utf-8")
+    system = load_indicator_system(path)
+    assert all(system.frameworks[lv].methodology.edition_goalposts == "frozen" for lv in LEVELS)
+    return system
+
+
+def test_with_frozen_goalposts_a_new_edition_keeps_the_published_years(
+    tmp_path: Path, registry: DivisionRegistry
+) -> None:
+    system = _frozen_system(tmp_path)
+    data, out = cut_sample(tmp_path / "data", years=(2021, 2022)), tmp_path / "out"
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        _run(con, data, out, system, registry)
+        for level in LEVELS:
+            stages.publish_edition(con, system, level, 2022, INDICATORS_FILE, out)
+        for level in LEVELS:
+            for path in (SAMPLE_DIR / level).glob("2023.*"):
+                shutil.copy(path, data / level / path.name)
+        editing.set_cell(data / "city/2021.csv", "370200", "科学技术支出", "123456")  # a revision
+        _run(con, data, out, system, registry)  # edition 2023, fitted on edition 2022's years
+        draft = warehouse.read(con, "scores")
+        published = warehouse.read(con, "edition_scores", edition=2022).drop("edition")
+    assert draft["year"].max() == 2023
+    assert draft.filter(pl.col("year") <= 2022).equals(published)
+
+
+def test_edition_goalposts_are_pooled_or_frozen(tmp_path: Path) -> None:
+    from innovation_monitor.errors import FrameworkError
+    from innovation_monitor.framework import load_indicator_system
+
+    path = tmp_path / "indicators.yaml"
+    text = INDICATORS_FILE.read_text("utf-8")
+    path.write_text(text.replace("{goalposts: pooled}", "{goalposts: sometimes}", 1), "utf-8")
+    with pytest.raises(FrameworkError, match="sometimes"):
+        load_indicator_system(path)

@@ -14,8 +14,10 @@ would score below zero.
 For a panel, ``goalposts`` says where the scaling parameters (min, max, mean, ranks, the
 reference value) come from: each period's own data (``per_period``, COINr's per-coin default),
 all periods together (``pooled``; the record then has one row per indicator, without ``Time``),
-or one year (``{reference_period: YEAR}``) so that later years are measured against that year's
-scale.
+one year (``{reference_period: YEAR}``) so that later years are measured against that year's
+scale, or some years pooled (``{reference_periods: [YEAR, …]}``: fitted on those years, every
+year transformed with them, scikit-learn's fit/transform — the frozen goalposts of a published
+edition, under which the years it published keep their scores when a new year is added).
 """
 
 from __future__ import annotations
@@ -53,10 +55,28 @@ def _blocks(
         if ref.size == 0:
             raise DataError(f"{where}: reference period {year!r} is not in the data's {TIME}")
         return [(t, rows, ref, year) for t, rows in data.periods]
+    if isinstance(goalposts, Mapping) and set(goalposts) == {"reference_periods"}:
+        ref = fit_rows(data, goalposts["reference_periods"], where)
+        return [(None, every, ref, None)]
     raise FrameworkError(
-        f"{where}: goalposts is {goalposts!r}; expected per_period, pooled or "
-        "{reference_period: YEAR}"
+        f"{where}: goalposts is {goalposts!r}; expected per_period, pooled, "
+        "{reference_period: YEAR} or {reference_periods: [YEAR, …]}"
     )
+
+
+def fit_rows(data: Data, periods: Any, where: str) -> np.ndarray:
+    """The rows of ``periods`` (a list of periods, each in the data), which a step fits on."""
+    if TIME not in data.frame.columns:
+        raise FrameworkError(f"{where}: fitting on some periods needs a '{TIME}' column")
+    if not isinstance(periods, list | tuple) or not periods:
+        raise FrameworkError(
+            f"{where}: periods to fit on must be a non-empty list, got {periods!r}"
+        )
+    times = data.frame[TIME].to_numpy()
+    absent = [p for p in periods if not (times == p).any()]
+    if absent:
+        raise DataError(f"{where}: period(s) {absent} to fit on are not in the data's {TIME}")
+    return np.flatnonzero(np.isin(times, list(periods)))
 
 
 def _rows(rows: np.ndarray, n: int) -> np.ndarray | slice:

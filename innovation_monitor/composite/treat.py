@@ -18,6 +18,7 @@ import numpy as np
 
 from innovation_monitor.composite.dataset import TIME, Data, checked_at_the_edge
 from innovation_monitor.composite.framework import Framework
+from innovation_monitor.composite.normalise import fit_rows
 from innovation_monitor.composite.outliers import moments
 from innovation_monitor.composite.record import Changes, ColumnAction, StepRecord, columns_frame
 from innovation_monitor.composite.spec import check_method, merged_spec, per_indicator_specs
@@ -39,6 +40,7 @@ def treat(
     *,
     method: str = "winsorise_then_log",
     panel: str = "per_period",
+    fit_periods: list[Any] | None = None,
     indicators: Mapping[str, Any] | None = None,
     **params: Any,
 ) -> tuple[Data, StepRecord]:
@@ -46,8 +48,10 @@ def treat(
 
     For a panel, ``panel: per_period`` treats each period on its own (as COINr treats each
     coin); ``pooled`` tests and treats all periods of an indicator together, so one
-    transformation applies to every year. The indicators sharing a method and its parameters
-    are tested and treated together, every period at once.
+    transformation applies to every year. With ``pooled``, ``fit_periods`` decides the treatment
+    on those periods only and applies it to every period (the winsorisation bounds and log
+    shift of a published edition, so its years keep their values). The indicators sharing a
+    method and its parameters are tested and treated together, every period at once.
     """
     where = "treat"
     check_method(method, TREATMENTS, where)
@@ -67,6 +71,9 @@ def treat(
             own_params = global_opts
         groups.setdefault((own_method, repr(own_params)), []).append(code)
     per_period = panel == "per_period" and TIME in data.frame.columns
+    if fit_periods is not None and panel != "pooled":
+        raise FrameworkError(f"{where}: fit_periods needs panel: pooled, got panel: {panel}")
+    fit = None if fit_periods is None else fit_rows(data, fit_periods, where)
     blocks: list[tuple[object, np.ndarray]] = (
         data.periods if per_period else [(None, np.arange(len(data)))]
     )
@@ -77,7 +84,10 @@ def treat(
         own_params = merged_spec(method, params, overrides.get(members[0]))[1]
         treatment = TREATMENTS[own_method](own_params, where=f"{where}: indicator {members[0]!r}")
         series = _Series(data, members, blocks)
-        treated = treatment.fit_transform(series.values)
+        if fit is None:
+            treated = treatment.fit_transform(series.values)
+        else:
+            treated = treatment.fit(series.values[fit]).transform(series.values)
         if series.values is data.X:  # every column at once, in place: no copy to scatter into
             out = treated
         else:
@@ -101,7 +111,13 @@ def treat(
     details = columns_frame(columns)
     record = StepRecord(
         step="treat",
-        params={"method": method, "panel": panel, **global_opts, "indicators": dict(overrides)},
+        params={
+            "method": method,
+            "panel": panel,
+            **({} if fit_periods is None else {"fit_periods": list(fit_periods)}),
+            **global_opts,
+            "indicators": dict(overrides),
+        },
         changes=Changes(data, result, tuple(codes), actions),
         summary=details,
     )

@@ -36,6 +36,19 @@ def build_steps(framework: MonitoringFramework) -> list[dict[str, Any]]:
     return [copy.deepcopy(dict(step)) for step in framework.methodology.steps]
 
 
+def fitted_on(steps: list[dict[str, Any]], periods: list[int]) -> list[dict[str, Any]]:
+    """The steps with their pooled treatment and goalposts fitted on ``periods`` only, every
+    period transformed with that fit (a published edition's frozen goalposts)."""
+    out = copy.deepcopy(steps)
+    for step in out:
+        for name, params in step.items():
+            if name == "treat" and params.get("panel") == "pooled":
+                params["fit_periods"] = list(periods)
+            if name == "normalise" and params.get("goalposts") == "pooled":
+                params["goalposts"] = {"reference_periods": list(periods)}
+    return out
+
+
 def imeta_table(framework: MonitoringFramework) -> pd.DataFrame:
     """The framework as a COINr ``iMeta`` table for the scoring engine.
 

@@ -370,7 +370,8 @@ class _Builder:
         )
         if not ordered or len(set(values)) != len(values):
             raise self.fail(keys, f"bounds {values} must run from the best tier to the worst")
-        return Methodology(steps=tuple(raw["steps"]), tiers=tiers)
+        goalposts = raw.get("editions", {}).get("goalposts", "pooled")
+        return Methodology(steps=tuple(raw["steps"]), tiers=tiers, edition_goalposts=goalposts)
 
     # -------------------------------------------------------------------------- targets
 

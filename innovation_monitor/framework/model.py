@@ -181,10 +181,15 @@ class Tier:
 
 @dataclass(frozen=True)
 class Methodology:
-    """Scoring-engine build steps (``[{step: {params}}]``) and the tiers of the ranking."""
+    """Scoring-engine build steps (``[{step: {params}}]``), the tiers of the ranking, and how a
+    new edition treats the years an earlier one published: ``edition_goalposts`` ``pooled``
+    (fit the pooled steps on every data year: earlier years are re-estimated) or ``frozen``
+    (fit them on the latest published edition's years and transform the new years with that
+    fit, so the published years keep their scores)."""
 
     steps: tuple[Mapping[str, Any], ...] = ()
     tiers: tuple[Tier, ...] = ()
+    edition_goalposts: str = "pooled"
 
     def tier_for(self, rank: int, n_units: int, score: float | None = None) -> Tier:
         """The first tier (best first) that admits the unit."""

@@ -25,6 +25,7 @@ from innovation_monitor.composite.framework import Framework
 from innovation_monitor.composite.results import Results
 from innovation_monitor.errors import FrameworkError
 from innovation_monitor.framework import MonitoringFramework, build_steps, imeta_table
+from innovation_monitor.framework.engine import fitted_on
 from innovation_monitor.indicators import indicator_frame
 from innovation_monitor.scoring.schemas import IMPUTATIONS_SCHEMA, MISSING, SCORES_SCHEMA
 
@@ -39,10 +40,14 @@ class PanelScores:
     imputations: pl.DataFrame
 
 
-def score_panel(values: pl.DataFrame, framework: MonitoringFramework) -> PanelScores:
+def score_panel(
+    values: pl.DataFrame, framework: MonitoringFramework, *, fit_years: list[int] | None = None
+) -> PanelScores:
     """Scores of every unit-year at every node (the index, each pillar and each indicator's
     normalised score, with the unit's rank within its year) and the values they rest on that
-    are not the unit's own (see the module docstring)."""
+    are not the unit's own (see the module docstring). With ``fit_years``, the pooled treatment
+    and goalposts are fitted on those years only and every year is transformed with that fit
+    (frozen goalposts)."""
     if values.is_empty():
         return PanelScores(
             pl.DataFrame(schema=SCORES_SCHEMA), pl.DataFrame(schema=IMPUTATIONS_SCHEMA)
@@ -51,7 +56,8 @@ def score_panel(values: pl.DataFrame, framework: MonitoringFramework) -> PanelSc
     engine = Framework.from_imeta(
         imeta_table(framework), source=f"indicators.yaml ({framework.level})"
     )
-    build = run_build(data, engine, build_steps(framework))
+    steps = build_steps(framework)
+    build = run_build(data, engine, steps if fit_years is None else fitted_on(steps, fit_years))
     if build.results is None:
         raise FrameworkError(
             f"indicators.yaml methodology.{framework.level}: the steps never aggregate; "
