@@ -73,6 +73,22 @@ TEXT: dict[str, Bilingual] = {
         "每年按综合排名划分梯队，自上而下取第一个符合条件的梯队。",
         "Each year, a unit takes the first tier, best first, whose rule its index rank meets.",
     ),
+    "editions": B("版本", "Editions"),
+    "editions_pooled": B(
+        "每期报告是一个版本，发布后不再改变。新版本按全部数据年度重新估计标准化的上下限，"
+        "因此新版本中往年的得分可能与已发布版本不同；已发布版本仍为正式数据。",
+        "Each report is an edition, never changed once published. A new edition re-estimates "
+        "the normalisation bounds over all its data years, so its scores of earlier years may "
+        "differ from a published edition's; the published edition remains the figure of record.",
+    ),
+    "editions_frozen": B(
+        "每期报告是一个版本，发布后不再改变。新版本沿用最近已发布版本的异常值处理和标准化上下限，"
+        "新年度按同一标准计算，因此已发布年度的得分保持不变，新年度得分可高于100或低于0。",
+        "Each report is an edition, never changed once published. A new edition keeps the "
+        "outlier treatment and normalisation bounds of the latest published edition and scores "
+        "the new year against them, so the published years keep their scores and a new year "
+        "may score above 100 or below 0.",
+    ),
     "boundaries": B("区划调整与口径", "Boundary changes and comparability"),
     "boundaries_intro": B(
         "统计按**数据年度**（统计所描述的年份）的行政区划发布。行政区划登记列出 {first} 年以来每个"
@@ -245,6 +261,8 @@ def _framework(
     ranking = f"**{label('ranking').get(lang)}**{PUNCTUATION[lang]['colon']}"
     steps.append(ranking + sentence([label("ranking_rule").get(lang)], lang))
     lines += [f"{n}. {text}" for n, text in enumerate(steps, start=1)] + [""]
+    editions = f"editions_{framework.methodology.edition_goalposts}"
+    lines += [f"### {_t('editions', lang)}", "", _t(editions, lang), ""]
     lines += [f"### {label('tiers').get(lang)}", "", _t("tiers_note", lang), ""]
     rules = [
         [tier.name_zh if lang == "zh" else tier.name_en, rule.get(lang)]
