@@ -1,0 +1,387 @@
+"""``explain``: one unit-year's index traced from the stored tables and the framework.
+
+Everything shown is read: the scores, ranks, imputations, indicator values, statistics with
+their provenance, quarantined cells and check outcomes the run stored, and the weights, formulas
+and methodology of ``indicators.yaml``; nothing is scored again. The stored scores are those of
+the warehouse for a data year (the pooled scores of the last run); when editions exist, an
+``edition`` argument selects one edition's rows in :func:`_rows` and the panel read by
+:func:`_panel`, and nothing else changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+import polars as pl
+
+from innovation_monitor import warehouse
+from innovation_monitor.divisions import LEVELS, Division, DivisionRegistry
+from innovation_monitor.errors import DataError
+from innovation_monitor.explain.contributions import (
+    INDEX,
+    PILLARS,
+    Weights,
+    aggregations,
+    below_threshold,
+    decompose,
+    weights_used,
+)
+from innovation_monitor.explain.model import Explanation, IndicatorPart, PillarPart
+from innovation_monitor.explain.provenance import UnitCells, failed_checks, unit_quarantine
+from innovation_monitor.explain.words import words
+from innovation_monitor.framework import (
+    INDEX_CODE,
+    Indicator,
+    IndicatorSystem,
+    MonitoringFramework,
+    load_indicator_system,
+)
+from innovation_monitor.reports.labels import LANGS, Bilingual
+from innovation_monitor.reports.methodology import formula_text
+from innovation_monitor.reports.quality import read_estimates
+from innovation_monitor.reports.step_words import step_sentence
+from innovation_monitor.reports.views import Estimate, Named
+from innovation_monitor.scoring.schemas import CARRY_FORWARD
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_CODE = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _named(division: Division) -> Named:
+    return Named(division.code, Bilingual(division.name_zh, division.name_en))
+
+
+def _level_of(registry: DivisionRegistry, region: str, year: int) -> str:
+    """The level of the unit ``region`` names in ``year``, when only one level has it."""
+    found = [lv for lv in LEVELS if registry.match(region, year, lv) is not None]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise DataError(
+            f"{region!r} names both a city and a county-level unit in {year}; give the level "
+            f"(one of {', '.join(LEVELS)}) / 该名称同时对应市和县级单位，请指定层级"
+        )
+    raise _unknown_region(registry, region, year, None)
+
+
+def _unknown_region(
+    registry: DivisionRegistry, region: str, year: int, level: str | None
+) -> DataError:
+    kind = f"{level}-level unit" if level else "city or county-level unit"
+    rivals = registry.candidates(region, year, level)
+    if len(rivals) > 1:
+        listed = ", ".join(f"{d.code} {d.name_zh}" for d in rivals)
+        return DataError(
+            f"{region!r} names {len(rivals)} units in {year} ({listed}); give the code / "
+            "该名称对应多个地区，请给出地区代码"
+        )
+    units = registry.valid_in(year, level)
+    example = ", ".join(f"{d.code} {d.name_zh}" for d in units[:2])
+    return DataError(
+        f"no {kind} {region!r} in {year}; expected the 6-digit code or the name of one of the "
+        f"{len(units)} such units of {year} (e.g. {example}) / {year}年没有该地区"
+    )
+
+
+def _unit(registry: DivisionRegistry, region: str, year: int, level: str) -> Division:
+    division = registry.match(region.strip(), year, level)
+    if division is None:
+        raise _unknown_region(registry, region, year, level)
+    return division
+
+
+def _focus(framework: MonitoringFramework, indicator: str | None) -> Indicator | None:
+    """The indicator asked for, by code or name; DataError listing the level's indicators."""
+    if indicator is None:
+        return None
+    for ind in framework.indicators:
+        if indicator.strip() in (ind.code, ind.name_zh, ind.name_en):
+            return ind
+    listed = ", ".join(f"{i.code} ({i.name_zh})" for i in framework.indicators)
+    raise DataError(
+        f"indicator {indicator!r} is not in the {framework.level} framework of "
+        f"indicators.yaml; expected one of {listed} / 该层级指标体系中没有此指标"
+    )
+
+
+def _rows(con: duckdb.DuckDBPyConnection, table: str, level: str, year: int) -> pl.DataFrame:
+    """A table's rows of one (year, level): the one place that picks which stored rows are
+    explained (an edition filter goes here)."""
+    return warehouse.read(con, table, years=[year], level=level)
+
+
+def _panel(con: duckdb.DuckDBPyConnection, framework: MonitoringFramework) -> pd.DataFrame:
+    """The stored normalised indicator scores of every scored year of the level, laid out as
+    the engine's data (``uCode, Time``, one column per indicator, rows by year then unit)."""
+    codes = [i.code for i in framework.indicators]
+    rows = warehouse.read(con, "scores", level=framework.level).filter(pl.col("node").is_in(codes))
+    wide = rows.pivot(on="node", index=["region_code", "year"], values="score").rename(
+        {"region_code": "uCode", "year": "Time"}
+    )
+    missing = [c for c in codes if c not in wide.columns]
+    wide = wide.with_columns(pl.lit(None, pl.Float64()).alias(c) for c in missing)
+    return wide.sort("Time", "uCode").select("uCode", "Time", *codes).to_pandas()
+
+
+def _formula_variables(indicator: Indicator) -> list[str]:
+    """The variables of a formula in the order it names them."""
+    found = dict.fromkeys(_CODE.findall(indicator.formula))
+    return [code for code in found if code in indicator.variables]
+
+
+def _carried_from(source: str | None) -> int | None:
+    """The year a carried-forward value comes from (``from=2021``)."""
+    for part in (source or "").split("; "):
+        key, _, value = part.partition("=")
+        if key == "from" and value.isdigit():
+            return int(value)
+    return None
+
+
+def explain(
+    con: duckdb.DuckDBPyConnection,
+    system: IndicatorSystem,
+    registry: DivisionRegistry,
+    *,
+    level: str | None = None,
+    year: int,
+    region: str,
+    indicator: str | None = None,
+) -> Explanation:
+    """How the stored index of ``region`` (a code or name; its level is inferred when
+    ``level`` is None) in data year ``year`` was produced, down to the yearbook cells;
+    ``indicator`` (a code or name) narrows the text to that indicator's chain. DataError for
+    an unknown level, a year without scores, a region that is no unit of the level that year
+    or has no scores, and an indicator not in the level's framework."""
+    if level is not None and level not in LEVELS:
+        raise DataError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
+    resolved = _level_of(registry, region.strip(), year) if level is None else level
+    framework = system.frameworks[resolved]
+    rankings = _rows(con, "rankings", resolved, year)
+    if rankings.is_empty():
+        years = warehouse.read(con, "rankings", level=resolved)["year"].unique().to_list()
+        raise DataError(
+            f"the warehouse has no {resolved} scores for {year}; years scored: "
+            f"{', '.join(map(str, sorted(years))) or 'none (run the pipeline)'} / "
+            f"{year}年未评分"
+        )
+    division = _unit(registry, region, year, resolved)
+    focus = _focus(framework, indicator)
+    scores = _rows(con, "scores", resolved, year).filter(pl.col("region_code") == division.code)
+    ranking = rankings.filter(pl.col("region_code") == division.code)
+    if scores.is_empty() or ranking.is_empty():
+        raise DataError(
+            f"{division.code} {division.name_zh} has no {resolved} scores in {year}; the "
+            f"warehouse scores {rankings.height} {resolved} units that year / 该地区该年无评分"
+        )
+    by_node = {r["node"]: (r["score"], r["rank"]) for r in scores.iter_rows(named=True)}
+    screened = [i.code for i in framework.indicators if i.code not in by_node]
+    weights = weights_used(framework, screened, lambda: _panel(con, framework))
+    stored = _read_unit(con, system, registry, resolved, division, year, by_node)
+    index_score, index_rank = by_node.get(INDEX_CODE, (None, None))
+    pillars = _pillars(framework, system, stored, weights)
+    split = decompose(
+        [p.score for p in pillars],
+        [p.weight for p in pillars],
+        index_score,
+        aggregations(framework)[INDEX],
+        weights.problem,
+    )
+    pillars = [
+        _with_index_share(p, share, contribution)
+        for p, share, contribution in zip(pillars, split.shares, split.contributions, strict=True)
+    ]
+    ranked = ranking.row(0, named=True)
+    tiers = {t.code: Bilingual(t.name_zh, t.name_en) for t in framework.tiers}
+    sources = _rows(con, "sources", resolved, year)
+    checks = _rows(con, "validation_results", resolved, year)
+    variables = None if focus is None else _formula_variables(focus)
+    return Explanation(
+        level=resolved,
+        year=year,
+        unit=_named(division),
+        parent=_named(registry.get(division.parent_code)) if resolved == "county" else None,
+        index_name=Bilingual(framework.index_name_zh, framework.index_name_en),
+        score=index_score,
+        rank=index_rank,
+        ranked=rankings.filter(pl.col("rank").is_not_null()).height,
+        rank_in_parent=ranked["rank_in_parent"],
+        tier=tiers.get(ranked["tier"]) if ranked["tier"] else None,
+        pillars=tuple(pillars),
+        steps=tuple(
+            Bilingual(*(step_sentence(step, lang).replace("**", "") for lang in LANGS))
+            for step in framework.methodology.steps
+        ),
+        checks=failed_checks(checks, division, year, system, registry, variables),
+        synthetic=bool(sources["synthetic"].any()),
+        note=split.note,
+        indicator=None if focus is None else focus.code,
+    )
+
+
+def explain_file(
+    warehouse_path: Path | str,
+    *,
+    indicators_file: Path | str | None = None,
+    level: str | None = None,
+    year: int,
+    region: str,
+    indicator: str | None = None,
+) -> Explanation:
+    """:func:`explain` on a warehouse file, opened read-only (the ``explain`` command)."""
+    if not Path(warehouse_path).is_file():
+        raise FileNotFoundError(
+            f"warehouse {warehouse_path} does not exist; run the pipeline first"
+        )
+    system = load_indicator_system(Path(indicators_file) if indicators_file else None)
+    registry = DivisionRegistry.load()
+    with warehouse.connect(warehouse_path, read_only=True) as con:
+        return explain(
+            con, system, registry, level=level, year=year, region=region, indicator=indicator
+        )
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """What the warehouse holds for one unit-year below the index."""
+
+    year: int
+    by_node: dict[str, tuple[float | None, int | None]]
+    values: dict[str, float | None]
+    estimates: dict[tuple[str, str], Estimate]
+    carried: dict[str, int]
+    """Indicator → the year its carried-forward value comes from."""
+    cells: UnitCells
+    code: str
+
+
+def _read_unit(
+    con: duckdb.DuckDBPyConnection,
+    system: IndicatorSystem,
+    registry: DivisionRegistry,
+    level: str,
+    division: Division,
+    year: int,
+    by_node: dict[str, tuple[float | None, int | None]],
+) -> _Stored:
+    """The unit's indicator values, imputations, statistics and quarantined cells of the year
+    (and of the years its carried-forward values come from)."""
+    mine = pl.col("region_code") == division.code
+    values = {
+        r["indicator"]: r["value"]
+        for r in _rows(con, "indicator_values", level, year).filter(mine).iter_rows(named=True)
+    }
+    imputed = _rows(con, "imputations", level, year).filter(mine)
+    carried = {
+        r["indicator"]: year_from
+        for r in imputed.filter(pl.col("method") == CARRY_FORWARD).iter_rows(named=True)
+        if (year_from := _carried_from(r["source"])) is not None
+    }
+    years = sorted({year, *carried.values()})
+    quarantine = warehouse.read(con, "quarantine", years=years, level=level)
+    cells = UnitCells(
+        system,
+        warehouse.read(con, "statistics", years=years, level=level).filter(mine),
+        unit_quarantine(quarantine, division, system, registry),
+    )
+    estimates = read_estimates(imputed, year, lambda code: _named(registry.get(code)))
+    return _Stored(year, by_node, values, estimates, carried, cells, division.code)
+
+
+def _indicator_part(
+    indicator: Indicator, system: IndicatorSystem, stored: _Stored, weights: Weights
+) -> IndicatorPart:
+    """One indicator traced: formula, cells (and those of the year carried from), own value,
+    estimate, normalised score and the weight the aggregation used."""
+    variables = _formula_variables(indicator)
+    score, rank = stored.by_node.get(indicator.code, (None, None))
+    carried_year = stored.carried.get(indicator.code)
+    return IndicatorPart(
+        code=indicator.code,
+        name=Bilingual(indicator.name_zh, indicator.name_en),
+        unit=indicator.unit,
+        direction=indicator.direction,
+        formula=formula_text(indicator, system, units=True),
+        cells=stored.cells.cells(variables, stored.year),
+        value=stored.values.get(indicator.code),
+        estimate=stored.estimates.get((stored.code, indicator.code)),
+        score=score,
+        rank=rank,
+        weight=weights.by_node.get(indicator.code, indicator.weight),
+        screened_out=indicator.code not in stored.by_node,
+        carried_year=carried_year,
+        carried_cells=() if carried_year is None else stored.cells.cells(variables, carried_year),
+    )
+
+
+def _pillars(
+    framework: MonitoringFramework, system: IndicatorSystem, stored: _Stored, weights: Weights
+) -> list[PillarPart]:
+    """Every pillar with its indicators and their contributions to its stored score."""
+    aggregation = aggregations(framework)[PILLARS]
+    pillars = []
+    for pillar in framework.pillars:
+        parts = [
+            _indicator_part(ind, system, stored, weights)
+            for ind in framework.indicators_of(pillar.code)
+        ]
+        used = [p for p in parts if not p.screened_out]
+        scores = [p.score for p in used]
+        score, rank = stored.by_node.get(pillar.code, (None, None))
+        split = decompose(scores, [p.weight for p in used], score, aggregation, weights.problem)
+        note = split.note
+        present = sum(s is not None for s in scores)
+        if score is None and below_threshold(scores, aggregation.threshold):
+            note = (
+                words("none_present", total=len(used))
+                if present == 0 or aggregation.threshold is None
+                else words(
+                    "below_threshold",
+                    total=len(used),
+                    present=present,
+                    needed=f"{aggregation.threshold * 100:g}%",
+                )
+            )
+        parts_of = zip(split.shares, split.contributions, strict=True)
+        shared = dict(zip((p.code for p in used), parts_of, strict=True))
+        pillars.append(
+            PillarPart(
+                code=pillar.code,
+                name=Bilingual(pillar.name_zh, pillar.name_en),
+                weight=weights.by_node.get(pillar.code, pillar.weight),
+                score=score,
+                rank=rank,
+                indicators=tuple(
+                    replace(p, share=shared[p.code][0], contribution=shared[p.code][1])
+                    if p.code in shared
+                    else p
+                    for p in parts
+                ),
+                threshold=aggregation.threshold,
+                note=note,
+            )
+        )
+    return pillars
+
+
+def _with_index_share(
+    pillar: PillarPart, share: float | None, contribution: float | None
+) -> PillarPart:
+    """The pillar with its share of the index weight and its contribution to the index, and
+    each indicator's contribution carried through to the index."""
+    parts = tuple(
+        replace(
+            part,
+            index_contribution=None
+            if share is None or part.contribution is None
+            else part.contribution * share,
+        )
+        for part in pillar.indicators
+    )
+    return replace(pillar, share=share, contribution=contribution, indicators=parts)
