@@ -3,10 +3,13 @@
 The warehouse's ``scores``, ``rankings``, … are the *draft*: what the last run scored, through
 the edition year it was asked for (by default the latest data year). ``publish`` freezes the
 draft as edition ``Y`` of its level: its statistics, indicator values, scores, rankings and
-imputations are copied into the ``edition_*`` tables, its build (the engine's iMeta and steps,
-replayable with :func:`innovation_monitor.composite.build.run_build`) into ``builds``, its edition
-year's report files into ``out/editions/Y/``, and what it rests on into ``editions``: data years,
-the framework file's hash, the methodology, the code revision, every input file's hash, the run.
+imputations are copied into the ``edition_*`` tables, its edition year's report files into
+``out/editions/Y/``, and what it rests on into ``editions``: data years, the framework file's
+hash, the methodology, the code revision, every input file's hash, the run. Its build (the
+engine's iMeta, the steps as run — replayable with
+:func:`innovation_monitor.composite.build.run_build` — and the fitted goalposts and treatment
+decisions) was recorded in ``builds`` when the draft was scored, and is never replaced once the
+edition is published.
 Nothing ever deletes or rewrites those rows and files. Scoring an edition that is published
 again is allowed only from the same inputs (files and framework), and must give the same scores
 to the bit (:func:`check_inputs`, :func:`check_reproduced`).
@@ -26,7 +29,7 @@ import polars as pl
 
 from innovation_monitor import warehouse
 from innovation_monitor.errors import DataError
-from innovation_monitor.framework import MonitoringFramework, build_steps, imeta_table
+from innovation_monitor.framework import MonitoringFramework, build_steps
 from innovation_monitor.paths import PROJECT_ROOT
 
 DRAFT = "draft"
@@ -178,20 +181,22 @@ def publish(
         "status": PUBLISHED,
         "data_years": years,
         "framework_sha256": file_sha256(indicators_file),
-        "methodology": json.dumps(build_steps(framework), ensure_ascii=False),
+        "methodology": json.dumps(
+            {
+                "steps": build_steps(framework),
+                "edition_goalposts": framework.methodology.edition_goalposts,
+            },
+            ensure_ascii=False,
+        ),
         "code_revision": code_revision(),
         "inputs": json.dumps(edition_inputs(con, level, edition), ensure_ascii=False),
         "reports": json.dumps(reports, ensure_ascii=False),
         "run_id": _last_run(con, level, edition),
         "published_at": datetime.now(UTC).replace(tzinfo=None),
     }
-    build = {
-        "level": level,
-        "edition": edition,
-        "imeta": imeta_table(framework).to_json(orient="records", force_ascii=False),
-        "steps": json.dumps(build_steps(framework), ensure_ascii=False),
-    }
-    warehouse.archive_edition(con, record, build, level=level, edition=edition)
+    if warehouse.read(con, "builds", level=level).filter(pl.col("edition") == edition).is_empty():
+        raise DataError(f"the {level} draft of {edition} has no recorded build: score it again")
+    warehouse.archive_edition(con, record, level=level, edition=edition)
     published = Edition.read(con, level, edition)
     assert published is not None
     return published

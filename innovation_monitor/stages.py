@@ -255,6 +255,8 @@ def score_level(
     rankings = build_rankings(scores, assign_tiers(scores, framework), registry, level)
     tables = {"scores": scores, "rankings": rankings, "imputations": panel.imputations}
     warehouse.replace_slices(con, tables, years=years, levels=[level])
+    if years:
+        warehouse.record_build(con, panel.build, level=level, edition=years[-1])
     warehouse.delete_years(con, list(tables), keep=years, level=level)
     index = scores.filter(pl.col("node") == INDEX_CODE)
     text = f"{level}: scored {index.height} unit-years over {len(years)} years"

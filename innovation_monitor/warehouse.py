@@ -169,8 +169,14 @@ TABLES |= {
     ),
     "builds": Table(
         "builds",
-        {"level": pl.String(), "edition": pl.Int64(), "imeta": pl.String(), "steps": pl.String()},
-        not_null=("level", "edition", "imeta", "steps"),
+        {
+            "level": pl.String(),
+            "edition": pl.Int64(),
+            "imeta": pl.String(),
+            "steps": pl.String(),
+            "fitted": pl.String(),
+        },
+        not_null=("level", "edition", "imeta", "steps", "fitted"),
         primary_key=("level", "edition"),
         sliced=False,
     ),
@@ -461,25 +467,34 @@ def delete_years(
     return sorted(gone)
 
 
+def record_build(
+    con: duckdb.DuckDBPyConnection, build: Mapping[str, object], *, level: str, edition: int
+) -> None:
+    """Keep the build that scored the draft of ``edition``; a published edition's build is
+    never replaced (scoring it again must reproduce it, see ``innovation_monitor.editions``)."""
+    row = {"level": level, "edition": edition, **build}
+    frame = _conform(TABLES["builds"], pl.DataFrame([row], schema=TABLES["builds"].schema))
+    create_schema(con)
+    with _registered(con, {"builds": frame}) as views, _transaction(con):
+        published = con.execute(
+            "SELECT count(*) FROM editions WHERE level = ? AND edition = ?", [level, edition]
+        ).fetchone()
+        if published and published[0]:
+            return
+        con.execute("DELETE FROM builds WHERE level = ? AND edition = ?", [level, edition])
+        _insert(con, TABLES["builds"], views["builds"])
+
+
 def archive_edition(
-    con: duckdb.DuckDBPyConnection,
-    record: Mapping[str, object],
-    build: Mapping[str, object],
-    *,
-    level: str,
-    edition: int,
+    con: duckdb.DuckDBPyConnection, record: Mapping[str, object], *, level: str, edition: int
 ) -> None:
     """Keep the draft of ``level`` (data years up to ``edition``) as that edition, in one
-    transaction: its ``editions`` and ``builds`` rows and a copy of each of
-    :data:`EDITION_TABLES`. Published rows are only ever inserted."""
-    frames = {
-        "editions": _conform(TABLES["editions"], pl.DataFrame([record], schema=EDITIONS_SCHEMA)),
-        "builds": _conform(TABLES["builds"], pl.DataFrame([build])),
-    }
+    transaction: its ``editions`` row and a copy of each of :data:`EDITION_TABLES` (its build is
+    in ``builds`` already). Published rows are only ever inserted."""
+    frame = _conform(TABLES["editions"], pl.DataFrame([record], schema=EDITIONS_SCHEMA))
     create_schema(con)
-    with _registered(con, frames) as views, _transaction(con):
-        for name, view in views.items():
-            _insert(con, TABLES[name], view)
+    with _registered(con, {"editions": frame}) as views, _transaction(con):
+        _insert(con, TABLES["editions"], views["editions"])
         for name in EDITION_TABLES:
             columns = ", ".join(TABLES[name].column_names)
             con.execute(

@@ -42,7 +42,10 @@ def _frozen(con, out: Path, edition: int) -> dict[str, object]:
         name: warehouse.read(con, f"edition_{name}", edition=edition).rows()
         for name in EDITION_TABLES
     }
-    state |= {name: warehouse.read(con, name).rows() for name in ("editions", "builds")}
+    state |= {
+        name: warehouse.read(con, name).filter(pl.col("edition") == edition).rows()
+        for name in ("editions", "builds")
+    }
     for path in sorted((out / EDITIONS_DIR).rglob("*")):
         if path.is_file():
             state[str(path)] = path.read_bytes()
@@ -127,6 +130,10 @@ def test_the_edition_record_names_what_it_rests_on(published) -> None:
     inputs = json.loads(record["inputs"])
     assert "city/2021.csv" in inputs and all(len(h) == 64 for h in inputs.values())
     assert json.loads(record["reports"])  # the 2022 city report, kept read only
+    build = warehouse.read(con, "builds", level="city").filter(pl.col("edition") == 2022)
+    fitted = json.loads(build["fitted"][0])
+    assert {"treat", "normalise"} <= set(fitted)
+    assert {row["iCode"] for row in fitted["normalise"]} >= {"rd_intensity"}
 
 
 def _frozen_system(tmp_path: Path) -> IndicatorSystem:

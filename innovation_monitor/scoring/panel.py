@@ -13,6 +13,7 @@ its own that normalisation could not score, e.g. an indicator equal for every un
 listed: nothing was imputed or missing.)
 """
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,15 +30,20 @@ from innovation_monitor.framework.engine import fitted_on
 from innovation_monitor.indicators import indicator_frame
 from innovation_monitor.scoring.schemas import IMPUTATIONS_SCHEMA, MISSING, SCORES_SCHEMA
 
+#: the steps whose fitted parameters a build keeps (goalposts, treatment decisions)
+FITTED_STEPS = ("treat", "normalise")
+
 
 @dataclass(frozen=True)
 class PanelScores:
-    """What scoring a level's panel produced: ``scores`` (:data:`SCORES_SCHEMA` rows) and
+    """What scoring a level's panel produced: ``scores`` (:data:`SCORES_SCHEMA` rows),
     ``imputations`` (:data:`IMPUTATIONS_SCHEMA` rows, one per indicator value of a scored
-    unit-year that was imputed or left missing)."""
+    unit-year that was imputed or left missing) and ``build``: the engine's iMeta, the steps as
+    run and what the fitted steps decided (JSON texts), enough to replay and audit it."""
 
     scores: pl.DataFrame
     imputations: pl.DataFrame
+    build: dict[str, str]
 
 
 def score_panel(
@@ -48,16 +54,19 @@ def score_panel(
     are not the unit's own (see the module docstring). With ``fit_years``, the pooled treatment
     and goalposts are fitted on those years only and every year is transformed with that fit
     (frozen goalposts)."""
-    if values.is_empty():
-        return PanelScores(
-            pl.DataFrame(schema=SCORES_SCHEMA), pl.DataFrame(schema=IMPUTATIONS_SCHEMA)
-        )
-    data = indicator_frame(values, framework)
-    engine = Framework.from_imeta(
-        imeta_table(framework), source=f"indicators.yaml ({framework.level})"
-    )
+    imeta = imeta_table(framework)
     steps = build_steps(framework)
-    build = run_build(data, engine, steps if fit_years is None else fitted_on(steps, fit_years))
+    steps = steps if fit_years is None else fitted_on(steps, fit_years)
+    spec = {
+        "imeta": imeta.to_json(orient="records", force_ascii=False),
+        "steps": json.dumps(steps, ensure_ascii=False),
+    }
+    if values.is_empty():
+        empty = (pl.DataFrame(schema=SCORES_SCHEMA), pl.DataFrame(schema=IMPUTATIONS_SCHEMA))
+        return PanelScores(*empty, {**spec, "fitted": "{}"})
+    data = indicator_frame(values, framework)
+    engine = Framework.from_imeta(imeta, source=f"indicators.yaml ({framework.level})")
+    build = run_build(data, engine, steps)
     if build.results is None:
         raise FrameworkError(
             f"indicators.yaml methodology.{framework.level}: the steps never aggregate; "
@@ -77,7 +86,13 @@ def score_panel(
         .sort("year", "node", "rank", "region_code", nulls_last=True)
         .select(list(SCORES_SCHEMA))
     )
-    return PanelScores(scores, _imputations(data, build, build.results, framework))
+    fitted = {
+        record.step: json.loads(record.details.to_json(orient="records", force_ascii=False))
+        for record in build.records
+        if record.step in FITTED_STEPS
+    }
+    build_spec = {**spec, "fitted": json.dumps(fitted, ensure_ascii=False)}
+    return PanelScores(scores, _imputations(data, build, build.results, framework), build_spec)
 
 
 def _long(table: pd.DataFrame, name: str) -> pl.DataFrame:
