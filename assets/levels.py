@@ -1,24 +1,43 @@
-"""Per level (cities, counties): indicators → scores → reports, each with its checks.
+"""One lane per level (cities, counties): statistics → indicators → scores → reports, each with
+its checks.
 
-One factory builds the same three assets for both levels, so the graph shows two parallel lanes
-that share the statistics asset.
+One factory builds the same lane for both levels. No step of one lane depends on a step of the
+other, so a county problem skips only county steps; the lanes share the division registry, the
+framework and the data folder's manifest upstream. Scores and reports carry the framework's hash
+as their ``code_version``: after ``indicators.yaml`` changes the UI marks them stale.
 """
+
+from pathlib import Path
 
 import dagster as dg
 
-from assets.metadata import materialized
+from assets.metadata import (
+    WAREHOUSE_POOL,
+    materialized,
+    reports_materialized,
+    table_definition,
+    table_rows,
+)
 from assets.resources import MonitorSettings, WarehouseResource
-from assets.statistics import statistics
+from assets.sources import FRAMEWORK_VERSION, framework, level_files
+from assets.statistics import divisions, statistics_asset
 from innovation_monitor import stages
 from innovation_monitor.divisions import LEVELS
 
 
-def level_assets(
-    level: str,
-) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
-    """The indicator, score and report assets of one level, and their checks."""
+def lane(level: str) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
+    """The statistics, indicator, score and report assets of one level, and their checks."""
+    statistics, statistics_checks = statistics_asset(level)
 
-    @dg.asset(name=f"{level}_indicators", deps=[statistics], group_name=level, kinds={"duckdb"})
+    @dg.asset(
+        name=f"{level}_indicators",
+        deps=[statistics, framework],
+        group_name=level,
+        kinds={"duckdb"},
+        pool=WAREHOUSE_POOL,
+        code_version=FRAMEWORK_VERSION,
+        metadata=table_definition("indicator_values"),
+    )
     def indicators(
         context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
@@ -27,9 +46,9 @@ def level_assets(
             summary = stages.compute_level_indicators(
                 con, settings.system, level, settings.year_list()
             )
-        return materialized(context, summary)
+            return materialized(context, summary, table_rows(con, "indicator_values", level))
 
-    @dg.asset_check(asset=indicators, name="usable", blocking=True)
+    @dg.asset_check(asset=indicators, name="usable", blocking=True, pool=WAREHOUSE_POOL)
     def indicators_usable(
         context: dg.AssetCheckExecutionContext,
         settings: MonitorSettings,
@@ -49,17 +68,34 @@ def level_assets(
             )
         return dg.AssetCheckResult(passed=report.success, metadata=report.to_metadata())
 
-    @dg.asset(name=f"{level}_scores", deps=[indicators], group_name=level, kinds={"duckdb"})
+    @dg.asset(
+        name=f"{level}_scores",
+        deps=[indicators],
+        group_name=level,
+        kinds={"duckdb"},
+        pool=WAREHOUSE_POOL,
+        code_version=FRAMEWORK_VERSION,
+        metadata=table_definition("scores"),
+    )
     def scores(
         context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
-        """Composite innovation index, pillar scores and ranks (methodology in indicators.yaml),
-        and the rankings: tiers, ranks within the city, rank changes on current boundaries."""
+        """The draft edition (the latest data year, or the one asked for): composite innovation
+        index, pillar scores and ranks (methodology in indicators.yaml), and the rankings:
+        tiers, ranks within the city, rank changes on current boundaries. A published edition
+        is scored again only from its own inputs, and must reproduce its scores."""
         with warehouse.get_connection() as con:
-            summary = stages.score_level(con, settings.system, settings.registry, level)
-        return materialized(context, summary)
+            summary = stages.score_level(
+                con,
+                settings.system,
+                settings.registry,
+                level,
+                edition=settings.edition_year(),
+                framework_sha256=settings.framework_sha256(),
+            )
+            return materialized(context, summary, table_rows(con, "scores", level))
 
-    @dg.asset_check(asset=scores, name="complete", blocking=True)
+    @dg.asset_check(asset=scores, name="complete", blocking=True, pool=WAREHOUSE_POOL)
     def scores_complete(
         settings: MonitorSettings, warehouse: WarehouseResource
     ) -> dg.AssetCheckResult:
@@ -68,7 +104,14 @@ def level_assets(
             report = stages.check_scores(con, settings.registry, level)
         return dg.AssetCheckResult(passed=report.success, metadata=report.to_metadata())
 
-    @dg.asset(name=f"{level}_reports", deps=[scores], group_name=level, kinds={"html", "csv"})
+    @dg.asset(
+        name=f"{level}_reports",
+        deps=[scores],
+        group_name=level,
+        kinds={"html", "csv"},
+        pool=WAREHOUSE_POOL,
+        code_version=FRAMEWORK_VERSION,
+    )
     def reports(
         context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
@@ -78,16 +121,24 @@ def level_assets(
         out = warehouse.report_dir(settings.output_dir, level)
         with warehouse.get_connection() as con:
             paths = stages.write_level_reports(con, settings.system, settings.registry, level, out)
-        context.log.info(
-            f"{len(paths)} report files for {settings.output_dir}, moved there when the run ends"
-        )
-        return dg.MaterializeResult(
-            metadata={"files": len(paths), "folder": dg.MetadataValue.path(settings.output_dir)}
-        )
+        return reports_materialized(context, paths, out, Path(settings.output_dir))
 
-    return [indicators, scores, reports], [indicators_usable, scores_complete]
+    assets = [statistics, indicators, scores, reports]
+    return assets, [statistics_checks, indicators_usable, scores_complete]
 
 
-level_assets_and_checks = [level_assets(level) for level in LEVELS]
-level_asset_definitions = [asset for assets, _ in level_assets_and_checks for asset in assets]
-level_check_definitions = [check for _, checks in level_assets_and_checks for check in checks]
+lanes = {level: lane(level) for level in LEVELS}
+lane_assets = [asset for assets, _ in lanes.values() for asset in assets]
+lane_checks = [check for _, checks in lanes.values() for check in checks]
+
+#: what a run of one lane materializes: the lane and what it shares upstream (observed sources,
+#: the division registry); a run of one lane commits on its own (see ``assets.resources``)
+LANE_KEYS: dict[str, list[dg.AssetKey]] = {
+    level: [
+        framework.key,
+        level_files[level].key,
+        divisions.key,
+        *(key for asset in assets for key in asset.keys),
+    ]
+    for level, (assets, _) in lanes.items()
+}

@@ -19,6 +19,7 @@ from pydantic import PrivateAttr
 
 from innovation_monitor import warehouse
 from innovation_monitor.divisions import DivisionRegistry
+from innovation_monitor.editions import file_sha256
 from innovation_monitor.framework import IndicatorSystem, load_indicator_system
 from innovation_monitor.paths import (
     DEFAULT_OUTPUT_DIR,
@@ -40,9 +41,18 @@ class MonitorSettings(dg.ConfigurableResource):
     """Years to (re)load and publish, e.g. ``2019-2023`` or ``2021,2023``; empty = all found."""
     accept_quarantine: bool = False
     """Score although cells were quarantined as unusable; the reports list the excluded cells."""
+    edition: str = ""
+    """The edition (a data year) to score as the draft; empty = the latest data year."""
 
     def year_list(self) -> list[int] | None:
         return parse_years(self.years) if self.years else None
+
+    def edition_year(self) -> int | None:
+        return int(self.edition) if self.edition else None
+
+    def framework_sha256(self) -> str:
+        """The hash of the framework file this run reads (what an edition records)."""
+        return file_sha256(Path(self.indicators_file))
 
     @cached_property
     def system(self) -> IndicatorSystem:
@@ -62,6 +72,7 @@ def settings_from_env() -> MonitorSettings:
         indicators_file=env("INNOVATION_MONITOR_INDICATORS", str(INDICATORS_FILE)),
         years=env("INNOVATION_MONITOR_YEARS", ""),
         accept_quarantine=env("INNOVATION_MONITOR_ACCEPT_QUARANTINE", "") == "1",
+        edition=env("INNOVATION_MONITOR_EDITION", ""),
     )
 
 
@@ -69,6 +80,7 @@ class WarehouseResource(DuckDBResource):
     """The warehouse, with every run atomic: a run works on a staged copy (one connection, closed
     when the run ends) and stages its reports; both replace the real ones only when no step of
     the run failed (a failed blocking check is a failed step). See ``innovation_monitor.staging``.
+    A run of one lane (``assets.levels.LANE_KEYS``) therefore commits that lane on its own.
 
     Outside a run (the resource used directly), each ``get_connection`` opens and closes its own
     connection to the real file, and reports go straight to their folder.
@@ -96,6 +108,11 @@ class WarehouseResource(DuckDBResource):
             ).records
             if failed:
                 staged.abort()
+                if context.log is not None:  # the UI lists this run's materializations
+                    context.log.warning(
+                        "a step failed, so nothing this run wrote was committed: the warehouse "
+                        "and the reports are as before the run, whatever it materialized"
+                    )
             else:
                 staged.commit()
 

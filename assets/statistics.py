@@ -1,4 +1,4 @@
-"""Raw statistics into the warehouse: the division registry and every yearbook file.
+"""Raw statistics into the warehouse: the division registry and each level's yearbook files.
 
 Thin by design: the work is done by ``innovation_monitor.stages``; these definitions only give
 it a place in the asset graph, resources and metadata for the UI.
@@ -8,38 +8,64 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from assets.metadata import materialized
+from assets.metadata import WAREHOUSE_POOL, materialized, table_definition, table_rows
 from assets.resources import MonitorSettings, WarehouseResource
+from assets.sources import framework, level_files
 from innovation_monitor import stages
-from innovation_monitor.divisions import LEVELS
+
+#: checks that read another level's statistics run after every other ready step (Dagster's
+#: ``dagster/priority``), so in a run of both lanes the city totals the county sums are compared
+#: with are already loaded; an upstream dependency instead would let a failed city check skip
+#: the county lane
+_READS_CITY_TOTALS = {"county"}
 
 
-@dg.asset(group_name="warehouse", kinds={"duckdb"})
+@dg.asset(
+    group_name="warehouse",
+    kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
+    metadata=table_definition("divisions"),
+)
 def divisions(settings: MonitorSettings, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Every city and county-level unit with its valid data years and successors (区划)."""
     with warehouse.get_connection() as con:
         count = stages.load_divisions(con, settings.registry)
-    return dg.MaterializeResult(metadata={"units": count})
+    return dg.MaterializeResult(metadata={"dagster/row_count": count})
 
 
-@dg.asset(deps=[divisions], group_name="warehouse", kinds={"duckdb", "polars"})
-def statistics(
-    context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: WarehouseResource
-) -> dg.MaterializeResult:
-    """Yearbook tables (CSV/Excel) read, cleaned and converted; unusable cells quarantined."""
-    with warehouse.get_connection() as con:
-        summary = stages.load_statistics(
-            con, settings.data_dir, settings.system, settings.registry, settings.year_list()
-        )
-    return materialized(context, summary)
+def statistics_asset(level: str) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
+    """``{level}_statistics`` (the level's files only) and its two checks."""
+    sums = ", county sums against the city totals" if level in _READS_CITY_TOTALS else ""
 
+    @dg.asset(
+        name=f"{level}_statistics",
+        deps=[divisions, level_files[level], framework],
+        group_name=level,
+        kinds={"duckdb", "polars"},
+        pool=WAREHOUSE_POOL,
+        metadata=table_definition("statistics"),
+    )
+    def statistics(
+        context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
+        """The level's yearbook tables (CSV/Excel) read, cleaned and converted; unusable cells
+        quarantined. Replaces the level's slices of statistics, quarantine and sources."""
+        with warehouse.get_connection() as con:
+            summary = stages.load_statistics(
+                con,
+                settings.data_dir,
+                settings.system,
+                settings.registry,
+                settings.year_list(),
+                levels=[level],
+            )
+            return materialized(context, summary, table_rows(con, "statistics", level))
 
-def _statistics_checks(level: str) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(
         name=f"{level}_statistics_checks",
         specs=[
             dg.AssetCheckSpec(
-                f"{level}_statistics_valid",
+                "valid",
                 asset=statistics,
                 blocking=True,
                 description=f"Blocking rules from indicators.yaml over the {level} statistics, "
@@ -48,13 +74,15 @@ def _statistics_checks(level: str) -> dg.AssetChecksDefinition:
                 "part not above its whole. The same rules as innovation-monitor validate.",
             ),
             dg.AssetCheckSpec(
-                f"{level}_statistics_warnings",
+                "warnings",
                 asset=statistics,
                 description=f"Warnings over the {level} statistics, per year: declared gaps and "
                 "incomplete variables (imputed when scoring), implausible changes on the "
-                "previous year, county sums against the city totals.",
+                f"previous year{sums}.",
             ),
         ],
+        pool=WAREHOUSE_POOL,
+        op_tags={"dagster/priority": "-1"} if level in _READS_CITY_TOTALS else None,
     )
     def checks(
         context: dg.AssetCheckExecutionContext,
@@ -72,18 +100,15 @@ def _statistics_checks(level: str) -> dg.AssetChecksDefinition:
                 run_id=context.run.run_id,
             )
         yield dg.AssetCheckResult(
-            check_name=f"{level}_statistics_valid",
+            check_name="valid",
             passed=report.blocking.success,
             metadata=report.blocking.to_metadata(),
         )
         yield dg.AssetCheckResult(
-            check_name=f"{level}_statistics_warnings",
+            check_name="warnings",
             passed=not report.warnings.failures,
             severity=dg.AssetCheckSeverity.WARN,
             metadata=report.warnings.to_metadata(),
         )
 
-    return checks
-
-
-statistics_checks = [_statistics_checks(level) for level in LEVELS]
+    return statistics, checks

@@ -58,7 +58,7 @@ def load_statistics(
     unknown = sorted(set(wanted) - set(LEVELS))
     if unknown:
         raise DataError(f"levels {unknown}: expected some of {', '.join(LEVELS)}")
-    result = _of_levels(ingest_directory(Path(data_dir), system, registry, years), wanted)
+    result = _of_levels(ingest_directory(Path(data_dir), system, registry, years, wanted), wanted)
     previous = warehouse.slice_counts(con, "statistics")
     check_coverage(result, system, registry, previous=previous)
     if years is not None:

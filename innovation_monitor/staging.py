@@ -26,6 +26,23 @@ def staging_dir(path: Path) -> Path:
     return path.parent / f".{path.name}.staging"
 
 
+def acquire_lock(warehouse: Path) -> IO[str]:
+    """The warehouse's run lock, held until the returned file is closed; refused at once (with a
+    clear message) while a run or a publication holds it."""
+    folder = staging_dir(warehouse)
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = (folder / "run.lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise InnovationMonitorError(
+            f"another run is using the warehouse {warehouse}; wait for it to finish / "
+            "另一运行正在使用该数据仓库，请稍后再试"
+        ) from None
+    return lock
+
+
 @dataclass
 class StagedRun:
     """The staged copies of one run; :meth:`begin`, then :meth:`commit` or :meth:`abort`."""
@@ -42,16 +59,7 @@ class StagedRun:
     def begin(self) -> Path:
         """Lock the warehouse, clear what killed runs left, copy the warehouse; its copy's path."""
         folder = staging_dir(self.warehouse)
-        folder.mkdir(parents=True, exist_ok=True)
-        lock = (folder / "run.lock").open("w")
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.close()
-            raise InnovationMonitorError(
-                f"another run is using the warehouse {self.warehouse}; wait for it to finish"
-            ) from None
-        self._lock = lock
+        self._lock = acquire_lock(self.warehouse)
         for leftover in folder.iterdir():
             if leftover.name != "run.lock":
                 _remove(leftover)

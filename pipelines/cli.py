@@ -24,6 +24,8 @@ from innovation_monitor.paths import (
 from innovation_monitor.years import parse_years
 
 EXIT_USER_ERROR = 2
+#: ``innovation_monitor.divisions.LEVELS``, not imported here: it loads polars on every command
+LANES = ("city", "county")
 
 
 def _options(parser: argparse.ArgumentParser, *names: str) -> None:
@@ -54,6 +56,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="score although cells were quarantined as unusable (they are left out and imputed); "
         "every affected report says which cells were excluded",
     )
+    run.add_argument(
+        "--level",
+        choices=LANES,
+        default=None,
+        help="run one level's lane only (its statistics, indicators, scores and reports), "
+        "committed on its own: a problem in the other level's files does not hold it back",
+    )
+    run.add_argument(
+        "--edition",
+        type=int,
+        default=None,
+        help="the edition (data year) to score as the draft (default: the latest data year); "
+        "a published edition is scored again only from its own inputs",
+    )
+
+    publish = commands.add_parser(
+        "publish", help="freeze the draft as a published edition, never to be overwritten"
+    )
+    _options(publish, "warehouse", "out", "indicators")
+    publish.add_argument("--edition", type=int, required=True, help="the draft's edition year")
+    publish.add_argument("--level", choices=LANES, default=None, help="default: both levels")
+
+    explain = commands.add_parser(
+        "explain", help="how a unit's index was produced, from the yearbook cells up"
+    )
+    _options(explain, "warehouse", "indicators")
+    explain.add_argument("--year", type=int, required=True, help="data year scored")
+    explain.add_argument("--region", required=True, help="unit code or name, e.g. 370100 or 济南市")
+    explain.add_argument("--level", choices=LANES, default=None, help="default: the unit's level")
+    explain.add_argument("--indicator", default=None, help="only this indicator (code or name)")
+    explain.add_argument("--lang", choices=["zh", "en", "both"], default="zh")
 
     validate = commands.add_parser(
         "validate", help="check raw statistics files without writing the warehouse"
@@ -94,7 +127,42 @@ def _run(args: argparse.Namespace) -> int:
         indicators_file=args.indicators,
         years=args.years,
         accept_quarantine=args.accept_quarantine,
+        level=args.level,
+        edition=args.edition,
     )
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from innovation_monitor import stages, warehouse
+    from innovation_monitor.framework import load_indicator_system
+    from innovation_monitor.staging import acquire_lock
+
+    if not args.warehouse.is_file():
+        raise InnovationMonitorError(f"--warehouse {args.warehouse}: no such file; run first")
+    system = load_indicator_system(args.indicators)
+    with acquire_lock(args.warehouse), warehouse.connect(args.warehouse) as con:
+        for level in (args.level,) if args.level else LANES:
+            summary = stages.publish_edition(
+                con, system, level, args.edition, args.indicators, args.out
+            )
+            print(summary.describe())
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from innovation_monitor.explain import explain_file
+
+    explanation = explain_file(
+        args.warehouse,
+        indicators_file=args.indicators,
+        level=args.level,
+        year=args.year,
+        region=args.region,
+        indicator=args.indicator,
+    )
+    langs = ("zh", "en") if args.lang == "both" else (args.lang,)
+    print("\n".join(explanation.text(lang) for lang in langs), end="")
+    return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -163,6 +231,8 @@ def _template(args: argparse.Namespace) -> int:
 
 _COMMANDS = {
     "run": _run,
+    "publish": _publish,
+    "explain": _explain,
     "validate": _validate,
     "report": _report,
     "ui": _ui,

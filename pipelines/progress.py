@@ -42,7 +42,7 @@ class _ProgressHandler(logging.Handler):
         else:
             evaluation = event.event_specific_data
             mark = "✓" if evaluation.passed else "✗"
-            name = evaluation.asset_check_key.name
+            name = evaluation.asset_check_key.to_user_string()  # city_statistics:valid
             severity = "" if evaluation.passed else f" [{evaluation.severity.value}]"
             print(f"  {mark} check {name}{severity}", file=sys.stderr)
 

@@ -1,15 +1,21 @@
-"""Run the whole asset graph in this process (the ``innovation-monitor run`` command).
+"""Run the whole asset graph, or one level's lane, in this process (``innovation-monitor run``).
 
 The run is recorded in the project's Dagster instance (``DAGSTER_HOME``), so it shows up in the
-UI's run history with its asset checks, exactly like a run launched from the UI.
+UI's run history with its asset checks, exactly like a run launched from the UI. It is one run,
+so it commits all or nothing; when it fails, the lanes whose every step passed are named, with
+the command that publishes one alone.
 """
 
 import sys
 from pathlib import Path
 
 import dagster as dg
+from dagster_shared.error import SerializableErrorInfo
 
+from assets.levels import LANE_KEYS
+from innovation_monitor.divisions import LEVELS
 from innovation_monitor.errors import InnovationMonitorError
+from innovation_monitor.validation.rules import LEVEL_ZH
 from innovation_monitor.years import parse_years
 from pipelines.definitions import defs
 from pipelines.jobs import ANNUAL_JOB
@@ -23,8 +29,9 @@ def run_config(
     indicators_file: Path,
     years: str,
     accept_quarantine: bool = False,
+    edition: int | None = None,
 ) -> dict:
-    """Run config that points the resources at the given paths and years."""
+    """Run config that points the resources at the given paths, years and edition."""
     if years:
         parse_years(years)  # fail early with a clear message
     if not data_dir.is_dir():
@@ -37,6 +44,7 @@ def run_config(
         "indicators_file": str(indicators_file.resolve()),
         "years": years,
         "accept_quarantine": accept_quarantine,
+        "edition": "" if edition is None else str(edition),
     }
     return {
         "resources": {
@@ -46,6 +54,8 @@ def run_config(
         "loggers": {"progress": {}},
     }
 
+
+LANE_PREFIXES = tuple(f"{level}_" for level in LEVELS)
 
 #: at most this many offending rows of a failed check are printed (all are in the UI and warehouse)
 SHOWN_EXAMPLES = 5
@@ -61,9 +71,8 @@ def _check_failures(
             continue
         metadata = {key: value.value for key, value in evaluation.metadata.items()}
         mark = "✗" if severity == dg.AssetCheckSeverity.ERROR else "! 警告 / warning"
-        lines.append(
-            f"{mark} {evaluation.check_name}: {metadata.get('failed_checks', '')}".rstrip()
-        )
+        name = evaluation.asset_check_key.to_user_string()  # city_statistics:valid
+        lines.append(f"{mark} {name}: {metadata.get('failed_checks', '')}".rstrip())
         for name in str(metadata.get("failed_checks", "")).split(", "):
             if f"{name}.description" not in metadata:
                 continue
@@ -77,21 +86,50 @@ def _check_failures(
     return lines
 
 
+def _innermost(error: SerializableErrorInfo | None) -> str:
+    """The message of the error at the bottom of a chain, without its class name (the user's
+    error says what is wrong; ``innovation_monitor.errors.IngestError:`` adds nothing)."""
+    while error is not None and error.cause is not None:
+        error = error.cause
+    if error is None:
+        return "unknown error"
+    if error.cls_name == "DagsterAssetCheckFailedError":
+        return "a blocking check failed (below); later steps were skipped / 阻断性校验未通过"
+    message = error.message.strip()
+    head, _, rest = message.partition(": ")
+    return rest if rest and head.rsplit(".", 1)[-1] == error.cls_name else message
+
+
 def _failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
-    """The user-facing message of each failed step: the innermost error's message."""
+    """The user-facing message of each failed step, or of the run's resources (a warehouse
+    another run is using): the innermost error's message."""
     messages = []
     for event in result.all_events:
-        if not event.is_step_failure:
-            continue
-        error = event.step_failure_data.error
-        while error is not None and error.cause is not None:
-            error = error.cause
-        if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
-            text = "a blocking check failed (below); later steps were skipped / 阻断性校验未通过"
-        else:
-            text = error.message.strip() if error is not None else "unknown error"
-        messages.append(f"{event.step_key}: {text}")
+        if event.is_resource_init_failure:
+            messages.append(_innermost(event.engine_event_data.error))
+        elif event.is_step_failure:
+            messages.append(f"{event.step_key}: {_innermost(event.step_failure_data.error)}")
     return messages
+
+
+def passed_lanes(result: dg.ExecuteInProcessResult) -> list[str]:
+    """The lanes (levels) of a failed run whose every step succeeded: a run of that lane alone
+    would have committed them. Steps are named after their lane (``city_…``); the others
+    (divisions, the framework) are shared, and a failure there fails every lane."""
+    succeeded = {e.step_key for e in result.all_events if e.is_step_success and e.step_key}
+    failed = {
+        e.step_key
+        for e in result.all_events
+        if (e.is_step_failure or e.is_step_skipped) and e.step_key
+    }
+    if not succeeded or any(not key.startswith(LANE_PREFIXES) for key in failed):
+        return []
+    return [
+        level
+        for level in LEVELS
+        if any(k.startswith(f"{level}_") for k in succeeded)
+        and not any(k.startswith(f"{level}_") for k in failed)
+    ]
 
 
 def run_pipeline(
@@ -102,8 +140,11 @@ def run_pipeline(
     indicators_file: Path,
     years: str,
     accept_quarantine: bool = False,
+    level: str | None = None,
+    edition: int | None = None,
 ) -> int:
-    """Materialize every asset (and run every check); return the process exit status.
+    """Materialize every asset, or one ``level``'s lane (and run their checks); return the
+    process exit status.
 
     The run is atomic: unless it succeeds, the warehouse and the report folder stay as they were.
     """
@@ -114,11 +155,17 @@ def run_pipeline(
         indicators_file=indicators_file,
         years=years,
         accept_quarantine=accept_quarantine,
+        edition=edition,
     )
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with dg.DagsterInstance.get() as instance:
         job = defs.resolve_job_def(ANNUAL_JOB)
-        result = job.execute_in_process(run_config=config, instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            run_config=config,
+            instance=instance,
+            raise_on_error=False,
+            asset_selection=LANE_KEYS[level] if level else None,
+        )
     if result.success:
         for line in _check_failures(result, dg.AssetCheckSeverity.WARN):
             print(line, file=sys.stderr)
@@ -140,4 +187,11 @@ def run_pipeline(
         "were before this run / 本次运行未作任何更改",
         file=sys.stderr,
     )
+    for lane in passed_lanes(result):
+        print(
+            f"innovation-monitor run: every {lane} step passed; to publish the {lane} level "
+            f"alone: innovation-monitor run --level {lane} / {LEVEL_ZH[lane]}各步骤均已通过，"
+            f"可单独发布：--level {lane}",
+            file=sys.stderr,
+        )
     return 1

@@ -1,10 +1,33 @@
-"""Sensors: start the annual run when a data provider delivers or corrects a file."""
+"""Sensors: start a lane's run when a data provider delivers or corrects its files."""
+
+import hashlib
+import json
 
 import dagster as dg
 
 from assets.resources import MonitorSettings
-from innovation_monitor.ingest.fingerprint import data_fingerprint
-from pipelines.jobs import annual_monitoring
+from innovation_monitor.divisions import LEVELS
+from innovation_monitor.ingest.fingerprint import ANY_YEAR, data_files, level_digests
+from pipelines.jobs import annual_monitoring, lane_request
+
+Digests = dict[str, str]
+
+
+def changed_years(now: Digests, before: Digests | None) -> list[int] | None:
+    """The data years whose files changed, or None for the whole lane: on the first tick, when a
+    file of no particular year (``dataset.yaml``, a long file over several years) changed, or
+    when a year's files were removed (only a run of every year lets the warehouse drop it)."""
+    if before is None or before.get(ANY_YEAR) != now[ANY_YEAR] or set(before) - set(now):
+        return None
+    return sorted(int(year) for year, digest in now.items() if before.get(year) != digest)
+
+
+def _cursor(text: str | None) -> dict[str, Digests]:
+    try:
+        state = json.loads(text) if text else {}
+    except json.JSONDecodeError:  # the cursor of an older version: start afresh
+        return {}
+    return state if isinstance(state, dict) else {}
 
 
 @dg.sensor(
@@ -12,13 +35,25 @@ from pipelines.jobs import annual_monitoring
     job=annual_monitoring,
     minimum_interval_seconds=300,
     default_status=dg.DefaultSensorStatus.STOPPED,
-    description="Runs the monitoring when files in the data folder are added or changed.",
+    description="Runs a level's lane for the data years whose files were added or changed.",
 )
 def new_data_sensor(
     context: dg.SensorEvaluationContext, settings: MonitorSettings
 ) -> dg.SensorResult | dg.SkipReason:
-    """One run per new state of the data folder (its files' paths and contents)."""
-    fingerprint = data_fingerprint(settings.data_dir)
-    if fingerprint == context.cursor:
+    """Per lane, one run for the data years whose files changed (the cursor keeps a digest per
+    level and year)."""
+    files = data_files(settings.data_dir)
+    state = {level: level_digests(files, level) for level in LEVELS}
+    previous = _cursor(context.cursor)
+    requests = []
+    for level in LEVELS:
+        years = changed_years(state[level], previous.get(level))
+        if years == []:
+            continue
+        text = ",".join(map(str, years)) if years else ""
+        change = json.dumps([previous.get(level), state[level]], sort_keys=True)
+        key = hashlib.sha256(change.encode()).hexdigest()[:16]  # a replayed tick: no second run
+        requests.append(lane_request(level, f"{level}:{key}", text))
+    if not requests:
         return dg.SkipReason(f"no change in {settings.data_dir}")
-    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fingerprint)], cursor=fingerprint)
+    return dg.SensorResult(run_requests=requests, cursor=json.dumps(state, sort_keys=True))

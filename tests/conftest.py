@@ -18,7 +18,7 @@ import pytest
 
 from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.framework import IndicatorSystem, load_indicator_system
-from innovation_monitor.paths import shared_reference_dir
+from innovation_monitor.paths import PROJECT_ROOT, shared_reference_dir
 from tests.pipeline_run import PipelineRun
 from tests.toy_framework import build_toy, toy_document
 
@@ -87,10 +87,11 @@ def _digest(run: PipelineRun) -> str:
 
 @pytest.fixture(scope="session")
 def _session_dagster_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One throwaway Dagster instance (no telemetry) for every run in the session: a new one
-    costs seconds to create, and no test reads the run history."""
+    """One throwaway Dagster instance with the project's instance settings (no telemetry, one
+    warehouse run at a time) for every run in the session: a new one costs seconds to create,
+    and no test reads the run history."""
     home = tmp_path_factory.mktemp("dagster_home")
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    shutil.copy(PROJECT_ROOT / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
     return home
 
 

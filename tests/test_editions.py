@@ -180,3 +180,23 @@ def test_edition_goalposts_are_pooled_or_frozen(tmp_path: Path) -> None:
     path.write_text(text.replace("{goalposts: pooled}", "{goalposts: sometimes}", 1), "utf-8")
     with pytest.raises(FrameworkError, match="sometimes"):
         load_indicator_system(path)
+
+
+def test_publish_and_explain_from_the_command_line(
+    tmp_path: Path, system, registry, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipelines.cli import main
+
+    data, out = cut_sample(tmp_path / "data", years=(2021, 2022)), tmp_path / "out"
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        _run(con, data, out, system, registry)
+    where = ["--warehouse", str(tmp_path / "w.duckdb"), "--out", str(out)]
+    assert main(["publish", "--edition", "2022", "--level", "city", *where]) == 0
+    assert "city edition 2022 published" in capsys.readouterr().out
+    assert main(["publish", "--edition", "2022", "--level", "city", *where]) == 2
+    assert "published already" in capsys.readouterr().err
+    assert main(["publish", "--edition", "2021", "--level", "county", *where]) == 2
+    assert "run --edition 2021" in capsys.readouterr().err
+    args = ["explain", "--warehouse", str(tmp_path / "w.duckdb"), "--year", "2022"]
+    assert main([*args, "--region", "济南市", "--lang", "en"]) == 0
+    assert "370100" in capsys.readouterr().out

@@ -7,6 +7,7 @@ test-fast`` skips it.
 """
 
 import csv
+import os
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import pytest
 
 from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.paths import PROJECT_ROOT, SAMPLE_DIR
+from innovation_monitor.warehouse import TABLES as WAREHOUSE_TABLES
 from pipelines.cli import main
 from tests.pipeline_run import PipelineRun
 
@@ -155,6 +157,46 @@ def test_a_removed_file_is_refused_with_years_and_mirrored_without(
     # Without --years the warehouse mirrors the folder: the slice is gone.
     assert main(_run_args(run, "--data-dir", str(data))) == 0
     assert _county_2022_statistics(run) == 0
+
+
+#: columns that differ between two runs of the same data: when and by which run
+VOLATILE = {"loaded_at", "run_id", "published_at"}
+
+
+def _content(run: PipelineRun) -> dict[str, object]:
+    """Every warehouse table by content except :data:`VOLATILE`, and every report file."""
+    state: dict[str, object] = {}
+    with duckdb.connect(str(run.warehouse), read_only=True) as con:
+        for name, table in WAREHOUSE_TABLES.items():
+            columns = ", ".join(c for c in table.column_names if c not in VOLATILE)
+            state[name] = con.execute(f"SELECT {columns} FROM {name} ORDER BY ALL").fetchall()
+    for path in sorted(p for p in run.out.rglob("*") if p.is_file()):
+        state[str(path.relative_to(run.out))] = path.read_bytes()
+    return state
+
+
+def test_two_runs_started_together_leave_one_run_s_warehouse(
+    sample_run: PipelineRun, tmp_path: Path, dagster_home: Path
+) -> None:
+    """DuckDB has one writer: both runs succeed one after the other, or the second stops at once
+    saying the warehouse is busy; either way the warehouse is what one run makes."""
+    run = PipelineRun(warehouse=tmp_path / "warehouse.duckdb", out=tmp_path / "out")
+    command = [sys.executable, "-m", "pipelines.cli", *_run_args(run)]
+    environment = {**os.environ, "DAGSTER_HOME": str(dagster_home)}
+    processes = [
+        subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=environment, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    errors = [process.communicate(timeout=600)[1] for process in processes]
+    outcomes = sorted(zip((process.returncode for process in processes), errors, strict=True))
+    assert [status for status, _ in outcomes] in ([0, 0], [0, 1]), outcomes
+    if outcomes[1][0]:
+        busy = outcomes[1][1]
+        assert "another run is using the warehouse" in busy and "Traceback" not in busy, busy
+        assert "nothing was changed" in busy
+    assert _content(run) == _content(sample_run)
 
 
 def test_definitions_validate() -> None:

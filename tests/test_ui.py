@@ -1,7 +1,9 @@
-"""`make ui` serves the Dagster UI on 127.0.0.1 and leaves nothing behind when stopped."""
+"""`make ui` serves the Dagster UI on 127.0.0.1, its GraphQL API shows the graph as built (lanes,
+sources, pools, checks, schedule, sensor, the run limit), and stopping it leaves nothing behind."""
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -10,13 +12,47 @@ import time
 import urllib.request
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from assets.metadata import WAREHOUSE_POOL
+from assets.sources import FRAMEWORK, FRAMEWORK_VERSION, files_asset
+from innovation_monitor.divisions import LEVELS
 from innovation_monitor.paths import PROJECT_ROOT
+from pipelines.jobs import ANNUAL_JOB
+from tests.corpus.conftest import cut_sample
 
 pytestmark = pytest.mark.slow
 
-ASSET_QUERY = json.dumps({"query": "{ assetNodes { assetKey { path } } }"}).encode()
+SOURCES = {FRAMEWORK, *(files_asset(level) for level in LEVELS)}
+LANE = ("statistics", "indicators", "scores", "reports")
+
+GRAPH_QUERY = """
+{
+  repositoriesOrError {
+    ... on RepositoryConnection {
+      nodes {
+        location { name }
+        schedules { name cronSchedule executionTimezone }
+        sensors { name minIntervalSeconds }
+        assetNodes {
+          assetKey { path }
+          groupName
+          isObservable
+          pools
+          opVersion
+          metadataEntries { label }
+          assetChecksOrError { ... on AssetChecks { checks { name blocking } } }
+        }
+      }
+    }
+  }
+  instance {
+    poolConfig { poolGranularity defaultPoolLimit }
+    runQueueConfig { maxConcurrentRuns }
+  }
+}
+"""
 
 
 def _free_port() -> int:
@@ -25,15 +61,101 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _asset_keys(port: int) -> set[str]:
+LAUNCH = """
+mutation Launch($params: ExecutionParams!) {
+  launchRun(executionParams: $params) {
+    __typename
+    ... on LaunchRunSuccess { run { runId } }
+    ... on PythonError { message }
+  }
+}
+"""
+
+RUNS = """
+query Runs($ids: [String!]) {
+  runsOrError(filter: {runIds: $ids}) {
+    ... on Runs { results { runId status startTime endTime } }
+  }
+}
+"""
+
+
+def _query(port: int, query: str, variables: dict | None = None) -> dict:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/graphql",
-        data=ASSET_QUERY,
+        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
         headers={"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        nodes = json.load(response)["data"]["assetNodes"]
-    return {"/".join(node["assetKey"]["path"]) for node in nodes}
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)["data"]
+
+
+def _graph(port: int) -> dict:
+    """What the webserver's GraphQL API says about the code location and the instance."""
+    return _query(port, GRAPH_QUERY)
+
+
+def _launch_two_runs(port: int, location: str) -> list[dict]:
+    """Two UI launches of the whole job at once; their run records once both have ended."""
+    selector = {
+        "repositoryLocationName": location,
+        "repositoryName": "__repository__",
+        "jobName": ANNUAL_JOB,
+    }
+    ids = []
+    for _ in range(2):
+        launched = _query(port, LAUNCH, {"params": {"selector": selector, "runConfigData": {}}})
+        assert launched["launchRun"]["__typename"] == "LaunchRunSuccess", launched
+        ids.append(launched["launchRun"]["run"]["runId"])
+    deadline = time.monotonic() + 480
+    while time.monotonic() < deadline:
+        runs = _query(port, RUNS, {"ids": ids})["runsOrError"]["results"]
+        if all(run["status"] in {"SUCCESS", "FAILURE", "CANCELED"} for run in runs):
+            return sorted(runs, key=lambda run: run["startTime"])
+        time.sleep(2)
+    raise AssertionError(f"the two runs did not end: {runs}")
+
+
+def _check_graph(data: dict) -> None:
+    """The assets with their lanes, pools, versions and checks; the schedule, the sensor and the
+    instance's run limit on the warehouse pool."""
+    (location,) = data["repositoriesOrError"]["nodes"]
+    nodes = {"/".join(n["assetKey"]["path"]): n for n in location["assetNodes"]}
+    lanes = {f"{level}_{name}" for level in LEVELS for name in LANE}
+    assert set(nodes) == {*SOURCES, "divisions", *lanes}
+    assert {name for name, n in nodes.items() if n["isObservable"]} == SOURCES
+    for name in lanes | {"divisions"}:
+        assert nodes[name]["pools"] == [WAREHOUSE_POOL], name
+        assert nodes[name]["groupName"] == (name.split("_")[0] if name in lanes else "warehouse")
+    for level in LEVELS:
+        assert nodes[f"{level}_scores"]["opVersion"] == FRAMEWORK_VERSION
+        labels = {entry["label"] for entry in nodes[f"{level}_statistics"]["metadataEntries"]}
+        assert {"dagster/table_name", "dagster/column_schema"} <= labels
+    checks = {
+        f"{name}:{check['name']}": check["blocking"]
+        for name, node in nodes.items()
+        for check in node["assetChecksOrError"].get("checks", [])
+    }
+    assert checks == {
+        f"{level}_{name}": blocking
+        for level in LEVELS
+        for name, blocking in {
+            "statistics:valid": True,
+            "statistics:warnings": False,
+            "indicators:usable": True,
+            "scores:complete": True,
+        }.items()
+    }
+    assert location["schedules"] == [
+        {
+            "name": "annual_monitoring_schedule",
+            "cronSchedule": "0 6 1 10 *",
+            "executionTimezone": "Asia/Shanghai",
+        }
+    ]
+    assert location["sensors"] == [{"name": "new_statistics_sensor", "minIntervalSeconds": 300}]
+    assert data["instance"]["poolConfig"] == {"poolGranularity": "run", "defaultPoolLimit": 1}
+    assert data["instance"]["runQueueConfig"] == {"maxConcurrentRuns": 1}
 
 
 def _group_alive(pgid: int) -> bool:
@@ -44,30 +166,46 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def test_ui_serves_asset_graph_on_localhost_and_stops_cleanly(tmp_path: Path) -> None:
+def test_ui_serves_the_graph_on_localhost_and_stops_cleanly(tmp_path: Path) -> None:
+    """The webserver of ``innovation-monitor ui``, on the project's instance settings and a
+    two-year cut of the sample: two runs launched at once run one after the other."""
     port = _free_port()
     home = tmp_path / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    shutil.copy(PROJECT_ROOT / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    data, warehouse = cut_sample(tmp_path / "data"), tmp_path / "warehouse.duckdb"
+    environment = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "INNOVATION_MONITOR_DATA_DIR": str(data),
+        "INNOVATION_MONITOR_WAREHOUSE": str(warehouse),
+        "INNOVATION_MONITOR_OUTPUT_DIR": str(tmp_path / "out"),
+    }
     command = [str(Path(sys.executable).parent / "innovation-monitor"), "ui", "--port", str(port)]
     process = subprocess.Popen(
         command,
         cwd=PROJECT_ROOT,
-        env={**os.environ, "DAGSTER_HOME": str(home)},
+        env=environment,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     pgid = os.getpgid(process.pid)
     try:
-        keys: set[str] = set()
+        data: dict = {}
         deadline = time.monotonic() + 180
-        while time.monotonic() < deadline and not keys:
+        while time.monotonic() < deadline and not data:
             try:
-                keys = _asset_keys(port)
+                data = _graph(port)
             except (OSError, KeyError, ValueError):
                 time.sleep(1)
-        assert {"statistics", "city_scores", "county_reports"} <= keys
+        _check_graph(data)
+        location = data["repositoriesOrError"]["nodes"][0]["location"]["name"]
+        first, second = _launch_two_runs(port, location)
+        assert first["status"] == second["status"] == "SUCCESS", (first, second)
+        assert first["endTime"] <= second["startTime"]  # queued behind the first: no collision
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            assert con.execute("SELECT count(*) FROM scores").fetchone()[0] > 0
         listening = subprocess.run(
             ["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, check=False
         ).stdout

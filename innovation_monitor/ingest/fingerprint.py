@@ -1,22 +1,69 @@
-"""A digest of what a data folder holds, so a sensor can tell when a provider has delivered or
-corrected a file without ingesting anything."""
+"""Digests of what a data folder holds, per level and data year, so that the Dagster sensor can
+tell which years a provider has delivered or corrected, and a run can record the version of its
+raw files, without ingesting anything."""
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
-from innovation_monitor.ingest.discovery import discover
-from innovation_monitor.ingest.manifest import read_manifest
+from innovation_monitor.divisions import LEVELS
+from innovation_monitor.ingest.discovery import discover, level_from_path, year_from_path
+from innovation_monitor.ingest.manifest import MANIFEST_FILE, FileEntry, read_manifest
+
+ANY_YEAR = "*"
+"""The digest group of a level's files without a year of their own (a long file covering several
+years, ``dataset.yaml``): a change there concerns every year of the level."""
 
 
-def data_fingerprint(data_dir: Path | str) -> str:
-    """A digest of every statistics file of a data folder (paths and contents) and its manifest:
-    the files ingestion would read, so a change elsewhere in the folder starts no run."""
+@dataclass(frozen=True)
+class DataFile:
+    """One file ingestion reads, with the levels and data years it holds (empty: not known
+    from its path or the manifest, so possibly any)."""
+
+    source_file: str
+    sha256: str
+    levels: frozenset[str]
+    years: frozenset[int]
+
+
+def data_files(data_dir: Path | str) -> list[DataFile]:
+    """The manifest and every statistics file of ``data_dir``, as ingestion would find them."""
     data_dir = Path(data_dir)
-    digest = hashlib.sha256()
-    manifest = data_dir / "dataset.yaml"
-    paths = [manifest] if manifest.is_file() else []
-    paths += sorted({entry.path for entry in discover(data_dir, read_manifest(data_dir))})
-    for path in paths:
-        digest.update(path.relative_to(data_dir).as_posix().encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    manifest = data_dir / MANIFEST_FILE
+    files = []
+    if manifest.is_file():  # it says how to read the files: it belongs to every level and year
+        files.append(DataFile(MANIFEST_FILE, _sha256(manifest), frozenset(LEVELS), frozenset()))
+    entries: dict[str, list[FileEntry]] = {}
+    for entry in discover(data_dir, read_manifest(data_dir)):  # a workbook: one entry per sheet
+        entries.setdefault(entry.source_file, []).append(entry)
+    for source_file, sheets in sorted(entries.items()):
+        levels = {sheet.level or level_from_path(source_file) for sheet in sheets}
+        years = {sheet.year or year_from_path(source_file) for sheet in sheets}
+        files.append(
+            DataFile(
+                source_file,
+                _sha256(sheets[0].path),
+                frozenset(LEVELS) if None in levels else frozenset(filter(None, levels)),
+                frozenset() if None in years else frozenset(filter(None, years)),
+            )
+        )
+    return files
+
+
+def level_digests(files: list[DataFile], level: str) -> dict[str, str]:
+    """Per data year, a digest of the ``level`` files holding that year; under :data:`ANY_YEAR`
+    the level's files of no particular year."""
+    groups: dict[str, list[str]] = {ANY_YEAR: []}
+    for file in files:
+        if level in file.levels:
+            for key in [str(year) for year in sorted(file.years)] or [ANY_YEAR]:
+                groups.setdefault(key, []).append(f"{file.source_file}\0{file.sha256}")
+    return {key: _hash("\0".join(parts)) for key, parts in sorted(groups.items())}
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

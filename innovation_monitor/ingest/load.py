@@ -190,13 +190,20 @@ def ingest_directory(
     system: IndicatorSystem,
     registry: DivisionRegistry,
     years: Iterable[int] | None = None,
+    levels: Iterable[str] | None = None,
 ) -> IngestResult:
-    """Ingest every statistics file of a data directory, optionally only some data years."""
+    """Ingest every statistics file of a data directory, optionally only some data years and
+    levels: a file of another level (by ``dataset.yaml`` or its path) is not even read, so a
+    level's load does not fail on the other level's files; a file of no known level (a long
+    file of both) is read whole."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise IngestError(f"data directory {data_dir} does not exist")
     manifest = read_manifest(data_dir)
     run = Collector(system, registry, manifest, years)
+    wanted = None if levels is None else set(levels)
     for entry in discover(data_dir, manifest):
-        _read_entry(run, entry)
+        level = entry.level or level_from_path(entry.source_file)
+        if wanted is None or level is None or level in wanted:
+            _read_entry(run, entry)
     return _result(run)

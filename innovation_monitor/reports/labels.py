@@ -384,9 +384,10 @@ def pooled_goalposts_note(first: int, last: int) -> Bilingual:
     """Why scores of past years can differ from earlier editions (pooled goalposts)."""
     return Bilingual(
         f"标准化基准统一取 {first}–{last} 年全部数据，各年得分可直接比较；"
-        "每期报告按新增数据重新测算全部年份，往年得分以本期为准",
+        "每期报告按新增数据重新测算全部年份，往年得分可能与已发布版本不同，已发布版本保持不变",
         f"goalposts are pooled over all years {first}–{last}, so scores compare across years; "
-        "each edition re-estimates every year, so past years' scores supersede earlier editions'",
+        "each edition re-estimates every year, so past years' scores may differ from a published "
+        "edition's, which stays as published",
     )
 
 

@@ -39,9 +39,10 @@ WORDS: dict[str, Bilingual] = {
     "range": B("得分区间为 {low}–{high}", "scores run from {low} to {high}"),
     "goalposts_pooled": B(
         "标准化基准统一取全部年份的数据，各年得分可直接比较；"
-        "每期重新测算全部年份，往年得分以最新一期为准",
+        "每期重新测算全部年份，往年得分可能与已发布版本不同，已发布版本保持不变",
         "goalposts are pooled over all years, so scores compare across years; each edition "
-        "re-estimates every year, so past years' scores supersede earlier editions'",
+        "re-estimates every year, so past years' scores may differ from a published edition's, "
+        "which stays as published",
     ),
     "goalposts_per_period": B(
         "每年分别确定标准化基准", "goalposts are set for each year on its own"

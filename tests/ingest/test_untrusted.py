@@ -11,7 +11,7 @@ import pytest
 from innovation_monitor import paths
 from innovation_monitor.errors import IngestError
 from innovation_monitor.ingest import ingest_directory
-from innovation_monitor.ingest.fingerprint import data_fingerprint
+from innovation_monitor.ingest.fingerprint import data_files
 
 SAMPLE_XLSX = paths.PROJECT_ROOT / "data" / "sample" / "city" / "2022.xlsx"
 TABLE = "地区,计数N\n济南市,5\n"
@@ -33,7 +33,7 @@ def test_a_file_link_to_outside_the_folder_is_refused(folder: Path, toy_system, 
     with pytest.raises(IngestError, match=r"^city/2021\.csv is a link to .*secret/2021\.csv, out"):
         ingest_directory(folder, toy_system, registry)
     with pytest.raises(IngestError, match=r"^city/2021\.csv is a link"):
-        data_fingerprint(folder)  # the sensor reads nothing outside either
+        data_files(folder)  # the sensor reads nothing outside either
 
 
 def test_a_folder_link_to_outside_the_folder_is_refused(folder: Path, toy_system, registry) -> None:

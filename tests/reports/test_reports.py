@@ -745,6 +745,6 @@ def test_the_report_shows_the_stored_rankings_without_ranking_again(registry, to
 
 def test_pooled_goalposts_are_explained_with_the_panel_years() -> None:
     view = step_view({"normalise": {"method": "minmax", "goalposts": "pooled"}}, [2016, 2023])
-    assert "2016–2023" in view.description.zh and "supersede" in view.description.en
+    assert "2016–2023" in view.description.zh and "published edition" in view.description.en
     plain = step_view({"normalise": {"method": "minmax"}}, [2016, 2023])
     assert "2016" not in plain.description.zh
