@@ -281,9 +281,17 @@ def score_level(
             "rank_change",
         )
     )
+    status = "published" if editions.Edition.read(con, level, years[-1]) else "draft"
     return StageSummary(
-        f"{text}; {years[-1]} first: {leaders['name_zh'][0]} ({leaders['score'][0]:.2f})",
-        {"unit_years": index.height, "rows": scores.height, "years": ", ".join(map(str, years))},
+        f"{text}; edition {years[-1]} ({status}); "
+        f"{years[-1]} first: {leaders['name_zh'][0]} ({leaders['score'][0]:.2f})",
+        {
+            "unit_years": index.height,
+            "rows": scores.height,
+            "years": ", ".join(map(str, years)),
+            "edition": years[-1],
+            "edition_status": status,
+        },
         f"**{years[-1]} top {top}**\n\n" + markdown_table(leaders),
     )
 
