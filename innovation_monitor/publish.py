@@ -22,10 +22,6 @@ def publish_reports(
     langs: Sequence[str] = ("zh", "en"),
 ) -> list[Path]:
     """Reports for both levels from an existing warehouse (read only)."""
-    if not Path(warehouse_path).is_file():
-        raise FileNotFoundError(
-            f"warehouse {warehouse_path} does not exist; run the pipeline first"
-        )
     system = load_indicator_system(Path(indicators_file) if indicators_file else None)
     registry = DivisionRegistry.load()
     with warehouse.connect(warehouse_path, read_only=True) as con:

@@ -235,10 +235,6 @@ def explain_file(
     indicator: str | None = None,
 ) -> Explanation:
     """:func:`explain` on a warehouse file, opened read-only (the ``explain`` command)."""
-    if not Path(warehouse_path).is_file():
-        raise FileNotFoundError(
-            f"warehouse {warehouse_path} does not exist; run the pipeline first"
-        )
     system = load_indicator_system(Path(indicators_file) if indicators_file else None)
     registry = DivisionRegistry.load()
     with warehouse.connect(warehouse_path, read_only=True) as con:

@@ -19,7 +19,7 @@ import polars as pl
 
 from innovation_monitor.errors import DataError
 from innovation_monitor.framework import IndicatorSystem, MonitoringFramework
-from innovation_monitor.ingest.result import PROBLEM
+from innovation_monitor.ingest.result import PROBLEM, PROVENANCE_SCHEMA, QUARANTINE_SCHEMA
 from innovation_monitor.reports.labels import Bilingual, estimate_text, label
 from innovation_monitor.reports.views import (
     CheckView,
@@ -31,29 +31,26 @@ from innovation_monitor.reports.views import (
     PillarFlag,
 )
 from innovation_monitor.scoring.schemas import CARRY_FORWARD, MISSING
+from innovation_monitor.validation.outcomes import VALIDATION_RESULTS_SCHEMA
 
 QUALITY_COLUMNS: dict[str, pl.DataType] = {
-    "year": pl.Int64(),
-    "level": pl.String(),
-    "severity": pl.String(),
-    "success": pl.Boolean(),
-    "accepted": pl.Boolean(),
-    "unexpected_count": pl.Int64(),
-    "description_zh": pl.String(),
-    "description_en": pl.String(),
-    "examples": pl.String(),
+    name: VALIDATION_RESULTS_SCHEMA[name]
+    for name in (
+        "year",
+        "level",
+        "severity",
+        "success",
+        "accepted",
+        "unexpected_count",
+        "description_zh",
+        "description_en",
+        "examples",
+    )
 }
 """The columns of ``validation_results`` a report reads."""
 QUARANTINE_COLUMNS: dict[str, pl.DataType] = {
-    "year": pl.Int64(),
-    "level": pl.String(),
-    "source_file": pl.String(),
-    "source_sheet": pl.String(),
-    "source_row": pl.Int64(),
-    "source_column": pl.String(),
-    "raw_value": pl.String(),
-    "reason": pl.String(),
-    "kind": pl.String(),
+    name: QUARANTINE_SCHEMA[name]
+    for name in ("year", "level", *PROVENANCE_SCHEMA, "reason", "kind")
 }
 """The columns of ``quarantine`` a report reads."""
 EXAMPLES_SHOWN = 5

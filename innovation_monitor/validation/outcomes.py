@@ -44,8 +44,8 @@ VALIDATION_RESULTS_SCHEMA: dict[str, pl.DataType] = {
 failing blocking check was let through by an explicit override (``--accept-quarantine``),
 ``examples`` a JSON list of offending rows with their file, sheet, row and column."""
 
-# Fields of an example shown after its value, as name=value, when present.
-_DETAIL_FIELDS = (
+#: fields of an example shown after its value, as name=value, when present
+DETAIL_FIELDS = (
     "previous_value",
     "change",
     "county_sum",
@@ -245,7 +245,7 @@ def example_line(example: dict[str, Any]) -> str:
         parts.append(f"value={example['value']}")
     parts.extend(
         f"{field}={_short(example[field])}"
-        for field in _DETAIL_FIELDS
+        for field in DETAIL_FIELDS
         if example.get(field) is not None
     )
     if example.get("raw_value") not in (None, ""):

@@ -23,7 +23,7 @@ from great_expectations.data_context.types.base import (
 from great_expectations.expectations.row_conditions import Column
 
 from innovation_monitor.validation import expectations as own_expectations
-from innovation_monitor.validation.outcomes import CheckOutcome
+from innovation_monitor.validation.outcomes import DETAIL_FIELDS, CheckOutcome
 
 if TYPE_CHECKING:
     from great_expectations.core.expectation_validation_result import (
@@ -43,13 +43,7 @@ EXAMPLE_COLUMNS = (
     "variable",
     "indicator",
     "value",
-    "previous_value",
-    "change",
-    "county_sum",
-    "counties",
-    "share",
-    "bound_variable",
-    "bound_value",
+    *DETAIL_FIELDS,
     "raw_value",
     "source_file",
     "source_sheet",
