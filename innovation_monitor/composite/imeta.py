@@ -49,6 +49,8 @@ def _missing(value: Any) -> bool:
         return value.strip() == ""
     if isinstance(value, float):
         return value != value  # NaN
+    if isinstance(value, int):  # the common case in a table's cells: no pandas call needed
+        return False
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
