@@ -19,8 +19,8 @@ from pydantic import PrivateAttr
 
 from innovation_monitor import warehouse
 from innovation_monitor.divisions import DivisionRegistry
-from innovation_monitor.editions import file_sha256
 from innovation_monitor.framework import IndicatorSystem, load_indicator_system
+from innovation_monitor.ingest.fingerprint import file_sha256
 from innovation_monitor.paths import (
     DEFAULT_OUTPUT_DIR,
     DEFAULT_WAREHOUSE,

@@ -6,8 +6,6 @@ before it loads anything; the new-data sensor compares the same per-year digests
 only the data years whose files changed.
 """
 
-import hashlib
-import json
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -17,8 +15,12 @@ import dagster as dg
 
 from assets.resources import MonitorSettings, settings_from_env
 from innovation_monitor.divisions import LEVELS
-from innovation_monitor.editions import file_sha256
-from innovation_monitor.ingest.fingerprint import data_files, level_digests
+from innovation_monitor.ingest.fingerprint import (
+    data_files,
+    digests_version,
+    file_sha256,
+    level_digests,
+)
 
 SOURCES_GROUP = "sources"
 FRAMEWORK = "indicators_yaml"
@@ -46,7 +48,7 @@ def _level_files(level: str) -> dg.SourceAsset:
             for f in files
         )
         return dg.ObserveResult(
-            data_version=dg.DataVersion(_digest_of(digests)),
+            data_version=dg.DataVersion(digests_version(digests)),
             metadata={
                 "files": len(files),
                 "folder": dg.MetadataValue.path(settings.data_dir),
@@ -63,10 +65,6 @@ def _level_files(level: str) -> dg.SourceAsset:
         description=f"The {level} statistics files of the data folder and its dataset.yaml "
         "(raw, never modified); data version: a hash of their contents.",
     )
-
-
-def _digest_of(digests: dict[str, str]) -> str:
-    return hashlib.sha256(json.dumps(digests, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _observe_framework(settings: MonitorSettings) -> dg.ObserveResult:

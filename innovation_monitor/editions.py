@@ -15,7 +15,6 @@ again is allowed only from the same inputs (files and framework), and must give 
 to the bit (:func:`check_inputs`, :func:`check_reproduced`).
 """
 
-import hashlib
 import json
 import shutil
 import subprocess
@@ -30,6 +29,7 @@ import polars as pl
 from innovation_monitor import warehouse
 from innovation_monitor.errors import DataError
 from innovation_monitor.framework import MonitoringFramework, build_steps
+from innovation_monitor.ingest.fingerprint import file_sha256
 from innovation_monitor.paths import PROJECT_ROOT
 
 DRAFT = "draft"
@@ -86,10 +86,6 @@ def frozen_values(
     return pl.concat([kept, later.select(kept.columns)])
 
 
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def code_revision() -> str:
     """The git commit of the code (``-dirty`` with uncommitted changes), or ``unknown``."""
     try:
@@ -112,14 +108,10 @@ def edition_inputs(con: duckdb.DuckDBPyConnection, level: str, edition: int) -> 
     return dict(sorted(zip(sources["source_file"], sources["sha256"], strict=True)))
 
 
-def check_inputs(
-    con: duckdb.DuckDBPyConnection, level: str, edition: int, framework_sha256: str
-) -> None:
+def check_inputs(con: duckdb.DuckDBPyConnection, published: Edition, framework_sha256: str) -> None:
     """Refuse to score a published edition from other inputs than it was published from,
-    naming every file (or the framework) that differs; a draft edition may change freely."""
-    published = Edition.read(con, level, edition)
-    if published is None:
-        return
+    naming every file (or the framework) that differs (a draft edition may change freely)."""
+    level, edition = published.level, published.edition
     now = edition_inputs(con, level, edition)
     changed = sorted(f for f in set(now) & set(published.inputs) if now[f] != published.inputs[f])
     added = sorted(set(now) - set(published.inputs))
@@ -139,11 +131,10 @@ def check_inputs(
 
 
 def check_reproduced(
-    con: duckdb.DuckDBPyConnection, level: str, edition: int, scores: pl.DataFrame
+    con: duckdb.DuckDBPyConnection, published: Edition, scores: pl.DataFrame
 ) -> None:
     """Scores of a published edition computed again must equal the published ones exactly."""
-    if Edition.read(con, level, edition) is None:
-        return
+    level, edition = published.level, published.edition
     frozen = warehouse.read(con, "edition_scores", level=level, edition=edition).drop("edition")
     if not frozen.equals(scores.sort(frozen.columns).select(frozen.columns), null_equal=True):
         raise DataError(

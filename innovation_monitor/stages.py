@@ -241,8 +241,9 @@ def score_level(
             )
         values = values.filter(pl.col("year") <= edition)
     years = sorted(values["year"].unique().to_list())
-    if years and framework_sha256 is not None:
-        editions.check_inputs(con, level, years[-1], framework_sha256)
+    published = editions.Edition.read(con, level, years[-1]) if years else None
+    if published is not None and framework_sha256 is not None:
+        editions.check_inputs(con, published, framework_sha256)
     fit_years = None
     if years and framework.methodology.edition_goalposts == "frozen":
         reference = editions.latest_published(con, level, before=years[-1])
@@ -250,8 +251,8 @@ def score_level(
             values, fit_years = editions.frozen_values(con, reference, values), reference.data_years
     panel = score_panel(values, framework, fit_years=fit_years)
     scores = panel.scores
-    if years:
-        editions.check_reproduced(con, level, years[-1], scores)
+    if published is not None:
+        editions.check_reproduced(con, published, scores)
     rankings = build_rankings(scores, assign_tiers(scores, framework), registry, level)
     tables = {"scores": scores, "rankings": rankings, "imputations": panel.imputations}
     warehouse.replace_slices(con, tables, years=years, levels=[level])
@@ -281,7 +282,7 @@ def score_level(
             "rank_change",
         )
     )
-    status = "published" if editions.Edition.read(con, level, years[-1]) else "draft"
+    status = "draft" if published is None else "published"
     return StageSummary(
         f"{text}; edition {years[-1]} ({status}); "
         f"{years[-1]} first: {leaders['name_zh'][0]} ({leaders['score'][0]:.2f})",

@@ -7,19 +7,10 @@ import dagster as dg
 
 from assets.resources import MonitorSettings
 from innovation_monitor.divisions import LEVELS
-from innovation_monitor.ingest.fingerprint import ANY_YEAR, data_files, level_digests
+from innovation_monitor.ingest.fingerprint import changed_years, data_files, level_digests
 from pipelines.jobs import annual_monitoring, lane_request
 
 Digests = dict[str, str]
-
-
-def changed_years(now: Digests, before: Digests | None) -> list[int] | None:
-    """The data years whose files changed, or None for the whole lane: on the first tick, when a
-    file of no particular year (``dataset.yaml``, a long file over several years) changed, or
-    when a year's files were removed (only a run of every year lets the warehouse drop it)."""
-    if before is None or before.get(ANY_YEAR) != now[ANY_YEAR] or set(before) - set(now):
-        return None
-    return sorted(int(year) for year, digest in now.items() if before.get(year) != digest)
 
 
 def _cursor(text: str | None) -> dict[str, Digests]:

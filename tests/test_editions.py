@@ -14,10 +14,11 @@ from innovation_monitor import stages, warehouse
 from innovation_monitor.composite.build import run_build
 from innovation_monitor.composite.framework import Framework
 from innovation_monitor.divisions import LEVELS, DivisionRegistry
-from innovation_monitor.editions import EDITIONS_DIR, file_sha256
+from innovation_monitor.editions import EDITIONS_DIR
 from innovation_monitor.errors import DataError
 from innovation_monitor.framework import IndicatorSystem
 from innovation_monitor.indicators import indicator_frame
+from innovation_monitor.ingest.fingerprint import file_sha256
 from innovation_monitor.paths import INDICATORS_FILE, SAMPLE_DIR
 from innovation_monitor.warehouse import EDITION_TABLES
 from tests.corpus import editing

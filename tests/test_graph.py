@@ -14,7 +14,7 @@ from assets.metadata import WAREHOUSE_POOL
 from assets.resources import MonitorSettings, WarehouseResource
 from assets.sources import FRAMEWORK, FRAMEWORK_VERSION, files_asset
 from innovation_monitor.divisions import LEVELS
-from innovation_monitor.editions import file_sha256
+from innovation_monitor.ingest.fingerprint import file_sha256
 from innovation_monitor.paths import INDICATORS_FILE
 from innovation_monitor.warehouse import TABLES
 from pipelines import cli

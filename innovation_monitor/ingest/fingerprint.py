@@ -3,6 +3,7 @@ tell which years a provider has delivered or corrected, and a run can record the
 raw files, without ingesting anything."""
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def data_files(data_dir: Path | str) -> list[DataFile]:
     manifest = data_dir / MANIFEST_FILE
     files = []
     if manifest.is_file():  # it says how to read the files: it belongs to every level and year
-        files.append(DataFile(MANIFEST_FILE, _sha256(manifest), frozenset(LEVELS), frozenset()))
+        files.append(DataFile(MANIFEST_FILE, file_sha256(manifest), frozenset(LEVELS), frozenset()))
     entries: dict[str, list[FileEntry]] = {}
     for entry in discover(data_dir, read_manifest(data_dir)):  # a workbook: one entry per sheet
         entries.setdefault(entry.source_file, []).append(entry)
@@ -42,7 +43,7 @@ def data_files(data_dir: Path | str) -> list[DataFile]:
         files.append(
             DataFile(
                 source_file,
-                _sha256(sheets[0].path),
+                file_sha256(sheets[0].path),
                 frozenset(LEVELS) if None in levels else frozenset(filter(None, levels)),
                 frozenset() if None in years else frozenset(filter(None, years)),
             )
@@ -61,9 +62,25 @@ def level_digests(files: list[DataFile], level: str) -> dict[str, str]:
     return {key: _hash("\0".join(parts)) for key, parts in sorted(groups.items())}
 
 
+def digests_version(digests: dict[str, str]) -> str:
+    """One short version for a level's per-year digests (a Dagster data version)."""
+    return _hash(json.dumps(digests, sort_keys=True))[:16]
+
+
+def changed_years(now: dict[str, str], before: dict[str, str] | None) -> list[int] | None:
+    """The data years whose files changed between two :func:`level_digests`, or None for every
+    year: when there is nothing to compare with, when a file of no particular year
+    (``dataset.yaml``, a long file over several years) changed, or when a year's files were
+    removed (only a load of every year lets the warehouse drop it)."""
+    if before is None or before.get(ANY_YEAR) != now[ANY_YEAR] or set(before) - set(now):
+        return None
+    return sorted(int(year) for year, digest in now.items() if before.get(year) != digest)
+
+
+def file_sha256(path: Path) -> str:
+    """The hash of a file's bytes: what ``sources`` and an edition record of an input."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def _hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

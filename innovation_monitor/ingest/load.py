@@ -8,7 +8,6 @@ titles or notes, what a duplicate is, how level and year are found) are in ``doc
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +17,7 @@ from innovation_monitor.divisions import LEVELS
 from innovation_monitor.errors import IngestError
 from innovation_monitor.ingest.collector import Candidate, Collector, quarantine_row
 from innovation_monitor.ingest.discovery import discover, level_from_path
+from innovation_monitor.ingest.fingerprint import file_sha256
 from innovation_monitor.ingest.long import collect_long
 from innovation_monitor.ingest.manifest import (
     FileEntry,
@@ -79,7 +79,7 @@ def _read_entry(run: Collector, entry: FileEntry) -> None:
             *([raw.encoding] if raw.encoding else []),
         ]
     )
-    digest = hashlib.sha256(entry.path.read_bytes()).hexdigest()
+    digest = file_sha256(entry.path)
     written: list[tuple[int | None, str | None]] = sorted(keyed)
     for year, level in written or [(None, None)]:
         run.sources.append(
