@@ -105,9 +105,9 @@ def _level_slice(
     con: duckdb.DuckDBPyConnection, table: str, level: str, years: Iterable[int] | None
 ) -> tuple[pl.DataFrame, list[int]]:
     """A level's rows of ``table`` for ``years`` (all if None), read once, and those years."""
-    wanted = sorted(years) if years is not None else None
+    wanted = None if years is None else sorted(years)
     frame = warehouse.read(con, table, years=wanted, level=level)
-    return frame, wanted if wanted is not None else sorted(frame["year"].unique().to_list())
+    return frame, _years_of(frame, level, wanted)
 
 
 def check_statistics(
