@@ -195,6 +195,8 @@ def varimax(
             sum_u, sum_v = u.sum(), v.sum()
             numerator = 2 * (u @ v) - 2 * sum_u * sum_v / p
             denominator = (u @ u - v @ v) - (sum_u**2 - sum_v**2) / p
+            if abs(numerator) < 1e-12 * max(1.0, abs(denominator)):
+                numerator = 0.0  # a saddle (symmetric data): the same way out whatever the noise
             angle = float(np.arctan2(numerator, denominator)) / 4
             largest_angle = max(largest_angle, abs(angle))
             cos, sin = np.cos(angle), np.sin(angle)
@@ -239,6 +241,14 @@ def _retained_components(
     return int(np.searchsorted(cumulative, n_components - 1e-12) + 1)
 
 
+def _leading_positive(loadings: np.ndarray) -> np.ndarray:
+    """Each component's sign fixed by its largest loading (the first of equal ones to 1e-9),
+    so that varimax starts from the same loadings whatever the order of the rows."""
+    lead = np.round(np.abs(loadings), 9).argmax(axis=0)
+    signs = np.where(loadings[lead, np.arange(loadings.shape[1])] < 0, -1.0, 1.0)
+    return loadings * signs
+
+
 def pca_loadings(
     X: pd.DataFrame,
     n_components: int | float | None = None,
@@ -277,7 +287,7 @@ def pca_loadings(
     kept = _retained_components(
         pca.explained_variance_, pca.explained_variance_ratio_, n_components, min_eigenvalue, method
     )
-    loadings = pca.components_[:kept].T * np.sqrt(pca.explained_variance_[:kept])
+    loadings = _leading_positive(pca.components_[:kept].T * np.sqrt(pca.explained_variance_[:kept]))
     if rotate:
         loadings = varimax(loadings)
     return pd.DataFrame(loadings, index=data.columns, columns=[f"F{i + 1}" for i in range(kept)])

@@ -1,5 +1,6 @@
 """Tests for the data-driven and AHP weights: known answers, errors, properties."""
 
+import itertools
 import math
 
 import numpy as np
@@ -375,6 +376,19 @@ def test_permuting_rows_leaves_weights_unchanged(values: np.ndarray, data: st.Da
         methods.append(pca_weights)
     for method in methods:
         np.testing.assert_allclose(method(shuffled), method(X), atol=1e-7)
+
+
+def test_pca_weights_do_not_depend_on_row_order_when_varimax_starts_at_a_saddle() -> None:
+    """Columns 1 and 4 mirror each other: the third component's loadings are ±equal and the
+    first varimax angle is 0/0-like, so rounding noise (or the sign of a zero) used to pick the
+    way out and the weights changed with the order of the rows (hypothesis found it)."""
+    values = np.array(
+        [[752, 752, 752, 1], [752, 1, 752, 752], [42, 752, 752, 752],
+         [752, 683, 0.5, 752], [752, 752, 752, 752], [752, 752, 2, 752]]
+    )  # fmt: skip
+    nominal = pca_weights(_frame(values))
+    for order in itertools.permutations(range(len(values))):
+        np.testing.assert_allclose(pca_weights(_frame(values[list(order)])), nominal, atol=1e-9)
 
 
 @settings(max_examples=60, deadline=None)
