@@ -18,6 +18,7 @@ from assets.metadata import (
     table_definition,
     table_rows,
 )
+from assets.partitions import DATA_YEARS, ONE_RUN, run_years
 from assets.resources import MonitorSettings, WarehouseResource
 from assets.sources import FRAMEWORK_VERSION, framework, level_files
 from assets.statistics import divisions, statistics_asset
@@ -35,6 +36,8 @@ def lane(level: str) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefi
         group_name=level,
         kinds={"duckdb"},
         pool=WAREHOUSE_POOL,
+        partitions_def=DATA_YEARS,
+        backfill_policy=ONE_RUN,
         code_version=FRAMEWORK_VERSION,
         metadata=table_definition("indicator_values"),
     )
@@ -44,9 +47,11 @@ def lane(level: str) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefi
         """Indicator values computed from the statistics with the formulas in indicators.yaml."""
         with warehouse.get_connection() as con:
             summary = stages.compute_level_indicators(
-                con, settings.system, level, settings.year_list()
+                con, settings.system, level, run_years(context)
             )
-            return materialized(context, summary, table_rows(con, "indicator_values", level))
+            return materialized(
+                context, summary, table_rows(con, "indicator_values", level, run_years(context))
+            )
 
     @dg.asset_check(asset=indicators, name="usable", blocking=True, pool=WAREHOUSE_POOL)
     def indicators_usable(
@@ -62,7 +67,7 @@ def lane(level: str) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefi
                 settings.system,
                 settings.registry,
                 level,
-                settings.year_list(),
+                run_years(context),
                 accept_quarantine=settings.accept_quarantine,
                 run_id=context.run.run_id,
             )
@@ -70,7 +75,8 @@ def lane(level: str) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefi
 
     @dg.asset(
         name=f"{level}_scores",
-        deps=[indicators],
+        # an edition pools every data year it uses
+        deps=[dg.AssetDep(indicators, partition_mapping=dg.AllPartitionMapping())],
         group_name=level,
         kinds={"duckdb"},
         pool=WAREHOUSE_POOL,

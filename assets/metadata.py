@@ -35,12 +35,22 @@ def table_definition(table: str) -> dict[str, "dg.RawMetadataValue"]:
     }
 
 
-def table_rows(con: duckdb.DuckDBPyConnection, table: str, level: str | None) -> int:
-    """Rows of ``level`` (of the whole table for ``None``) in ``table`` after the write."""
+def table_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    level: str | None,
+    years: list[int] | None = None,
+) -> int:
+    """Rows of ``level`` (of the whole table for ``None``) in ``table`` after the write, in
+    ``years`` (the run's data-year partitions) or all years."""
     if level is None:
         return warehouse.read(con, table).height
     counts = warehouse.slice_counts(con, table)
-    return sum(rows for (_, of_level), rows in counts.items() if of_level == level)
+    return sum(
+        rows
+        for (year, of_level), rows in counts.items()
+        if of_level == level and (years is None or year in years)
+    )
 
 
 def materialized(

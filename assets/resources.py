@@ -28,7 +28,6 @@ from innovation_monitor.paths import (
     SAMPLE_DIR,
 )
 from innovation_monitor.staging import StagedRun
-from innovation_monitor.years import parse_years
 
 
 class MonitorSettings(dg.ConfigurableResource):
@@ -37,15 +36,10 @@ class MonitorSettings(dg.ConfigurableResource):
     data_dir: str = str(SAMPLE_DIR)
     output_dir: str = str(DEFAULT_OUTPUT_DIR)
     indicators_file: str = str(INDICATORS_FILE)
-    years: str = ""
-    """Years to (re)load and publish, e.g. ``2019-2023`` or ``2021,2023``; empty = all found."""
     accept_quarantine: bool = False
     """Score although cells were quarantined as unusable; the reports list the excluded cells."""
     edition: str = ""
     """The edition (a data year) to score as the draft; empty = the latest data year."""
-
-    def year_list(self) -> list[int] | None:
-        return parse_years(self.years) if self.years else None
 
     def edition_year(self) -> int | None:
         return int(self.edition) if self.edition else None
@@ -70,7 +64,6 @@ def settings_from_env() -> MonitorSettings:
         data_dir=env("INNOVATION_MONITOR_DATA_DIR", str(SAMPLE_DIR)),
         output_dir=env("INNOVATION_MONITOR_OUTPUT_DIR", str(DEFAULT_OUTPUT_DIR)),
         indicators_file=env("INNOVATION_MONITOR_INDICATORS", str(INDICATORS_FILE)),
-        years=env("INNOVATION_MONITOR_YEARS", ""),
         accept_quarantine=env("INNOVATION_MONITOR_ACCEPT_QUARANTINE", "") == "1",
         edition=env("INNOVATION_MONITOR_EDITION", ""),
     )

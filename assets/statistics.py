@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import dagster as dg
 
 from assets.metadata import WAREHOUSE_POOL, materialized, table_definition, table_rows
+from assets.partitions import DATA_YEARS, ONE_RUN, run_years
 from assets.resources import MonitorSettings, WarehouseResource
 from assets.sources import framework, level_files
 from innovation_monitor import stages
@@ -43,23 +44,28 @@ def statistics_asset(level: str) -> tuple[dg.AssetsDefinition, dg.AssetChecksDef
         group_name=level,
         kinds={"duckdb", "polars"},
         pool=WAREHOUSE_POOL,
+        partitions_def=DATA_YEARS,
+        backfill_policy=ONE_RUN,
         metadata=table_definition("statistics"),
     )
     def statistics(
         context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
         """The level's yearbook tables (CSV/Excel) read, cleaned and converted; unusable cells
-        quarantined. Replaces the level's slices of statistics, quarantine and sources."""
+        quarantined. Replaces the level's slices of statistics, quarantine and sources for the
+        run's data years."""
         with warehouse.get_connection() as con:
             summary = stages.load_statistics(
                 con,
                 settings.data_dir,
                 settings.system,
                 settings.registry,
-                settings.year_list(),
+                run_years(context),
                 levels=[level],
             )
-            return materialized(context, summary, table_rows(con, "statistics", level))
+            return materialized(
+                context, summary, table_rows(con, "statistics", level, run_years(context))
+            )
 
     @dg.multi_asset_check(
         name=f"{level}_statistics_checks",
@@ -95,7 +101,7 @@ def statistics_asset(level: str) -> tuple[dg.AssetsDefinition, dg.AssetChecksDef
                 settings.system,
                 settings.registry,
                 level,
-                settings.year_list(),
+                run_years(context),
                 accept_quarantine=settings.accept_quarantine,
                 run_id=context.run.run_id,
             )

@@ -13,8 +13,10 @@ import dagster as dg
 from dagster_shared.error import SerializableErrorInfo
 
 from assets.levels import LANE_KEYS
+from assets.partitions import partition_ranges, range_tags, register_years
 from innovation_monitor.divisions import LEVELS
 from innovation_monitor.errors import InnovationMonitorError
+from innovation_monitor.ingest.fingerprint import folder_years
 from innovation_monitor.validation.rules import LEVEL_ZH
 from innovation_monitor.years import parse_years
 from pipelines.definitions import defs
@@ -27,13 +29,10 @@ def run_config(
     warehouse: Path,
     output_dir: Path,
     indicators_file: Path,
-    years: str,
     accept_quarantine: bool = False,
     edition: int | None = None,
 ) -> dict:
-    """Run config that points the resources at the given paths, years and edition."""
-    if years:
-        parse_years(years)  # fail early with a clear message
+    """Run config that points the resources at the given paths and edition."""
     if not data_dir.is_dir():
         raise InnovationMonitorError(f"--data-dir {data_dir}: no such folder")
     if not indicators_file.is_file():
@@ -42,7 +41,6 @@ def run_config(
         "data_dir": str(data_dir.resolve()),
         "output_dir": str(output_dir.resolve()),
         "indicators_file": str(indicators_file.resolve()),
-        "years": years,
         "accept_quarantine": accept_quarantine,
         "edition": "" if edition is None else str(edition),
     }
@@ -132,6 +130,31 @@ def passed_lanes(result: dg.ExecuteInProcessResult) -> list[str]:
     ]
 
 
+def _partition_tags(
+    instance: dg.DagsterInstance, data_dir: Path, years: list[int] | None
+) -> dict[str, str]:
+    """Register the folder's data years as the partitions and select ``years`` (None: every
+    year, mirrored), which must be one range of them."""
+    found = folder_years(data_dir)
+    register_years(instance, [*found, *(years or [])], exact=True)
+    if years is None:
+        if not found:
+            raise InnovationMonitorError(
+                f"--data-dir {data_dir}: no statistics files (expected city/<year>.csv, "
+                "county/<year>.xlsx, … or files listed in dataset.yaml)"
+            )
+        return range_tags(found, every_year=True)
+    spans = partition_ranges(instance, years)
+    if len(spans) > 1:
+        between = sorted(set(range(years[0], years[-1] + 1)) & set(found) - set(years))
+        raise InnovationMonitorError(
+            f"--years: one run loads consecutive data years, but the folder also holds "
+            f"{', '.join(map(str, between))} between those asked for; run each range on its "
+            f"own, or --years {years[0]}-{years[-1]} / 一次运行只能加载连续的数据年份"
+        )
+    return range_tags(years)
+
+
 def run_pipeline(
     *,
     data_dir: Path,
@@ -153,18 +176,19 @@ def run_pipeline(
         warehouse=warehouse,
         output_dir=output_dir,
         indicators_file=indicators_file,
-        years=years,
         accept_quarantine=accept_quarantine,
         edition=edition,
     )
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with dg.DagsterInstance.get() as instance:
+        tags = _partition_tags(instance, data_dir, parse_years(years) if years else None)
         job = defs.resolve_job_def(ANNUAL_JOB)
         result = job.execute_in_process(
             run_config=config,
             instance=instance,
             raise_on_error=False,
             asset_selection=LANE_KEYS[level] if level else None,
+            tags=tags,
         )
     if result.success:
         for line in _check_failures(result, dg.AssetCheckSeverity.WARN):

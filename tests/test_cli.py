@@ -17,6 +17,17 @@ def test_bad_years_is_one_clear_error(
     assert len(err.strip().splitlines()) == 1
 
 
+def test_years_with_a_data_year_between_them_are_one_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, dagster_home: Path
+) -> None:
+    """One run loads one range of data-year partitions; 2020 lies between 2019 and 2021."""
+    status = main(["run", "--years", "2019,2021", "--warehouse", str(tmp_path / "w.duckdb")])
+    err = capsys.readouterr().err
+    assert status == EXIT_USER_ERROR and not (tmp_path / "w.duckdb").exists()
+    assert "holds 2020 between those asked for" in err and "--years 2019-2021" in err
+    assert len(err.strip().splitlines()) == 1
+
+
 def test_missing_data_dir_is_one_clear_error(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, dagster_home: Path
 ) -> None:

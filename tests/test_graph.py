@@ -11,10 +11,11 @@ import pytest
 
 from assets.levels import LANE_KEYS
 from assets.metadata import WAREHOUSE_POOL
+from assets.partitions import DATA_YEARS, range_tags, register_years
 from assets.resources import MonitorSettings, WarehouseResource
 from assets.sources import FRAMEWORK, FRAMEWORK_VERSION, files_asset
 from innovation_monitor.divisions import LEVELS
-from innovation_monitor.ingest.fingerprint import file_sha256
+from innovation_monitor.ingest.fingerprint import file_sha256, folder_years
 from innovation_monitor.paths import INDICATORS_FILE
 from innovation_monitor.warehouse import TABLES
 from pipelines import cli
@@ -89,6 +90,19 @@ def test_scoring_assets_carry_the_framework_hash_as_code_version() -> None:
             assert graph.get(dg.AssetKey(f"{level}_{name}")).code_version == FRAMEWORK_VERSION
         parents = graph.get(dg.AssetKey(f"{level}_statistics")).parent_keys
         assert {dg.AssetKey(files_asset(level)), dg.AssetKey(FRAMEWORK)} <= parents
+
+
+def test_data_years_partition_the_statistics_and_indicators_and_editions_pool_them_all() -> None:
+    graph = defs.resolve_asset_graph()
+    for level in LEVELS:
+        for name in ("statistics", "indicators"):
+            node = graph.get(dg.AssetKey(f"{level}_{name}"))
+            assert node.partitions_def == DATA_YEARS
+            assert node.backfill_policy == dg.BackfillPolicy.single_run()  # one run commits
+        scores = graph.get(dg.AssetKey(f"{level}_scores"))
+        assert scores.partitions_def is None
+        mapping = scores.partition_mappings[dg.AssetKey(f"{level}_indicators")]
+        assert isinstance(mapping, dg.AllPartitionMapping)
 
 
 def test_table_assets_declare_their_table_and_its_schema() -> None:
@@ -190,8 +204,14 @@ def test_materializing_lane_by_lane_keeps_the_city_lane_when_the_county_check_fa
     definitions = [*defs.assets, *defs.asset_checks]  # type: ignore[misc]
     county, city = _level_state(run, "county"), _level_state(run, "city")
     with dg.DagsterInstance.ephemeral() as instance:
+        register_years(instance, folder_years(data), exact=True)
+        tags = range_tags(folder_years(data), every_year=True)
         city_run = dg.materialize(
-            definitions, selection=LANE_KEYS["city"], resources=resources, instance=instance
+            definitions,
+            selection=LANE_KEYS["city"],
+            resources=resources,
+            instance=instance,
+            tags=tags,
         )
         assert city_run.success
         assert {e.asset_check_key.to_user_string() for e in city_run.get_asset_check_evaluations()}
@@ -204,6 +224,7 @@ def test_materializing_lane_by_lane_keeps_the_city_lane_when_the_county_check_fa
             resources=resources,
             instance=instance,
             raise_on_error=False,
+            tags=tags,
         )
         assert not county_run.success
         blocking = [
@@ -215,6 +236,8 @@ def test_materializing_lane_by_lane_keeps_the_city_lane_when_the_county_check_fa
         for level in ("statistics", "indicators", "scores", "reports"):
             key = dg.AssetKey(f"city_{level}")
             assert instance.get_latest_materialization_event(key) is not None
+        materialized = instance.get_materialized_partitions(dg.AssetKey("city_statistics"))
+        assert materialized == {"2020", "2021"}  # the cut's data years, as partitions
         assert instance.get_latest_materialization_event(dg.AssetKey("county_reports")) is None
     assert _level_state(run, "city") == after_city
     assert _level_state(run, "county") == county

@@ -1,5 +1,6 @@
 """`make ui` serves the Dagster UI on 127.0.0.1, its GraphQL API shows the graph as built (lanes,
-sources, pools, checks, schedule, sensor, the run limit), and stopping it leaves nothing behind."""
+sources, data-year partitions, pools, checks, schedule, sensor, the run limit), and stopping it
+leaves nothing behind."""
 
 import json
 import os
@@ -16,6 +17,7 @@ import duckdb
 import pytest
 
 from assets.metadata import WAREHOUSE_POOL
+from assets.partitions import DATA_YEARS, RANGE_END, RANGE_START
 from assets.sources import FRAMEWORK, FRAMEWORK_VERSION, files_asset
 from innovation_monitor.divisions import LEVELS
 from innovation_monitor.paths import PROJECT_ROOT
@@ -42,6 +44,9 @@ GRAPH_QUERY = """
           pools
           opVersion
           metadataEntries { label }
+          partitionDefinition { type name }
+          partitionKeysByDimension { partitionKeys }
+          assetPartitionStatuses { ... on DefaultPartitionStatuses { materializedPartitions } }
           assetChecksOrError { ... on AssetChecks { checks { name blocking } } }
         }
       }
@@ -71,6 +76,16 @@ mutation Launch($params: ExecutionParams!) {
 }
 """
 
+ADD_PARTITION = """
+mutation Add($repository: RepositorySelector!, $name: String!, $key: String!) {
+  addDynamicPartition(
+    repositorySelector: $repository, partitionsDefName: $name, partitionKey: $key
+  ) {
+    __typename
+  }
+}
+"""
+
 RUNS = """
 query Runs($ids: [String!]) {
   runsOrError(filter: {runIds: $ids}) {
@@ -95,16 +110,28 @@ def _graph(port: int) -> dict:
     return _query(port, GRAPH_QUERY)
 
 
-def _launch_two_runs(port: int, location: str) -> list[dict]:
-    """Two UI launches of the whole job at once; their run records once both have ended."""
+def _add_years(port: int, location: str, years: list[str]) -> None:
+    """Add the data years as partitions, as a user does in the UI."""
+    repository = {"repositoryLocationName": location, "repositoryName": "__repository__"}
+    for year in years:
+        variables = {"repository": repository, "name": DATA_YEARS.name, "key": year}
+        added = _query(port, ADD_PARTITION, variables)["addDynamicPartition"]
+        assert added["__typename"] == "AddDynamicPartitionSuccess", added
+
+
+def _launch_two_runs(port: int, location: str, years: list[str]) -> list[dict]:
+    """Two UI launches of the whole job over the years' partitions at once; their run records
+    once both have ended."""
     selector = {
         "repositoryLocationName": location,
         "repositoryName": "__repository__",
         "jobName": ANNUAL_JOB,
     }
+    tags = [{"key": RANGE_START, "value": years[0]}, {"key": RANGE_END, "value": years[-1]}]
+    params = {"selector": selector, "runConfigData": {}, "executionMetadata": {"tags": tags}}
     ids = []
     for _ in range(2):
-        launched = _query(port, LAUNCH, {"params": {"selector": selector, "runConfigData": {}}})
+        launched = _query(port, LAUNCH, {"params": params})
         assert launched["launchRun"]["__typename"] == "LaunchRunSuccess", launched
         ids.append(launched["launchRun"]["run"]["runId"])
     deadline = time.monotonic() + 480
@@ -127,6 +154,10 @@ def _check_graph(data: dict) -> None:
     for name in lanes | {"divisions"}:
         assert nodes[name]["pools"] == [WAREHOUSE_POOL], name
         assert nodes[name]["groupName"] == (name.split("_")[0] if name in lanes else "warehouse")
+    for name in lanes:
+        partitioned = name.endswith(("_statistics", "_indicators"))
+        definition = nodes[name]["partitionDefinition"]
+        assert definition == ({"type": "DYNAMIC", "name": DATA_YEARS.name} if partitioned else None)
     for level in LEVELS:
         assert nodes[f"{level}_scores"]["opVersion"] == FRAMEWORK_VERSION
         labels = {entry["label"] for entry in nodes[f"{level}_statistics"]["metadataEntries"]}
@@ -201,11 +232,19 @@ def test_ui_serves_the_graph_on_localhost_and_stops_cleanly(tmp_path: Path) -> N
                 time.sleep(1)
         _check_graph(data)
         location = data["repositoriesOrError"]["nodes"][0]["location"]["name"]
-        first, second = _launch_two_runs(port, location)
+        years = ["2020", "2021"]  # the cut's data years
+        _add_years(port, location, years)
+        first, second = _launch_two_runs(port, location, years)
         assert first["status"] == second["status"] == "SUCCESS", (first, second)
         assert first["endTime"] <= second["startTime"]  # queued behind the first: no collision
         with duckdb.connect(str(warehouse), read_only=True) as con:
             assert con.execute("SELECT count(*) FROM scores").fetchone()[0] > 0
+        (after,) = _graph(port)["repositoriesOrError"]["nodes"]
+        for node in after["assetNodes"]:
+            if node["assetKey"]["path"][0].endswith(("_statistics", "_indicators")):
+                assert node["partitionKeysByDimension"] == [{"partitionKeys": years}]
+                statuses = node["assetPartitionStatuses"]["materializedPartitions"]
+                assert sorted(statuses) == years, node["assetKey"]
         listening = subprocess.run(
             ["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, check=False
         ).stdout

@@ -8,8 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from innovation_monitor.divisions import LEVELS
-from innovation_monitor.ingest.discovery import discover, level_from_path, year_from_path
+from innovation_monitor.ingest.cleaning import CellProblem
+from innovation_monitor.ingest.discovery import (
+    discover,
+    level_from_path,
+    parse_year,
+    year_from_path,
+)
 from innovation_monitor.ingest.manifest import MANIFEST_FILE, FileEntry, read_manifest
+from innovation_monitor.ingest.readers import LongTable, parse_grid, read_file
 
 ANY_YEAR = "*"
 """The digest group of a level's files without a year of their own (a long file covering several
@@ -49,6 +56,34 @@ def data_files(data_dir: Path | str) -> list[DataFile]:
             )
         )
     return files
+
+
+def folder_years(data_dir: Path | str) -> list[int]:
+    """Every data year the folder holds: from the paths and the manifest, and for a file of no
+    particular year (a long table over several years) from its year column. Unreadable cells are
+    left to ingestion, which quarantines them with their position."""
+    data_dir = Path(data_dir)
+    years: set[int] = set()
+    for entry in discover(data_dir, read_manifest(data_dir)):
+        year = entry.year or year_from_path(entry.source_file)
+        if year is not None:
+            years.add(year)
+            continue
+        for grid in read_file(entry.path, entry.sheet, label=entry.source_file).grids:
+            table = parse_grid(grid, layout=entry.layout, level=entry.level)
+            if isinstance(table, LongTable):
+                years |= _column_years(table)
+    return sorted(years)
+
+
+def _column_years(table: LongTable) -> set[int]:
+    years = set()
+    for row in table.rows:
+        try:
+            years.add(parse_year(row.get(table.positions["year"])))
+        except CellProblem:
+            continue
+    return years
 
 
 def level_digests(files: list[DataFile], level: str) -> dict[str, str]:
