@@ -31,9 +31,8 @@ from innovation_monitor.errors import DataError
 from innovation_monitor.framework import MonitoringFramework, build_steps
 from innovation_monitor.ingest.fingerprint import file_sha256
 from innovation_monitor.paths import PROJECT_ROOT
+from innovation_monitor.warehouse import DRAFT, PUBLISHED
 
-DRAFT = "draft"
-PUBLISHED = "published"
 #: where a published edition's report files are kept, inside the report folder
 EDITIONS_DIR = "editions"
 
@@ -63,6 +62,47 @@ class Edition:
             json.loads(row["inputs"]),
             json.loads(row["reports"]),
         )
+
+
+def draft_edition(con: duckdb.DuckDBPyConnection, level: str) -> int | None:
+    """The edition the draft of ``level`` is (its latest scored year), None before scoring."""
+    years = warehouse.read(con, "rankings", level=level)["year"]
+    return None if years.is_empty() else int(years.max())  # type: ignore[arg-type]
+
+
+def edition_status(con: duckdb.DuckDBPyConnection, level: str, edition: int) -> str:
+    """``published`` or ``draft``; DataError naming the editions held when it is neither."""
+    if Edition.read(con, level, edition) is not None:
+        return PUBLISHED
+    if draft_edition(con, level) == edition:
+        return DRAFT
+    published = sorted(warehouse.read(con, "editions", level=level)["edition"].to_list())
+    draft = draft_edition(con, level)
+    raise DataError(
+        f"the warehouse holds no {level} edition {edition}: published "
+        f"{', '.join(map(str, published)) or 'none'}; draft {draft or 'none'} "
+        f"(innovation-monitor run --edition {edition} scores it) / 无此版本"
+    )
+
+
+def edition_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    *,
+    level: str,
+    edition: int,
+    years: list[int] | None = None,
+) -> pl.DataFrame:
+    """A table's rows as edition ``edition`` of ``level`` holds them: its frozen copy once
+    published (a later load or scoring does not change it), the draft's rows while it is the
+    draft. Same columns as the table."""
+    if edition_status(con, level, edition) == PUBLISHED:
+        frozen = f"edition_{table}"
+        return warehouse.read(con, frozen, years=years, level=level, edition=edition).drop(
+            "edition"
+        )
+    rows = warehouse.read(con, table, years=years, level=level)
+    return rows.filter(pl.col("year") <= edition)
 
 
 def latest_published(

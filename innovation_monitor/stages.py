@@ -205,10 +205,8 @@ def _record(
     years: list[int],
     run_id: str | None,
 ) -> None:
-    """Store a validation's outcomes (editions do not exist yet: ``edition`` stays NULL)."""
-    results = report.to_frame(level).with_columns(
-        pl.lit(run_id, pl.String()).alias("run_id"), pl.lit(None, pl.String()).alias("edition")
-    )
+    """Store a validation's outcomes with the run that produced them."""
+    results = report.to_frame(level).with_columns(pl.lit(run_id, pl.String()).alias("run_id"))
     warehouse.record_validation(con, results, stage=stage, years=years, level=level)
 
 

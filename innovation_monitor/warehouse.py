@@ -142,8 +142,21 @@ TABLES: dict[str, Table] = {
     )
 }
 
-#: the tables a published edition keeps its own frozen copy of, as ``edition_<name>``
-EDITION_TABLES = ("statistics", "indicator_values", "scores", "rankings", "imputations")
+#: the tables a published edition keeps its own frozen copy of, as ``edition_<name>``: all it
+#: takes to lay out and explain its figures down to the yearbook cells, whatever is loaded later
+EDITION_TABLES = (
+    "statistics",
+    "quarantine",
+    "sources",
+    "validation_results",
+    "indicator_values",
+    "scores",
+    "rankings",
+    "imputations",
+)
+#: an edition's status: the draft is what the last run scored, through its edition year
+DRAFT = "draft"
+PUBLISHED = "published"
 
 EDITIONS_SCHEMA: dict[str, pl.DataType] = {
     "level": pl.String(),
@@ -192,7 +205,25 @@ TABLES |= {
     },
 }
 
-SCHEMA: str = "\n\n".join(table.ddl for table in TABLES.values())
+
+def _by_edition(name: str) -> str:
+    """The view ``<name>_by_edition``: every row of every edition, keyed by edition and status
+    — the published editions' frozen rows and the draft's (its edition: the level's latest
+    scored year)."""
+    columns = TABLES[name].column_names
+    return (
+        f"CREATE OR REPLACE VIEW {name}_by_edition AS\n"
+        f"SELECT edition, '{PUBLISHED}' AS status, {', '.join(columns)} FROM edition_{name}\n"
+        "UNION ALL\n"
+        f"SELECT d.edition, '{DRAFT}' AS status, {', '.join(f't.{c}' for c in columns)}\n"
+        f"FROM {name} t JOIN (SELECT level, max(year) AS edition FROM scores GROUP BY level) d\n"
+        "ON t.level = d.level AND t.year <= d.edition;"
+    )
+
+
+SCHEMA: str = "\n\n".join(
+    [*(table.ddl for table in TABLES.values()), *map(_by_edition, EDITION_TABLES)]
+)
 """DDL for every table (``CREATE TABLE IF NOT EXISTS``), in dependency-free order."""
 
 

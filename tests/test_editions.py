@@ -3,6 +3,7 @@ build replays to the same scores. Run with the library's stages (no Dagster) on 
 sample, so each case takes a second."""
 
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -16,13 +17,15 @@ from innovation_monitor.composite.framework import Framework
 from innovation_monitor.divisions import LEVELS, DivisionRegistry
 from innovation_monitor.editions import EDITIONS_DIR
 from innovation_monitor.errors import DataError
-from innovation_monitor.framework import IndicatorSystem
+from innovation_monitor.explain import explain
+from innovation_monitor.framework import INDEX_CODE, IndicatorSystem
 from innovation_monitor.indicators import indicator_frame
 from innovation_monitor.ingest.fingerprint import file_sha256
 from innovation_monitor.paths import INDICATORS_FILE, SAMPLE_DIR
 from innovation_monitor.warehouse import EDITION_TABLES
 from tests.corpus import editing
 from tests.corpus.conftest import cut_sample
+from tests.explain.printed import printed_checks
 
 FRAMEWORK_SHA = file_sha256(INDICATORS_FILE)
 
@@ -76,9 +79,46 @@ def test_a_new_year_leaves_the_published_edition_untouched(published, system, re
     _run(con, data, out, system, registry)  # the draft is now edition 2023
     assert warehouse.read(con, "scores")["year"].max() == 2023
     assert _frozen(con, out, 2022) == before
+    for name in set(EDITION_TABLES) - {"validation_results"}:  # (no checks run here)
+        # every row keyed by its edition, in one view per table
+        keyed = con.sql(f"SELECT DISTINCT edition, status FROM {name}_by_edition").fetchall()
+        assert sorted(keyed) == [(2022, "published"), (2023, "draft")], name
     # pooled goalposts: the draft's 2022 scores move, the published ones do not
     new_2022 = warehouse.read(con, "scores").filter(pl.col("year") == 2022)
     assert not new_2022.equals(old_2022.drop("edition"))
+
+
+def test_explain_reads_a_published_edition_not_the_draft_that_moved_on(
+    published, system, registry
+) -> None:
+    """After a revised 2021 file and a 2023 edition, edition 2022's explanation of 2021 still
+    shows the cell it was published from, and its printed contributions re-add to the published
+    index."""
+    data, out, con = published
+    original = editing.get_cell(data / "city/2021.csv", "370100", "科学技术支出")
+    editing.set_cell(data / "city/2021.csv", "370100", "科学技术支出", str(int(original) * 2))
+    for path in (SAMPLE_DIR / "city").glob("2023.*"):
+        shutil.copy(path, data / "city" / path.name)
+    _run(con, data, out, system, registry)  # the draft is now edition 2023
+    frozen = warehouse.read(con, "edition_scores", level="city", edition=2022)
+    stored = {
+        r["node"]: r["score"]
+        for r in frozen.filter(pl.col("year") == 2021, pl.col("region_code") == "370100").iter_rows(
+            named=True
+        )
+    }
+    found = explain(con, system, registry, edition=2022, year=2021, region="370100")
+    draft = explain(con, system, registry, year=2021, region="370100")
+    assert found.year == 2021 and found.status == "published" and found.score != draft.score
+    assert explain(con, system, registry, edition=2022, region="370100").year == 2022
+    checks = printed_checks(found.text("en"))
+    index = math.fsum(checks[found.index_name.en])
+    assert math.isclose(index, stored[INDEX_CODE], rel_tol=0, abs_tol=1e-9)
+    assert "As edition 2022 holds it (published, data years 2021–2022)" in found.text("en")
+    assert f"原文“{original}”" in found.text("zh")
+    assert f"原文“{int(original) * 2}”" in draft.text("zh")
+    with pytest.raises(DataError, match="no city edition 2021: published 2022; draft 2023"):
+        explain(con, system, registry, edition=2021, region="370100")
 
 
 def test_a_published_edition_is_reproduced_from_its_inputs_only(
@@ -198,6 +238,10 @@ def test_publish_and_explain_from_the_command_line(
     assert "published already" in capsys.readouterr().err
     assert main(["publish", "--edition", "2021", "--level", "county", *where]) == 2
     assert "run --edition 2021" in capsys.readouterr().err
-    args = ["explain", "--warehouse", str(tmp_path / "w.duckdb"), "--year", "2022"]
-    assert main([*args, "--region", "济南市", "--lang", "en"]) == 0
+    args = ["explain", "--warehouse", str(tmp_path / "w.duckdb"), "--region", "济南市"]
+    assert main([*args, "--year", "2022", "--lang", "en"]) == 0
     assert "370100" in capsys.readouterr().out
+    assert main([*args, "--edition", "2022", "--lang", "en"]) == 0
+    assert "As edition 2022 holds it (published, data years 2021–2022)" in capsys.readouterr().out
+    assert main([*args, "--edition", "2020"]) == 2
+    assert "no city edition 2020: published 2022" in capsys.readouterr().err

@@ -55,7 +55,7 @@ def test_schema_has_every_shared_table_with_its_columns(con) -> None:
         "rankings": "year level region_code rank tier parent_code rank_in_parent previous_year "
         "previous_rank rank_change predecessor_code merged_from is_new previous_rank_restated",
         "imputations": "year level region_code indicator value method source",
-        "validation_results": "stage run_id edition year level check_name category severity "
+        "validation_results": "stage run_id year level check_name category severity "
         "success accepted unexpected_count description_zh description_en examples",
     }
     for name, columns in expected.items():

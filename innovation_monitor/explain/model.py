@@ -115,6 +115,12 @@ class Explanation:
     """Why the pillars' contributions to the index are not shown, if they are not."""
     indicator: str | None = None
     """The one indicator whose chain the text details (None: all)."""
+    edition: int | None = None
+    """The edition whose stored rows are explained (None: the draft, as the last run left it)."""
+    status: str | None = None
+    """That edition's status, ``published`` or ``draft``."""
+    edition_years: tuple[int, ...] = ()
+    """The data years a published edition pooled."""
 
     def text(self, lang: str = "zh") -> str:
         """The explanation as plain text for a terminal, in ``lang`` (``zh`` or ``en``)."""

@@ -22,6 +22,7 @@ from innovation_monitor.reports.labels import (
     label,
     unit_text,
 )
+from innovation_monitor.warehouse import PUBLISHED
 
 INDENT = "  "
 SIGNIFICANT = 6
@@ -163,6 +164,13 @@ def _check(what: Bilingual, contributions: Iterable[float | None], stored: float
     ).get(lang)
 
 
+def _edition_line(explanation: Explanation) -> Bilingual:
+    if explanation.status == PUBLISHED:
+        first, last = explanation.edition_years[0], explanation.edition_years[-1]
+        return words("edition_published", edition=explanation.edition, first=first, last=last)
+    return words("edition_draft", edition=explanation.edition)
+
+
 def _header(explanation: Explanation, lang: str) -> list[str]:
     marks = PUNCTUATION[lang]
     unit = explanation.unit
@@ -191,6 +199,8 @@ def _header(explanation: Explanation, lang: str) -> list[str]:
         )
     )
     lines = [title.get(lang)]
+    if explanation.edition is not None:
+        lines.append(_edition_line(explanation).get(lang))
     if explanation.synthetic:
         lines.append(SYNTHETIC_BANNER.get(lang))
     standing = [

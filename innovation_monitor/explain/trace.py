@@ -3,9 +3,9 @@
 Everything shown is read: the scores, ranks, imputations, indicator values, statistics with
 their provenance, quarantined cells and check outcomes the run stored, and the weights, formulas
 and methodology of ``indicators.yaml``; nothing is scored again. The stored scores are those of
-the warehouse for a data year (the pooled scores of the last run); when editions exist, an
-``edition`` argument selects one edition's rows in :func:`_rows` and the panel read by
-:func:`_panel`, and nothing else changes.
+the warehouse's draft for a data year (the pooled scores of the last run), or with ``edition``
+those of one edition: a published edition's frozen rows (:func:`editions.edition_rows`), so its
+explanation does not change when later data are loaded and scored.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import polars as pl
 
-from innovation_monitor import warehouse
+from innovation_monitor import editions, warehouse
 from innovation_monitor.divisions import LEVELS, Division, DivisionRegistry
 from innovation_monitor.errors import DataError
 from innovation_monitor.explain.contributions import (
@@ -110,17 +110,27 @@ def _focus(framework: MonitoringFramework, indicator: str | None) -> Indicator |
     )
 
 
-def _rows(con: duckdb.DuckDBPyConnection, table: str, level: str, year: int) -> pl.DataFrame:
-    """A table's rows of one (year, level): the one place that picks which stored rows are
-    explained (an edition filter goes here)."""
-    return warehouse.read(con, table, years=[year], level=level)
+@dataclass(frozen=True)
+class _Store:
+    """The stored rows explained: the draft's, or one edition's (the one place that picks)."""
+
+    con: duckdb.DuckDBPyConnection
+    level: str
+    edition: int | None
+
+    def rows(self, table: str, years: list[int] | None = None) -> pl.DataFrame:
+        if self.edition is None:
+            return warehouse.read(self.con, table, years=years, level=self.level)
+        return editions.edition_rows(
+            self.con, table, level=self.level, edition=self.edition, years=years
+        )
 
 
-def _panel(con: duckdb.DuckDBPyConnection, framework: MonitoringFramework) -> pd.DataFrame:
+def _panel(store: _Store, framework: MonitoringFramework) -> pd.DataFrame:
     """The stored normalised indicator scores of every scored year of the level, laid out as
     the engine's data (``uCode, Time``, one column per indicator, rows by year then unit)."""
     codes = [i.code for i in framework.indicators]
-    rows = warehouse.read(con, "scores", level=framework.level).filter(pl.col("node").is_in(codes))
+    rows = store.rows("scores").filter(pl.col("node").is_in(codes))
     wide = rows.pivot(on="node", index=["region_code", "year"], values="score").rename(
         {"region_code": "uCode", "year": "Time"}
     )
@@ -150,22 +160,30 @@ def explain(
     registry: DivisionRegistry,
     *,
     level: str | None = None,
-    year: int,
+    year: int | None = None,
+    edition: int | None = None,
     region: str,
     indicator: str | None = None,
 ) -> Explanation:
     """How the stored index of ``region`` (a code or name; its level is inferred when
-    ``level`` is None) in data year ``year`` was produced, down to the yearbook cells;
-    ``indicator`` (a code or name) narrows the text to that indicator's chain. DataError for
-    an unknown level, a year without scores, a region that is no unit of the level that year
-    or has no scores, and an indicator not in the level's framework."""
+    ``level`` is None) in data year ``year`` was produced, down to the yearbook cells, as the
+    draft holds it or, with ``edition``, as that edition does (``year`` then defaults to the
+    edition year); ``indicator`` (a code or name) narrows the text to that indicator's chain.
+    DataError for an unknown level or edition, a year without scores, a region that is no
+    unit of the level that year or has no scores, and an indicator not in the framework."""
     if level is not None and level not in LEVELS:
         raise DataError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
+    year = edition if year is None else year
+    if year is None:
+        raise DataError("explain needs a data year or an edition (--year or --edition)")
     resolved = _level_of(registry, region.strip(), year) if level is None else level
     framework = system.frameworks[resolved]
-    rankings = _rows(con, "rankings", resolved, year)
+    status = None if edition is None else editions.edition_status(con, resolved, edition)
+    published = None if edition is None else editions.Edition.read(con, resolved, edition)
+    store = _Store(con, resolved, edition)
+    rankings = store.rows("rankings", [year])
     if rankings.is_empty():
-        years = warehouse.read(con, "rankings", level=resolved)["year"].unique().to_list()
+        years = store.rows("rankings")["year"].unique().to_list()
         raise DataError(
             f"the warehouse has no {resolved} scores for {year}; years scored: "
             f"{', '.join(map(str, sorted(years))) or 'none (run the pipeline)'} / "
@@ -173,7 +191,7 @@ def explain(
         )
     division = _unit(registry, region, year, resolved)
     focus = _focus(framework, indicator)
-    scores = _rows(con, "scores", resolved, year).filter(pl.col("region_code") == division.code)
+    scores = store.rows("scores", [year]).filter(pl.col("region_code") == division.code)
     ranking = rankings.filter(pl.col("region_code") == division.code)
     if scores.is_empty() or ranking.is_empty():
         raise DataError(
@@ -182,8 +200,8 @@ def explain(
         )
     by_node = {r["node"]: (r["score"], r["rank"]) for r in scores.iter_rows(named=True)}
     screened = [i.code for i in framework.indicators if i.code not in by_node]
-    weights = weights_used(framework, screened, lambda: _panel(con, framework))
-    stored = _read_unit(con, system, registry, resolved, division, year, by_node)
+    weights = weights_used(framework, screened, lambda: _panel(store, framework))
+    stored = _read_unit(store, system, registry, division, year, by_node)
     index_score, index_rank = by_node.get(INDEX_CODE, (None, None))
     pillars = _pillars(framework, system, stored, weights)
     split = decompose(
@@ -199,12 +217,15 @@ def explain(
     ]
     ranked = ranking.row(0, named=True)
     tiers = {t.code: Bilingual(t.name_zh, t.name_en) for t in framework.tiers}
-    sources = _rows(con, "sources", resolved, year)
-    checks = _rows(con, "validation_results", resolved, year)
+    sources = store.rows("sources", [year])
+    checks = store.rows("validation_results", [year])
     variables = None if focus is None else _formula_variables(focus)
     return Explanation(
         level=resolved,
         year=year,
+        edition=edition,
+        status=status,
+        edition_years=tuple(published.data_years) if published else (),
         unit=_named(division),
         parent=_named(registry.get(division.parent_code)) if resolved == "county" else None,
         index_name=Bilingual(framework.index_name_zh, framework.index_name_en),
@@ -230,7 +251,8 @@ def explain_file(
     *,
     indicators_file: Path | str | None = None,
     level: str | None = None,
-    year: int,
+    year: int | None = None,
+    edition: int | None = None,
     region: str,
     indicator: str | None = None,
 ) -> Explanation:
@@ -239,7 +261,14 @@ def explain_file(
     registry = DivisionRegistry.load()
     with warehouse.connect(warehouse_path, read_only=True) as con:
         return explain(
-            con, system, registry, level=level, year=year, region=region, indicator=indicator
+            con,
+            system,
+            registry,
+            level=level,
+            year=year,
+            edition=edition,
+            region=region,
+            indicator=indicator,
         )
 
 
@@ -258,10 +287,9 @@ class _Stored:
 
 
 def _read_unit(
-    con: duckdb.DuckDBPyConnection,
+    store: _Store,
     system: IndicatorSystem,
     registry: DivisionRegistry,
-    level: str,
     division: Division,
     year: int,
     by_node: dict[str, tuple[float | None, int | None]],
@@ -271,19 +299,19 @@ def _read_unit(
     mine = pl.col("region_code") == division.code
     values = {
         r["indicator"]: r["value"]
-        for r in _rows(con, "indicator_values", level, year).filter(mine).iter_rows(named=True)
+        for r in store.rows("indicator_values", [year]).filter(mine).iter_rows(named=True)
     }
-    imputed = _rows(con, "imputations", level, year).filter(mine)
+    imputed = store.rows("imputations", [year]).filter(mine)
     carried = {
         r["indicator"]: year_from
         for r in imputed.filter(pl.col("method") == CARRY_FORWARD).iter_rows(named=True)
         if (year_from := _carried_from(r["source"])) is not None
     }
     years = sorted({year, *carried.values()})
-    quarantine = warehouse.read(con, "quarantine", years=years, level=level)
+    quarantine = store.rows("quarantine", years)
     cells = UnitCells(
         system,
-        warehouse.read(con, "statistics", years=years, level=level).filter(mine),
+        store.rows("statistics", years).filter(mine),
         unit_quarantine(quarantine, division, system, registry),
     )
     estimates = read_estimates(imputed, year, lambda code: _named(registry.get(code)))

@@ -12,6 +12,15 @@ from innovation_monitor.reports.labels import LANGS, Bilingual, label
 
 B = Bilingual
 WORDS: dict[str, Bilingual] = {
+    "edition_published": B(
+        "依据{edition}年版（已发布，数据年份{first}–{last}），其存档数据不随此后加载的数据而变",
+        "As edition {edition} holds it (published, data years {first}–{last}): its frozen rows, "
+        "unchanged by data loaded since",
+    ),
+    "edition_draft": B(
+        "依据{edition}年版草稿（最近一次运行的结果，尚未发布）",
+        "As the draft of edition {edition} holds it (the last run, not yet published)",
+    ),
     "title": B("{unit}{year}年{index}的计算过程", "How the {year} {index} of {unit} was produced"),
     "focus_title": B(
         "{unit}{year}年“{indicator}”的计算过程及其对{index}的贡献",

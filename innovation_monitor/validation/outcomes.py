@@ -27,7 +27,6 @@ WARNING = "warning"
 
 VALIDATION_RESULTS_SCHEMA: dict[str, pl.DataType] = {
     "run_id": pl.String(),
-    "edition": pl.String(),
     "year": pl.Int64(),
     "level": pl.String(),
     "check_name": pl.String(),
@@ -171,8 +170,8 @@ class ValidationReport:
         return metadata
 
     def to_frame(self, level: str) -> pl.DataFrame:
-        """The rows of ``validation_results`` without ``run_id`` and ``edition`` (the run adds
-        them): one per check and year, examples as JSON text."""
+        """The rows of ``validation_results`` without ``run_id`` (the run adds it): one per
+        check and year, examples as JSON text."""
         schema = {k: v for k, v in VALIDATION_RESULTS_SCHEMA.items() if k not in _RUN_COLUMNS}
         rows = [
             {
@@ -222,7 +221,7 @@ class ValidationReport:
         return "\n".join(lines)
 
 
-_RUN_COLUMNS = ("run_id", "edition")
+_RUN_COLUMNS = ("run_id",)
 _MARK = {BLOCKING: "✗", WARNING: "!", "accepted": "✓"}
 _ORDER = {BLOCKING: 0, "accepted": 1, WARNING: 2}
 

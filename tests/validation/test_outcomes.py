@@ -61,9 +61,7 @@ def test_to_frame_has_the_results_columns_but_the_run_ones() -> None:
         outcome("ratio", success=False, examples=[{"value": math.inf, "note": "零 / zero"}]),
     )
     frame = checks.to_frame("county")
-    expected = {
-        k: v for k, v in VALIDATION_RESULTS_SCHEMA.items() if k not in ("run_id", "edition")
-    }
+    expected = {k: v for k, v in VALIDATION_RESULTS_SCHEMA.items() if k != "run_id"}
     assert frame.schema == pl.Schema(expected)
     assert frame.height == 3 and set(frame["level"]) == {"county"}
     assert frame["year"].to_list() == [2021, 2020, 2021]
