@@ -82,7 +82,16 @@ def build_parser() -> argparse.ArgumentParser:
         "explain", help="how a unit's index was produced, from the yearbook cells up"
     )
     _options(explain, "warehouse", "indicators")
-    explain.add_argument("--year", type=int, required=True, help="data year scored")
+    explain.add_argument(
+        "--edition",
+        type=int,
+        default=None,
+        help="the edition (published or the draft) whose stored figures are explained; "
+        "default: the draft as the last run left it",
+    )
+    explain.add_argument(
+        "--year", type=int, default=None, help="data year scored (default: the edition year)"
+    )
     explain.add_argument("--region", required=True, help="unit code or name, e.g. 370100 or 济南市")
     explain.add_argument("--level", choices=LANES, default=None, help="default: the unit's level")
     explain.add_argument("--indicator", default=None, help="only this indicator (code or name)")
@@ -157,6 +166,7 @@ def _explain(args: argparse.Namespace) -> int:
         indicators_file=args.indicators,
         level=args.level,
         year=args.year,
+        edition=args.edition,
         region=args.region,
         indicator=args.indicator,
     )
