@@ -34,6 +34,11 @@ def test_results_table_and_weights(toy_data, toy_framework):
     weights = results.effective_weights.set_index("iCode")
     assert weights.loc[["a", "b", "c", "d"], "EffWeight"].sum() == 1.0
     assert weights.loc["P1", "Parent"] == "Index"
+    assert "ranks" not in results.__dict__  # the table ranked the aggregates alone
+    for code in ("Index", "P1", "P2"):
+        by_unit = table.set_index("uCode")[f"{code}_rank"]
+        every = results.ranks.set_index(results.scores["uCode"])[code]
+        assert by_unit.sort_index().tolist() == every.sort_index().tolist()
 
 
 def test_ranks_equal_scipys_min_ranks_per_period_on_ties_and_gaps():
