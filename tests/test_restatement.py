@@ -3,7 +3,14 @@
 import polars as pl
 import pytest
 
-from innovation_monitor.divisions import DivisionRegistry, restate_statistics, restated_indicators
+from innovation_monitor.divisions import (
+    DivisionRegistry,
+    province_indicators,
+    province_statistics,
+    restate_statistics,
+    restated_indicators,
+)
+from innovation_monitor.divisions.registry import PROVINCE_CODE
 from innovation_monitor.framework import IndicatorSystem
 from innovation_monitor.ingest import ingest_directory
 from innovation_monitor.paths import SAMPLE_DIR
@@ -69,3 +76,35 @@ def test_penglai_counties_merge(
     restated = restate_statistics(sample_2016, system, registry, to_year=2023, level="county")
     expected = _value(sample_2016, "370684", "gdp") + _value(sample_2016, "370634", "gdp")
     assert _value(restated, "370614", "gdp") == pytest.approx(expected)
+
+
+def test_the_province_ratio_is_the_ratio_of_the_cities_sums(
+    toy_system: IndicatorSystem, registry: DivisionRegistry
+) -> None:
+    """The province's ``a`` (x / y * 100) is Σx / Σy * 100 over its 16 cities of 2023, not the
+    mean of their ratios; one city without x leaves the province's x and ``a`` unknown."""
+    cities = [d.code for d in registry.valid_in(2023, "city")]
+    rows = [
+        row
+        for i, code in enumerate(cities, start=1)
+        for row in ((2023, "city", code, "x", 10.0 * i), (2023, "city", code, "y", 100.0 / i))
+    ]
+    statistics = pl.DataFrame(
+        rows, schema=["year", "level", "region_code", "variable", "value"], orient="row"
+    )
+    summed = province_statistics(statistics, toy_system, registry)
+    x, y = 10.0 * sum(range(1, 17)), sum(100.0 / i for i in range(1, 17))
+    assert (_value(summed, PROVINCE_CODE, "x"), _value(summed, PROVINCE_CODE, "y")) == (
+        pytest.approx(x),
+        pytest.approx(y),
+    )
+    province = province_indicators(statistics, toy_system, registry)
+    a = province.filter(pl.col("indicator") == "a")
+    assert a["region_code"].to_list() == [PROVINCE_CODE]
+    assert a["value"][0] == pytest.approx(x / y * 100, rel=1e-12)
+    mean_of_ratios = sum(10.0 * i / (100.0 / i) * 100 for i in range(1, 17)) / 16
+    assert abs(a["value"][0] - mean_of_ratios) > 100
+    gap = statistics.filter(~((pl.col("region_code") == JINAN) & (pl.col("variable") == "x")))
+    assert province_indicators(gap, toy_system, registry).filter(pl.col("indicator") == "a")[
+        "value"
+    ].to_list() == [None]

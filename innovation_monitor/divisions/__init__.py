@@ -3,12 +3,14 @@
 ``registry`` reads ``divisions.csv`` and answers which units exist in a data year, what a
 yearbook's name or code denotes and where a unit's territory went (crosswalk); ``names`` holds
 the name rules (English names, short forms, codes in text); ``restatement`` puts older years
-on a later year's boundaries.
+on a later year's boundaries and sums the cities into the province.
 """
 
 from innovation_monitor.divisions.names import english_name
 from innovation_monitor.divisions.registry import LEVELS, Division, DivisionRegistry
 from innovation_monitor.divisions.restatement import (
+    province_indicators,
+    province_statistics,
     restate_statistics,
     restate_totals,
     restated_indicators,
@@ -19,6 +21,8 @@ __all__ = [
     "Division",
     "DivisionRegistry",
     "english_name",
+    "province_indicators",
+    "province_statistics",
     "restate_statistics",
     "restate_totals",
     "restated_indicators",

@@ -8,11 +8,12 @@ figures, for example, are added into Jinan's when the series is read on 2019+ bo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import polars as pl
 
-from innovation_monitor.divisions.registry import DivisionRegistry
+from innovation_monitor.divisions.registry import PROVINCE_CODE, DivisionRegistry
 from innovation_monitor.errors import DataError
 
 if TYPE_CHECKING:
@@ -64,6 +65,14 @@ def restate_totals(
             f"restate: unit {row['from_code']} of {row['year']} was split between several "
             f"units of {to_year}; extensive values cannot be apportioned"
         )
+    return _sum_along(values, walk, level=level)
+
+
+def _sum_along(values: pl.DataFrame, walk: pl.DataFrame, *, level: str) -> pl.DataFrame:
+    """``values`` summed per year onto the ``to_code`` of each ``from_code`` of ``walk`` (year,
+    from_code, to_code); null where a part is missing or null."""
+    values = values.select(KEY).with_columns(pl.col("value").cast(pl.Float64))
+    walk = walk.with_columns(pl.col("year").cast(values.schema["year"]))
     joined = values.join(
         walk, left_on=["year", "region_code"], right_on=["year", "from_code"], how="left"
     )
@@ -106,7 +115,48 @@ def restate_statistics(
 ) -> pl.DataFrame:
     """Long statistics of ``level`` (year, level, region_code, variable, value) on ``to_year``'s
     units. Intensive variables are weighted by ``weight_variable`` (an extensive variable)."""
-    values = statistics.filter(pl.col("level") == level).select(KEY)
+    return _aggregate(
+        statistics.filter(pl.col("level") == level).select(KEY),
+        system,
+        lambda summable: restate_totals(summable, registry, to_year=to_year, level=level),
+        weight_variable,
+    ).with_columns(pl.lit(level).alias("level"))
+
+
+def province_statistics(
+    statistics: pl.DataFrame,
+    system: IndicatorSystem,
+    registry: DivisionRegistry,
+    *,
+    weight_variable: str = "population",
+) -> pl.DataFrame:
+    """The province's statistics of every year as the sum of its cities' (totals summed,
+    intensive variables weighted by ``weight_variable``), with the cities' level, so that the
+    city formulas give the province's indicators: a ratio of sums, never a mean of the cities'
+    ratios. A total is null when a city lacks it, so a gap never understates the province."""
+    values = statistics.filter(pl.col("level") == "city").select(KEY)
+    years = sorted(values["year"].unique().to_list())
+    walk = pl.DataFrame(
+        [(year, d.code, PROVINCE_CODE) for year in years for d in registry.valid_in(year, "city")],
+        schema={"year": pl.Int64, "from_code": pl.String, "to_code": pl.String},
+        orient="row",
+    )
+    return _aggregate(
+        values,
+        system,
+        lambda summable: _sum_along(summable, walk, level="city"),
+        weight_variable,
+    ).with_columns(pl.lit("city").alias("level"))
+
+
+def _aggregate(
+    values: pl.DataFrame,
+    system: IndicatorSystem,
+    total: Callable[[pl.DataFrame], pl.DataFrame],
+    weight_variable: str,
+) -> pl.DataFrame:
+    """Long values summed by ``total`` (totals as they are, an intensive variable as value ×
+    weight, divided afterwards by the summed weight): the one rule for merging units."""
     intensive = [code for code, v in system.variables.items() if v.kind == "intensive"]
     if intensive and system.variables[weight_variable].kind != "extensive":
         raise DataError(f"restate: weight variable {weight_variable!r} must be extensive")
@@ -114,7 +164,7 @@ def restate_statistics(
         "region_code", "year", pl.col("value").alias("weight")
     )
     # Intensive values enter the sum as value × weight under a temporary name, then are divided
-    # by the restated weight.
+    # by the summed weight.
     weighted = (
         values.filter(pl.col("variable").is_in(intensive))
         .join(weights, on=["region_code", "year"], how="left")
@@ -126,13 +176,13 @@ def restate_statistics(
         )
     )
     summable = pl.concat([values.filter(~pl.col("variable").is_in(intensive)), weighted])
-    restated = restate_totals(summable, registry, to_year=to_year, level=level)
-    restated_weight = restated.filter(pl.col("variable") == weight_variable).select(
+    summed = total(summable)
+    summed_weight = summed.filter(pl.col("variable") == weight_variable).select(
         "region_code", "year", pl.col("value").alias("weight")
     )
     means = (
-        restated.filter(pl.col("variable").str.starts_with("__weighted__"))
-        .join(restated_weight, on=["region_code", "year"], how="left")
+        summed.filter(pl.col("variable").str.starts_with("__weighted__"))
+        .join(summed_weight, on=["region_code", "year"], how="left")
         .select(
             "region_code",
             "year",
@@ -140,13 +190,25 @@ def restate_statistics(
             (pl.col("value") / pl.col("weight")).alias("value"),
         )
     )
-    totals = restated.filter(~pl.col("variable").str.starts_with("__weighted__"))
+    totals = summed.filter(~pl.col("variable").str.starts_with("__weighted__"))
     return (
         pl.concat([totals, means])
-        .with_columns(pl.lit(level).alias("level"))
+        .with_columns(pl.lit(None, pl.String).alias("level"))
         .select("year", "level", "region_code", "variable", "value")
         .sort("year", "region_code", "variable")
     )
+
+
+def province_indicators(
+    statistics: pl.DataFrame, system: IndicatorSystem, registry: DivisionRegistry
+) -> pl.DataFrame:
+    """The province's values of the city indicators (region code 370000) from the sum of its
+    cities' statistics (:func:`province_statistics`): the reference of an index in % of the
+    province."""
+    from innovation_monitor.indicators import compute_indicators
+
+    summed = province_statistics(statistics, system, registry)
+    return compute_indicators(summed, system.frameworks["city"])
 
 
 def restated_indicators(
