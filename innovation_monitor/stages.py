@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from innovation_monitor import editions, warehouse
-from innovation_monitor.divisions import LEVELS, DivisionRegistry
+from innovation_monitor.divisions import LEVELS, DivisionRegistry, province_indicators
 from innovation_monitor.errors import DataError, IngestError
 from innovation_monitor.framework import INDEX_CODE, IndicatorSystem
 from innovation_monitor.indicators import compute_indicators
@@ -247,6 +247,10 @@ def score_level(
         reference = editions.latest_published(con, level, before=years[-1])
         if reference is not None:
             values, fit_years = editions.frozen_values(con, reference, values), reference.data_years
+    if framework.methodology.reference == "province":
+        statistics = warehouse.read(con, "statistics", years=years, level=level)
+        province = province_indicators(statistics, system, registry)
+        values = pl.concat([values, province.select(values.columns)]) if province.height else values
     panel = score_panel(values, framework, fit_years=fit_years)
     scores = panel.scores
     if published is not None:

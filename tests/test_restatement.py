@@ -82,7 +82,8 @@ def test_the_province_ratio_is_the_ratio_of_the_cities_sums(
     toy_system: IndicatorSystem, registry: DivisionRegistry
 ) -> None:
     """The province's ``a`` (x / y * 100) is Σx / Σy * 100 over its 16 cities of 2023, not the
-    mean of their ratios; one city without x leaves the province's x and ``a`` unknown."""
+    mean of their ratios; one city without x leaves the province's x unknown and its ``a`` the
+    ratio of the other 15 cities' sums."""
     cities = [d.code for d in registry.valid_in(2023, "city")]
     rows = [
         row
@@ -104,7 +105,11 @@ def test_the_province_ratio_is_the_ratio_of_the_cities_sums(
     assert a["value"][0] == pytest.approx(x / y * 100, rel=1e-12)
     mean_of_ratios = sum(10.0 * i / (100.0 / i) * 100 for i in range(1, 17)) / 16
     assert abs(a["value"][0] - mean_of_ratios) > 100
+    assert a["cities"].to_list() == [16]
     gap = statistics.filter(~((pl.col("region_code") == JINAN) & (pl.col("variable") == "x")))
-    assert province_indicators(gap, toy_system, registry).filter(pl.col("indicator") == "a")[
-        "value"
-    ].to_list() == [None]
+    assert _value(province_statistics(gap, toy_system, registry), PROVINCE_CODE, "x") is None
+    jinan = cities.index(JINAN) + 1
+    without = province_indicators(gap, toy_system, registry).filter(pl.col("indicator") == "a")
+    assert without["cities"].to_list() == [15]
+    expected = (x - 10.0 * jinan) / (y - 100.0 / jinan) * 100
+    assert without["value"][0] == pytest.approx(expected, rel=1e-12)

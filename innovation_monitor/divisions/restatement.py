@@ -9,6 +9,7 @@ figures, for example, are added into Jinan's when the series is read on 2019+ bo
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -200,15 +201,50 @@ def _aggregate(
 
 
 def province_indicators(
-    statistics: pl.DataFrame, system: IndicatorSystem, registry: DivisionRegistry
+    statistics: pl.DataFrame,
+    system: IndicatorSystem,
+    registry: DivisionRegistry,
+    *,
+    weight_variable: str = "population",
 ) -> pl.DataFrame:
-    """The province's values of the city indicators (region code 370000) from the sum of its
-    cities' statistics (:func:`province_statistics`): the reference of an index in % of the
-    province."""
+    """The province's values of the city indicators (region code 370000): each indicator's
+    formula over the sums of its variables (:func:`province_statistics`), every year, across
+    the cities that report all of them that year — so a city's gap leaves the province's ratio
+    a ratio of sums over the other cities instead of no reference at all. The column ``cities``
+    says how many cities it rests on (all of them, unless one has a gap)."""
     from innovation_monitor.indicators import compute_indicators
 
-    summed = province_statistics(statistics, system, registry)
-    return compute_indicators(summed, system.frameworks["city"])
+    framework = system.frameworks["city"]
+    values = statistics.filter(pl.col("level") == "city").select(KEY)
+    present = values.filter(pl.col("value").is_not_null())
+    parts = []
+    for indicator in framework.indicators:
+        needed = sorted(indicator.variables)
+        if any(system.variables[v].kind == "intensive" for v in needed):
+            needed = sorted({*needed, weight_variable})
+        complete = (
+            present.filter(pl.col("variable").is_in(needed))
+            .group_by("year", "region_code")
+            .agg(pl.col("variable").n_unique().alias("n"))
+            .filter(pl.col("n") == len(needed))
+            .select("year", "region_code")
+        )
+        walk = complete.select(
+            "year", pl.col("region_code").alias("from_code"), to_code=pl.lit(PROVINCE_CODE)
+        )
+        subset = values.filter(pl.col("variable").is_in(needed)).join(
+            complete, on=["year", "region_code"], how="semi"
+        )
+        summed = _aggregate(
+            subset, system, partial(_sum_along, walk=walk, level="city"), weight_variable
+        ).with_columns(pl.lit("city").alias("level"))
+        counted = complete.group_by("year").agg(pl.len().cast(pl.Int64).alias("cities"))
+        parts.append(
+            compute_indicators(summed, framework)
+            .filter(pl.col("indicator") == indicator.code)
+            .join(counted, on="year", how="left")
+        )
+    return pl.concat(parts).sort("year", "indicator") if parts else pl.DataFrame()
 
 
 def restated_indicators(

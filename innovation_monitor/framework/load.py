@@ -21,6 +21,7 @@ import jsonschema
 
 from innovation_monitor import paths
 from innovation_monitor.divisions import LEVELS
+from innovation_monitor.divisions.registry import PROVINCE_CODE
 from innovation_monitor.errors import FrameworkError
 from innovation_monitor.framework.model import (
     DEFAULT_COUNTY_SUM,
@@ -371,7 +372,27 @@ class _Builder:
         if not ordered or len(set(values)) != len(values):
             raise self.fail(keys, f"bounds {values} must run from the best tier to the worst")
         goalposts = raw.get("editions", {}).get("goalposts", "pooled")
-        return Methodology(steps=tuple(raw["steps"]), tiers=tiers, edition_goalposts=goalposts)
+        reference = raw.get("reference")
+        if reference is not None and level != "city":
+            raise self.fail(
+                ["methodology", level, "reference"],
+                "only the cities have the province as a reference (its indicators are the sum "
+                "of the cities' statistics)",
+            )
+        for i, step in enumerate(raw["steps"]):
+            unit = step.get("normalise", {}).get("unit")
+            if unit == PROVINCE_CODE and reference != "province":
+                raise self.fail(
+                    ["methodology", level, "steps", i, "normalise", "unit"],
+                    f"the reference unit {PROVINCE_CODE} (the province) is in the data only "
+                    "with `reference: province` in this level's methodology",
+                )
+        return Methodology(
+            steps=tuple(raw["steps"]),
+            tiers=tiers,
+            edition_goalposts=goalposts,
+            reference=reference,
+        )
 
     # -------------------------------------------------------------------------- targets
 

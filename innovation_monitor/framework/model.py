@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from innovation_monitor.divisions.registry import PROVINCE_CODE
 from innovation_monitor.errors import DataError, FrameworkError
 from innovation_monitor.framework.formulas import Formula
 from innovation_monitor.text import fold
@@ -190,6 +191,15 @@ class Methodology:
     steps: tuple[Mapping[str, Any], ...] = ()
     tiers: tuple[Tier, ...] = ()
     edition_goalposts: str = "pooled"
+    reference: str | None = None
+    """``province``: the province joins the panel as the reference unit (see
+    :attr:`reference_units`)."""
+
+    @property
+    def reference_units(self) -> tuple[str, ...]:
+        """Units scored with the panel as its reference (the province, 370000) but never ranked,
+        tiered or stored as units."""
+        return (PROVINCE_CODE,) if self.reference == "province" else ()
 
     def tier_for(self, rank: int, n_units: int, score: float | None = None) -> Tier:
         """The first tier (best first) that admits the unit."""

@@ -2,8 +2,9 @@
 
 All years of a level are scored together so that the methodology's pooled goalposts make scores
 comparable across years; ranks are within each year (ties "min", higher is better), which is how
-the monitoring report ranks units and exactly how the engine's results rank them, so they are
-taken from there.
+the monitoring report ranks units and exactly how the engine's results rank them (the same
+function). A reference unit of the methodology (the province) is scored with the panel, as the
+yardstick of a ratio normalisation, but is neither ranked nor kept in the scores.
 
 Scoring also says which values the scores rest on that are not the unit's own figure of that
 year: every cell the build's impute steps filled (with the method and the source the engine
@@ -23,7 +24,7 @@ import polars as pl
 from innovation_monitor.composite.build import Build, run_build
 from innovation_monitor.composite.dataset import TIME, UNIT
 from innovation_monitor.composite.framework import Framework
-from innovation_monitor.composite.results import Results
+from innovation_monitor.composite.results import Results, rank_scores
 from innovation_monitor.errors import FrameworkError
 from innovation_monitor.framework import MonitoringFramework, build_steps, imeta_table
 from innovation_monitor.framework.engine import fitted_on
@@ -72,9 +73,14 @@ def score_panel(
             f"indicators.yaml methodology.{framework.level}: the steps never aggregate; "
             "add an aggregate step"
         )
+    reference = list(framework.methodology.reference_units)
+    units = build.results.scores
+    if reference:  # scored with the units as their yardstick, never ranked among them
+        units = units[~units[UNIT].astype(str).isin(reference)].reset_index(drop=True)
+    ranks = rank_scores(units, [c for c in units.columns if c not in (UNIT, TIME)])
     scores = (
-        _long(build.results.scores, "score")
-        .join(_long(build.results.ranks, "rank"), on=[UNIT, TIME, "node"], how="left")
+        _long(units, "score")
+        .join(_long(ranks, "rank"), on=[UNIT, TIME, "node"], how="left")
         .select(
             pl.col(TIME).cast(pl.Int64).alias("year"),
             pl.lit(framework.level).alias("level"),
@@ -92,7 +98,10 @@ def score_panel(
         if record.step in FITTED_STEPS
     }
     build_spec = {**spec, "fitted": json.dumps(fitted, ensure_ascii=False)}
-    return PanelScores(scores, _imputations(data, build, build.results, framework), build_spec)
+    imputations = _imputations(data, build, build.results, framework)
+    if reference:
+        imputations = imputations.filter(~pl.col("region_code").is_in(reference))
+    return PanelScores(scores, imputations, build_spec)
 
 
 def _long(table: pd.DataFrame, name: str) -> pl.DataFrame:
