@@ -114,15 +114,15 @@ def latest_published(
     return Edition.read(con, level, older[-1]) if older else None
 
 
-def frozen_values(
-    con: duckdb.DuckDBPyConnection, reference: Edition, values: pl.DataFrame
+def frozen_rows(
+    con: duckdb.DuckDBPyConnection, reference: Edition, table: str, current: pl.DataFrame
 ) -> pl.DataFrame:
-    """Indicator values for frozen goalposts: the reference edition's own values for its data
-    years (a revised or missing file does not move them), ``values`` for later years."""
+    """Rows of ``table`` for frozen goalposts: the reference edition's own rows for its data
+    years (a revised or missing file does not move them), ``current`` for later years."""
     kept = warehouse.read(
-        con, "edition_indicator_values", level=reference.level, edition=reference.edition
+        con, f"edition_{table}", level=reference.level, edition=reference.edition
     ).drop("edition")
-    later = values.filter(pl.col("year") > reference.edition)
+    later = current.filter(pl.col("year") > reference.edition)
     return pl.concat([kept, later.select(kept.columns)])
 
 

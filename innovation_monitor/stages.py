@@ -243,13 +243,17 @@ def score_level(
     if published is not None and framework_sha256 is not None:
         editions.check_inputs(con, published, framework_sha256)
     fit_years = None
+    frozen = None
     if years and framework.methodology.edition_goalposts == "frozen":
-        reference = editions.latest_published(con, level, before=years[-1])
-        if reference is not None:
-            values, fit_years = editions.frozen_values(con, reference, values), reference.data_years
+        frozen = editions.latest_published(con, level, before=years[-1])
+        if frozen is not None:
+            values = editions.frozen_rows(con, frozen, "indicator_values", values)
+            fit_years = frozen.data_years
     if framework.methodology.reference == "province":
         statistics = warehouse.read(con, "statistics", years=years, level=level)
-        province = province_indicators(statistics, system, registry)
+        if frozen is not None:  # the published years' province from their published cells
+            statistics = editions.frozen_rows(con, frozen, "statistics", statistics)
+        province = province_indicators(statistics, system)
         values = pl.concat([values, province.select(values.columns)]) if province.height else values
     panel = score_panel(values, framework, fit_years=fit_years)
     scores = panel.scores

@@ -171,10 +171,11 @@ def test_the_edition_record_names_what_it_rests_on(published) -> None:
     inputs = json.loads(record["inputs"])
     assert "city/2021.csv" in inputs and all(len(h) == 64 for h in inputs.values())
     assert json.loads(record["reports"])  # the 2022 city report, kept read only
-    build = warehouse.read(con, "builds", level="city").filter(pl.col("edition") == 2022)
-    fitted = json.loads(build["fitted"][0])
-    assert {"treat", "normalise"} <= set(fitted)
-    assert {row["iCode"] for row in fitted["normalise"]} >= {"rd_intensity"}
+    for level, steps in (("city", {"normalise"}), ("county", {"treat", "normalise"})):
+        build = warehouse.read(con, "builds", level=level).filter(pl.col("edition") == 2022)
+        fitted = json.loads(build["fitted"][0])
+        assert steps <= set(fitted), level
+        assert {row["iCode"] for row in fitted["normalise"]} >= {"rd_intensity"}
 
 
 def _frozen_system(tmp_path: Path) -> IndicatorSystem:

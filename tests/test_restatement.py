@@ -99,7 +99,7 @@ def test_the_province_ratio_is_the_ratio_of_the_cities_sums(
         pytest.approx(x),
         pytest.approx(y),
     )
-    province = province_indicators(statistics, toy_system, registry)
+    province = province_indicators(statistics, toy_system)
     a = province.filter(pl.col("indicator") == "a")
     assert a["region_code"].to_list() == [PROVINCE_CODE]
     assert a["value"][0] == pytest.approx(x / y * 100, rel=1e-12)
@@ -109,7 +109,7 @@ def test_the_province_ratio_is_the_ratio_of_the_cities_sums(
     gap = statistics.filter(~((pl.col("region_code") == JINAN) & (pl.col("variable") == "x")))
     assert _value(province_statistics(gap, toy_system, registry), PROVINCE_CODE, "x") is None
     jinan = cities.index(JINAN) + 1
-    without = province_indicators(gap, toy_system, registry).filter(pl.col("indicator") == "a")
+    without = province_indicators(gap, toy_system).filter(pl.col("indicator") == "a")
     assert without["cities"].to_list() == [15]
     expected = (x - 10.0 * jinan) / (y - 100.0 / jinan) * 100
     assert without["value"][0] == pytest.approx(expected, rel=1e-12)

@@ -21,6 +21,7 @@ import yaml
 from innovation_monitor import paths
 from innovation_monitor.composite.build import run_build
 from innovation_monitor.composite.framework import Framework
+from innovation_monitor.divisions import province_indicators
 from innovation_monitor.framework import (
     INDEX_CODE,
     IndicatorSystem,
@@ -249,21 +250,25 @@ def test_provincial_plan_indicators_are_present(system: IndicatorSystem, level: 
 def test_build_steps_and_tiers(system: IndicatorSystem) -> None:
     city = system.frameworks["city"]
     steps = build_steps(city)
-    assert [next(iter(s)) for s in steps] == ["impute", "treat", "normalise", "weight", "aggregate"]
-    assert steps[2]["normalise"] == {"method": "minmax", "range": [0, 100], "goalposts": "pooled"}
+    assert [next(iter(s)) for s in steps] == ["impute", "normalise", "weight", "aggregate"]
+    # the official presentation: each city's index in % of the province
+    assert city.methodology.reference == "province"
+    assert steps[1]["normalise"] == {"method": "ratio_to_reference", "unit": "370000", "scale": 100}
     county_steps = build_steps(system.frameworks["county"])
     assert [s["impute"] for s in county_steps[:2]] == [
         {"method": "carry_forward", "limit": 2},
         {"method": "group_median", "group": "parent_code"},
     ]
-    tiers = city.methodology
-    assert [tiers.tier_for(r, 16).name_zh for r in (1, 4, 5, 10, 11, 16)] == [
-        "第一梯队",
-        "第一梯队",
-        "第二梯队",
-        "第二梯队",
-        "第三梯队",
-        "第三梯队",
+    tiers = city.methodology  # bands of the index in % of the province: 100, 70, 50
+    scores = (150.0, 100.0, 99.9, 70.0, 69.9, 50.0, 49.9)
+    assert [tiers.tier_for(1, 16, s).code for s in scores] == [
+        "tier1",
+        "tier1",
+        "tier2",
+        "tier2",
+        "tier3",
+        "tier3",
+        "tier4",
     ]
     county_tiers = system.frameworks["county"].methodology
     assert county_tiers.tier_for(28, 136).code == "tier1"  # ceil(0.2 * 136) = 28
@@ -402,15 +407,26 @@ def test_methodology_runs_in_the_scoring_engine(system: IndicatorSystem, level: 
         for var in system.variables.values()
         if level in var.levels and rng.random() > 0.05
     ]
-    data = indicator_frame(compute_indicators(_stats(rows), framework), framework)
+    values = compute_indicators(_stats(rows), framework)
+    if framework.methodology.reference == "province":  # the province joins as the reference
+        values = pl.concat(
+            [values, province_indicators(_stats(rows), system).select(values.columns)]
+        )
+    data = indicator_frame(values, framework)
     engine = Framework.from_imeta(imeta_table(framework))
     assert list(engine.indicators) == [i.code for i in framework.indicators]
     assert engine["energy_intensity"].direction == -1
     assert engine["rd_intensity"].name_en.startswith("R&D intensity")
     result = run_build(data, engine, build_steps(framework))
     scores = result.results.scores
-    assert len(scores) == len(codes) * 3
-    assert scores["Index"].between(0, 100).all()
+    units = scores[~scores["uCode"].isin(framework.methodology.reference_units)]
+    assert len(units) == len(codes) * 3
+    if framework.methodology.reference == "province":  # in % of the province, which is 100
+        assert (units["Index"] > 0).all()
+        province = scores.loc[scores["uCode"] == "370000", "Index"]
+        assert np.allclose(province, 100.0, rtol=0, atol=1e-9)
+    else:
+        assert units["Index"].between(0, 100).all()
 
 
 def test_every_variable_has_a_plausible_range_at_each_of_its_levels(

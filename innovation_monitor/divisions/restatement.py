@@ -201,11 +201,7 @@ def _aggregate(
 
 
 def province_indicators(
-    statistics: pl.DataFrame,
-    system: IndicatorSystem,
-    registry: DivisionRegistry,
-    *,
-    weight_variable: str = "population",
+    statistics: pl.DataFrame, system: IndicatorSystem, *, weight_variable: str = "population"
 ) -> pl.DataFrame:
     """The province's values of the city indicators (region code 370000): each indicator's
     formula over the sums of its variables (:func:`province_statistics`), every year, across

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from innovation_monitor.divisions.registry import PROVINCE_CODE
 from innovation_monitor.reports.labels import LANGS, PUNCTUATION, Bilingual
 from innovation_monitor.reports.methodology import step_view
 
@@ -54,6 +55,20 @@ WORDS: dict[str, Bilingual] = {
         "{share} of its {children} to have a value, else it has no score",
     ),
     "half": B("一半", "half"),
+    "province_reference": B(
+        "各指标以全省同年数值为 {scale}：本地区值除以全省值（逆向指标为全省值除以本地区值），"
+        "指数即相当于全省水平的百分比；全省数值由各市统计数据加总计算，比率类指标为分子与分母"
+        "分别加总后之比",
+        "each indicator in % of the province's value that year (the province scores {scale}): the "
+        "unit's value divided by the province's (the province's by the unit's for an indicator "
+        "where lower is better), so the index is a percentage of the province's level; the "
+        "province's values are computed from the sum of the cities' statistics, a ratio as the "
+        "ratio of the summed numerator and denominator",
+    ),
+    "unit_reference": B(
+        "以参照地区（{unit}）同年数值为 {scale}",
+        "in % of the reference unit's ({unit}) value that year (the reference scores {scale})",
+    ),
 }
 _AGGREGATES: dict[int, tuple[Bilingual, Bilingual]] = {
     2: (B("每个领域", "a pillar"), B("指标", "indicators")),
@@ -89,6 +104,11 @@ def _goalposts(value: Any) -> Bilingual | None:
     return _known(f"goalposts_{value}")
 
 
+def _reference(unit: Any, scale: Any = 100) -> Bilingual:
+    key = "province_reference" if str(unit) == PROVINCE_CODE else "unit_reference"
+    return _words(key, unit=unit, scale=_plain(scale))
+
+
 def _dat_thresh(value: Any) -> list[Bilingual] | None:
     """Data thresholds per aggregation level (one share: every level)."""
     levels = value if isinstance(value, Mapping) else dict.fromkeys(_AGGREGATES, value)
@@ -121,6 +141,8 @@ _PHRASES: dict[tuple[str, ...], Callable[..., Bilingual | list[Bilingual] | None
     ("range",): lambda value: _words("range", low=_plain(value[0]), high=_plain(value[-1])),
     ("goalposts",): _goalposts,
     ("dat_thresh",): _dat_thresh,
+    ("unit", "scale"): _reference,
+    ("unit",): _reference,
 }
 """Plain words for build-step parameters, keyed by the parameters one phrase says. A parameter
 without a phrase (or a value the phrase does not know), and not named in its method's

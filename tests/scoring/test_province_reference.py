@@ -55,7 +55,7 @@ def test_cities_score_in_percent_of_the_province_which_is_never_ranked(
     framework = system.frameworks["city"]
     statistics = _statistics(registry)
     values = compute_indicators(statistics, framework)
-    province = province_indicators(statistics, system, registry)
+    province = province_indicators(statistics, system)
     panel = score_panel(pl.concat([values, province.select(values.columns)]), framework)
     scores = panel.scores
     assert PROVINCE_CODE not in scores["region_code"].to_list()
