@@ -213,22 +213,30 @@ def province_indicators(
     framework = system.frameworks["city"]
     values = statistics.filter(pl.col("level") == "city").select(KEY)
     present = values.filter(pl.col("value").is_not_null())
-    parts = []
+    # indicators resting on the same (year, city) rows share one sum: without gaps, all of them
+    by_rows: dict[tuple[tuple[int, str], ...], tuple[pl.DataFrame, list[str], set[str]]] = {}
     for indicator in framework.indicators:
-        needed = sorted(indicator.variables)
+        needed = set(indicator.variables)
         if any(system.variables[v].kind == "intensive" for v in needed):
-            needed = sorted({*needed, weight_variable})
+            needed.add(weight_variable)
         complete = (
-            present.filter(pl.col("variable").is_in(needed))
+            present.filter(pl.col("variable").is_in(sorted(needed)))
             .group_by("year", "region_code")
             .agg(pl.col("variable").n_unique().alias("n"))
             .filter(pl.col("n") == len(needed))
             .select("year", "region_code")
+            .sort("year", "region_code")
         )
+        key = tuple(complete.iter_rows())
+        _, codes, variables = by_rows.setdefault(key, (complete, [], set()))
+        codes.append(indicator.code)
+        variables |= needed
+    parts = []
+    for complete, codes, variables in by_rows.values():
         walk = complete.select(
             "year", pl.col("region_code").alias("from_code"), to_code=pl.lit(PROVINCE_CODE)
         )
-        subset = values.filter(pl.col("variable").is_in(needed)).join(
+        subset = values.filter(pl.col("variable").is_in(sorted(variables))).join(
             complete, on=["year", "region_code"], how="semi"
         )
         summed = _aggregate(
@@ -237,7 +245,7 @@ def province_indicators(
         counted = complete.group_by("year").agg(pl.len().cast(pl.Int64).alias("cities"))
         parts.append(
             compute_indicators(summed, framework)
-            .filter(pl.col("indicator") == indicator.code)
+            .filter(pl.col("indicator").is_in(codes))
             .join(counted, on="year", how="left")
         )
     return pl.concat(parts).sort("year", "indicator") if parts else pl.DataFrame()
