@@ -97,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--indicator", default=None, help="only this indicator (code or name)")
     explain.add_argument("--lang", choices=["zh", "en", "both"], default="zh")
 
+    targets = commands.add_parser(
+        "targets", help="progress towards the plan targets: latest value, gap, year reached"
+    )
+    _options(targets, "warehouse", "indicators")
+    targets.add_argument("--lang", choices=["zh", "en", "both"], default="zh")
+
     validate = commands.add_parser(
         "validate", help="check raw statistics files without writing the warehouse"
     )
@@ -239,8 +245,27 @@ def _template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _targets(args: argparse.Namespace) -> int:
+    from innovation_monitor import warehouse
+    from innovation_monitor.framework import load_indicator_system
+    from innovation_monitor.reports.target_text import progress_text
+    from innovation_monitor.scoring.targets import target_progress, target_series
+
+    if not args.warehouse.is_file():
+        raise InnovationMonitorError(f"--warehouse {args.warehouse}: no such file; run first")
+    system = load_indicator_system(args.indicators)
+    with warehouse.connect(args.warehouse, read_only=True) as con:
+        statistics = warehouse.read(con, "statistics")
+        values = warehouse.read(con, "indicator_values")
+    progress = target_progress(system.targets, target_series(statistics, values, system))
+    langs = ("zh", "en") if args.lang == "both" else (args.lang,)
+    print("\n".join(progress_text(progress, system, lang) for lang in langs), end="")
+    return 0
+
+
 _COMMANDS = {
     "run": _run,
+    "targets": _targets,
     "publish": _publish,
     "explain": _explain,
     "validate": _validate,
