@@ -19,6 +19,11 @@ from innovation_monitor.framework import INDEX_CODE, IndicatorSystem
 from innovation_monitor.indicators import compute_indicators
 from innovation_monitor.ingest import IngestResult, check_coverage, ingest_directory
 from innovation_monitor.reports import build_report, data_notice, write_reports
+from innovation_monitor.reports.county_evaluation import (
+    county_evaluation_rows,
+    write_county_evaluation,
+)
+from innovation_monitor.reports.render import notice_line
 from innovation_monitor.scoring.rankings import build_rankings
 from innovation_monitor.scoring.tiers import assign_tiers
 from innovation_monitor.summaries import CheckResult, StageSummary, ingest_summary, markdown_table
@@ -360,6 +365,12 @@ def write_level_reports(
             quarantine=quarantine,
         )
         paths += write_reports(report, Path(out_dir), langs=tuple(langs))
+        if level == "county":  # for the comprehensive county evaluation
+            rows = county_evaluation_rows(
+                rankings, scores, registry, system.frameworks[level], year
+            )
+            notice = [notice_line(report)]
+            paths += write_county_evaluation(rows, Path(out_dir) / str(year), notice)
     return paths
 
 

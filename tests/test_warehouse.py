@@ -41,6 +41,16 @@ def assert_same(before: dict[str, pl.DataFrame], after: dict[str, pl.DataFrame])
         assert_frame_equal(before[name], after[name], check_exact=True)
 
 
+def test_a_warehouse_of_an_earlier_version_gains_the_columns_added_since(tmp_path) -> None:
+    path = tmp_path / "old.duckdb"
+    with warehouse.connect(path) as con:
+        con.execute("ALTER TABLE rankings DROP COLUMN rank_in_type")
+        con.execute("ALTER TABLE rankings DROP COLUMN unit_type")
+    with warehouse.connect(path) as con:  # connecting (or any write) brings the schema up to date
+        warehouse.create_schema(con)
+        assert warehouse.read(con, "rankings").columns == warehouse.TABLES["rankings"].column_names
+
+
 def test_schema_has_every_shared_table_with_its_columns(con) -> None:
     expected = {
         "divisions": "code name_zh name_en level type parent_code valid_from valid_to "
@@ -52,7 +62,8 @@ def test_schema_has_every_shared_table_with_its_columns(con) -> None:
         "sources": "source_file sha256 level year format synthetic notice_zh notice_en loaded_at",
         "indicator_values": "year level region_code indicator value",
         "scores": "year level region_code node score rank",
-        "rankings": "year level region_code rank tier parent_code rank_in_parent previous_year "
+        "rankings": "year level region_code rank tier parent_code rank_in_parent unit_type "
+        "rank_in_type previous_year "
         "previous_rank rank_change predecessor_code merged_from is_new previous_rank_restated",
         "imputations": "year level region_code indicator value method source",
         "validation_results": "stage run_id year level check_name category severity "

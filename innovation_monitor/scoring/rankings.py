@@ -20,7 +20,8 @@ def build_rankings(
     """The ``rankings`` rows of ``level`` from its scores (every year) and tiers.
 
     ``rank`` is the index rank as scored (ties share it); ``parent_code`` and ``rank_in_parent``
-    (ties "min" among the ranked units of the city) are set for county-level units only; the
+    (ties "min" among the ranked units of the city), ``unit_type`` and ``rank_in_type`` (among
+    the units of the same type: 市辖区, 县级市, 县) are set for county-level units only; the
     change columns come from :func:`~innovation_monitor.scoring.rank_change.rank_changes`.
     """
     index = scores.filter((pl.col("level") == level) & (pl.col("node") == INDEX_CODE)).select(
@@ -29,16 +30,17 @@ def build_rankings(
     if index.is_empty():
         return pl.DataFrame(schema=RANKINGS_SCHEMA)
     codes = sorted(index.get_column("region_code").unique().to_list())
+    county = level == "county"
     parents = pl.DataFrame(
         {
             "region_code": codes,
-            "parent_code": [
-                registry.get(code).parent_code if level == "county" else None for code in codes
-            ],
+            "parent_code": [registry.get(code).parent_code if county else None for code in codes],
+            "unit_type": [registry.get(code).type if county else None for code in codes],
         },
-        schema={"region_code": pl.String, "parent_code": pl.String},
+        schema={"region_code": pl.String, "parent_code": pl.String, "unit_type": pl.String},
     )
     in_parent = pl.col("rank").rank("min").over("year", "parent_code")
+    in_type = pl.col("rank").rank("min").over("year", "unit_type")
     return (
         index.join(
             tiers.filter(pl.col("level") == level).select("year", "region_code", "tier"),
@@ -48,7 +50,8 @@ def build_rankings(
         .join(parents, on="region_code", how="left")
         .with_columns(
             pl.lit(level).alias("level"),
-            (in_parent if level == "county" else pl.lit(None)).alias("rank_in_parent"),
+            (in_parent if county else pl.lit(None)).alias("rank_in_parent"),
+            (in_type if county else pl.lit(None)).alias("rank_in_type"),
         )
         .join(rank_changes(index, registry, level), on=["year", "region_code"], how="left")
         .select(list(RANKINGS_SCHEMA))

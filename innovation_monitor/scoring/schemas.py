@@ -49,11 +49,15 @@ RANKINGS_SCHEMA: dict[str, pl.DataType] = {
     "tier": pl.String(),
     "parent_code": pl.String(),
     "rank_in_parent": pl.Int64(),
+    "unit_type": pl.String(),
+    "rank_in_type": pl.Int64(),
     **{k: v for k, v in RANK_CHANGE_SCHEMA.items() if k not in ("year", "region_code")},
 }
 """One row per unit-year with an index score: the index rank (ties share it), the tier code
-(NULL without tiers), the city and the rank within it (county-level units only; ties "min"
-among the city's ranked units) and the rank change columns above."""
+(NULL without tiers), the city and the rank within it, the unit's type that year (市辖区, 县级市
+or 县, from the registry) and the rank among the units of that type (分类评价), all for
+county-level units only (ties "min" among the ranked units), and the rank change columns
+above."""
 
 MISSING = "missing"
 """The ``method`` of an ``imputations`` row whose value stayed missing: the aggregation skipped
