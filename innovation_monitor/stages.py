@@ -24,6 +24,7 @@ from innovation_monitor.reports.county_evaluation import (
     write_county_evaluation,
 )
 from innovation_monitor.reports.render import notice_line
+from innovation_monitor.scoring.evaluation import evaluate_period
 from innovation_monitor.scoring.rankings import build_rankings
 from innovation_monitor.scoring.tiers import assign_tiers
 from innovation_monitor.summaries import CheckResult, StageSummary, ingest_summary, markdown_table
@@ -265,7 +266,13 @@ def score_level(
     if published is not None:
         editions.check_reproduced(con, published, scores)
     rankings = build_rankings(scores, assign_tiers(scores, framework), registry, level)
-    tables = {"scores": scores, "rankings": rankings, "imputations": panel.imputations}
+    evaluations = evaluate_period(scores, framework)
+    tables = {
+        "scores": scores,
+        "rankings": rankings,
+        "imputations": panel.imputations,
+        "evaluations": evaluations,
+    }
     warehouse.replace_slices(con, tables, years=years, levels=[level])
     if years:
         warehouse.record_build(con, panel.build, level=level, edition=years[-1])
@@ -294,9 +301,16 @@ def score_level(
         )
     )
     status = "draft" if published is None else "published"
+    advanced = evaluations.filter(pl.col("advanced")).join(names, on="region_code", how="left")
+    cycle = (
+        f"; advanced ({advanced['period_start'][0]}–{years[-1]}): "
+        + "、".join(advanced["name_zh"].to_list())
+        if advanced.height
+        else ""
+    )
     return StageSummary(
         f"{text}; edition {years[-1]} ({status}); "
-        f"{years[-1]} first: {leaders['name_zh'][0]} ({leaders['score'][0]:.2f})",
+        f"{years[-1]} first: {leaders['name_zh'][0]} ({leaders['score'][0]:.2f}){cycle}",
         {
             "unit_years": index.height,
             "rows": scores.height,

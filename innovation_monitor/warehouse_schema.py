@@ -15,7 +15,12 @@ import polars as pl
 
 from innovation_monitor.errors import DataError
 from innovation_monitor.ingest.result import QUARANTINE_SCHEMA, SOURCES_SCHEMA, STATISTICS_SCHEMA
-from innovation_monitor.scoring.schemas import IMPUTATIONS_SCHEMA, RANKINGS_SCHEMA, SCORES_SCHEMA
+from innovation_monitor.scoring.schemas import (
+    EVALUATIONS_SCHEMA,
+    IMPUTATIONS_SCHEMA,
+    RANKINGS_SCHEMA,
+    SCORES_SCHEMA,
+)
 from innovation_monitor.validation.outcomes import VALIDATION_RESULTS_SCHEMA
 
 _SQL_TYPES: dict[pl.DataType, str] = {
@@ -112,6 +117,13 @@ TABLES: dict[str, Table] = {
             not_null=(*_KEY, "merged_from", "is_new", "previous_rank_restated"),
             primary_key=_KEY,
         ),
+        # the evaluation cycle of an edition (its year), written with the scores
+        Table(
+            "evaluations",
+            EVALUATIONS_SCHEMA,
+            not_null=(*_KEY, "period_start", "period_end", "advanced"),
+            primary_key=_KEY,
+        ),
         # written in the same transaction as `scores`: what scoring imputed or left missing
         Table(
             "imputations",
@@ -140,6 +152,7 @@ EDITION_TABLES = (
     "scores",
     "rankings",
     "imputations",
+    "evaluations",
 )
 #: an edition's status: the draft is what the last run scored, through its edition year
 DRAFT = "draft"

@@ -26,7 +26,9 @@ from innovation_monitor.errors import FrameworkError
 from innovation_monitor.framework.model import (
     DEFAULT_COUNTY_SUM,
     DEFAULT_YEAR_ON_YEAR,
+    AdvancedRule,
     Baseline,
+    Evaluation,
     Indicator,
     IndicatorSystem,
     Methodology,
@@ -392,6 +394,27 @@ class _Builder:
             tiers=tiers,
             edition_goalposts=goalposts,
             reference=reference,
+            evaluation=self._evaluation(level, raw.get("evaluation"), codes),
+        )
+
+    def _evaluation(
+        self, level: str, raw: dict[str, Any] | None, tier_codes: list[str]
+    ) -> Evaluation | None:
+        if raw is None:
+            return None
+        advanced = raw.get("advanced", {})
+        rules = tuple(AdvancedRule(**rule) for rule in advanced.get("rules", []))
+        for i, rule in enumerate(rules):
+            if rule.rule == "tier" and rule.tier not in tier_codes:
+                raise self.fail(
+                    ["methodology", level, "evaluation", "advanced", "rules", i, "tier"],
+                    f"tier {rule.tier!r} is not one of this level's tiers {tier_codes}",
+                )
+        return Evaluation(
+            period=raw["period"],
+            rank_on=raw.get("rank_on", "mean"),
+            advanced_rules=rules,
+            advanced_max=advanced.get("max"),
         )
 
     # -------------------------------------------------------------------------- targets

@@ -181,6 +181,32 @@ class Tier:
 
 
 @dataclass(frozen=True)
+class AdvancedRule:
+    """One way to be an advanced unit (先进市) of an evaluation period: in ``tier`` on the
+    period's ranking, or among the ``top`` largest improvements over the period."""
+
+    rule: str  # "tier" or "improvement"
+    tier: str | None = None
+    top: int | None = None
+
+    @property
+    def code(self) -> str:
+        return f"tier:{self.tier}" if self.rule == "tier" else f"improvement:{self.top}"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The evaluation cycle (评价周期): ``period`` years ranked together on their mean index
+    (``rank_on: mean``) or on its change over the period (``improvement``), which the period's
+    tiers and the advanced units (at most ``advanced_max``) are decided on."""
+
+    period: int
+    rank_on: str = "mean"
+    advanced_rules: tuple[AdvancedRule, ...] = ()
+    advanced_max: int | None = None
+
+
+@dataclass(frozen=True)
 class Methodology:
     """Scoring-engine build steps (``[{step: {params}}]``), the tiers of the ranking, and how a
     new edition treats the years an earlier one published: ``edition_goalposts`` ``pooled``
@@ -194,6 +220,8 @@ class Methodology:
     reference: str | None = None
     """``province``: the province joins the panel as the reference unit (see
     :attr:`reference_units`)."""
+    evaluation: Evaluation | None = None
+    """The evaluation cycle, if the level has one."""
 
     @property
     def reference_units(self) -> tuple[str, ...]:

@@ -70,9 +70,25 @@ TEXT: dict[str, Bilingual] = {
         "{name} (weight {weight}, {share} of the index)",
     ),
     "tiers_note": B(
-        "每年按综合排名划分梯队，自上而下取第一个符合条件的梯队。",
-        "Each year, a unit takes the first tier, best first, whose rule its index rank meets.",
+        "每年划分梯队，自上而下取第一个符合条件的梯队。",
+        "Each year, a unit takes the first tier, best first, whose rule it meets.",
     ),
+    "evaluation": B("评价周期与先进地区", "Evaluation cycle and advanced units"),
+    "evaluation_text": B(
+        "每期版本以最近 {period} 个数据年度为一个评价周期，按周期内综合指数的{measure}排名，"
+        "并按上述梯队规则划分周期梯队；先进地区（先进市）为{rules}的地区，按周期排名取前 "
+        "{max} 个，优先支持。年度监测仍逐年发布排名。",
+        "Each edition evaluates the last {period} data years together: units are ranked on the "
+        "{measure} of their index over the period and tiered by the rules above; the advanced "
+        "units (先进市), given priority support, are those {rules}, best period rank first, at "
+        "most {max}. The annual monitoring still ranks every year.",
+    ),
+    "measure_mean": B("平均值", "mean"),
+    "measure_improvement": B("变化（末年减首年）", "change from the first to the last year"),
+    "rule_tier": B("位列{tier}", "in the {tier}"),
+    "rule_improvement": B("进步幅度居前 {top} 位", "among the {top} largest improvements"),
+    "rule_or": B("或", " or "),
+    "no_limit": B("全部", "all"),
     "editions": B("版本", "Editions"),
     "editions_pooled": B(
         "每期报告是一个版本，发布后不再改变。新版本按全部数据年度重新估计标准化的上下限，"
@@ -268,7 +284,31 @@ def _framework(
         [tier.name_zh if lang == "zh" else tier.name_en, rule.get(lang)]
         for tier, rule in tier_rules(framework)
     ]
-    return lines + _table([label("tier").get(lang), label("rule").get(lang)], rules)
+    lines += _table([label("tier").get(lang), label("rule").get(lang)], rules)
+    return lines + _evaluation(framework, lang)
+
+
+def _evaluation(framework: MonitoringFramework, lang: str) -> list[str]:
+    """The evaluation cycle and the rules for the advanced units, in words."""
+    spec = framework.methodology.evaluation
+    if spec is None:
+        return []
+    names = {t.code: t.name_zh if lang == "zh" else t.name_en for t in framework.tiers}
+    rules = [
+        _t("rule_tier", lang, tier=names[str(rule.tier)])
+        if rule.rule == "tier"
+        else _t("rule_improvement", lang, top=rule.top)
+        for rule in spec.advanced_rules
+    ]
+    text = _t(
+        "evaluation_text",
+        lang,
+        period=spec.period,
+        measure=_t(f"measure_{spec.rank_on}", lang),
+        rules=_t("rule_or", lang).join(rules),
+        max=spec.advanced_max or _t("no_limit", lang),
+    )
+    return ["", f"### {_t('evaluation', lang)}", "", text, ""]
 
 
 def _unnamed(code: str) -> Named:

@@ -80,3 +80,22 @@ aggregation skipped it), ``method`` the imputation method (``carry_forward``, ``
 …, or ``missing``), ``source`` where the value came from as ``key=value`` pairs joined by ``"; "``
 (``from=2020``; ``from=2019; to=2021``; ``group=370100; n=4``, the group and its units with a
 value; ``k=5``; NULL when missing or for a regression)."""
+
+EVALUATIONS_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int64(),
+    "level": pl.String(),
+    "region_code": pl.String(),
+    "period_start": pl.Int64(),
+    "period_end": pl.Int64(),
+    "years_scored": pl.Int64(),
+    "period_mean": pl.Float64(),
+    "improvement": pl.Float64(),
+    "period_rank": pl.Int64(),
+    "period_tier": pl.String(),
+    "advanced": pl.Boolean(),
+    "advanced_rule": pl.String(),
+}
+"""One row per unit ranked in an edition year (``year``): its evaluation period, the mean index
+over the years of the period it was scored in, the index change from the period's first year to
+its last, the rank and tier on the methodology's measure, and whether it is an advanced unit
+(先进市) with the rule it met (``tier:tier1``, ``improvement:2``)."""
