@@ -8,7 +8,12 @@ text file of its own, so that the table reads straight into pandas, Excel or a d
 """
 
 import csv
+import io
+import re
+import zipfile
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -80,6 +85,29 @@ def as_text(value: object) -> object:
     return value
 
 
+#: the time stamped into the workbook and its zip entries: fixed, so that the same figures give
+#: the same bytes (a rerun of a published edition must reproduce its files)
+FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def _save_reproducibly(book: Any, path: Path) -> None:
+    """Save ``book`` with fixed document times and zip entry times."""
+    stamp = datetime(*FIXED_TIME).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            entry = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            data = source.read(item.filename)
+            if item.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp, data)
+            target.writestr(entry, data)
+
+
 def write_county_evaluation(
     rows: list[list[object]], folder: Path, notice: list[str]
 ) -> list[Path]:
@@ -108,7 +136,7 @@ def write_county_evaluation(
     for line in notice:
         notes.append([as_text(line)])
     xlsx_path = folder / "county_evaluation.xlsx"
-    book.save(xlsx_path)
+    _save_reproducibly(book, xlsx_path)
     notice_path = folder / "county_evaluation.notice.txt"
     notice_path.write_text("\n".join(notice) + "\n", "utf-8")
     return [csv_path, xlsx_path, notice_path]
