@@ -57,6 +57,9 @@ def _requested(
     return runs
 
 
+BOTH_LANES_EVERY_YEAR = {"city": EVERY_YEAR, "county": EVERY_YEAR}
+
+
 def _sample(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     shutil.copytree(SAMPLE_DIR, data)
@@ -68,21 +71,25 @@ def test_first_tick_runs_every_year_of_both_lanes_then_nothing_until_a_change(
 ) -> None:
     data = _sample(tmp_path)
     first = _tick(instance, data, None)
-    assert _requested(instance, first) == {"city": "all", "county": "all"}
+    assert _requested(instance, first) == BOTH_LANES_EVERY_YEAR
     assert isinstance(first, dg.SensorResult)
     assert isinstance(_tick(instance, data, first.cursor), dg.SkipReason)
 
 
+@pytest.mark.parametrize("new_year", [2024, 2015])
 def test_a_new_year_file_requests_exactly_that_year_of_its_lane(
-    tmp_path: Path, instance: dg.DagsterInstance
+    tmp_path: Path, instance: dg.DagsterInstance, new_year: int
 ) -> None:
+    """The new year becomes a partition, in year order even before the first (Dagster's
+    partition ranges follow the order keys were added in)."""
     data = _sample(tmp_path)
     first = _tick(instance, data, None)
     assert isinstance(first, dg.SensorResult)
-    shutil.copy(data / "city" / "2021.csv", data / "city" / "2024.csv")
+    shutil.copy(data / "city" / "2021.csv", data / "city" / f"{new_year}.csv")
     added = _tick(instance, data, first.cursor)
-    assert _requested(instance, added) == {"city": "2024"}
-    assert instance.get_dynamic_partitions("data_years")[-1] == "2024"  # the new partition
+    assert _requested(instance, added) == {"city": str(new_year)}
+    years = sorted({*range(2016, 2024), new_year})
+    assert instance.get_dynamic_partitions("data_years") == [str(y) for y in years]
     assert isinstance(added, dg.SensorResult)
     assert isinstance(_tick(instance, data, added.cursor), dg.SkipReason)
 
@@ -101,10 +108,7 @@ def test_corrected_files_request_their_years_and_a_manifest_change_everything(
     assert isinstance(corrected, dg.SensorResult)
     manifest = data / "dataset.yaml"
     manifest.write_text(manifest.read_text("utf-8") + "\n", "utf-8")
-    assert _requested(instance, _tick(instance, data, corrected.cursor)) == {
-        "city": "all",
-        "county": "all",
-    }
+    assert _requested(instance, _tick(instance, data, corrected.cursor)) == BOTH_LANES_EVERY_YEAR
 
 
 def test_a_removed_year_reruns_its_lane_on_every_year(
@@ -121,10 +125,10 @@ def test_a_removed_year_reruns_its_lane_on_every_year(
 
 def test_an_unreadable_cursor_starts_afresh(tmp_path: Path, instance: dg.DagsterInstance) -> None:
     data = _sample(tmp_path)
-    assert _requested(instance, _tick(instance, data, "a digest of an older sensor")) == {
-        "city": "all",
-        "county": "all",
-    }
+    assert (
+        _requested(instance, _tick(instance, data, "a digest of an older sensor"))
+        == BOTH_LANES_EVERY_YEAR
+    )
 
 
 def test_files_are_grouped_by_the_level_and_year_their_path_or_manifest_gives() -> None:
@@ -146,22 +150,7 @@ def test_a_file_of_no_year_or_level_belongs_to_every_year_and_level(
     first = _tick(instance, data, None)
     assert isinstance(first, dg.SensorResult)
     (data / "long" / "extra.csv").write_text("region_code,year,variable,value\n\n", "utf-8")
-    assert _requested(instance, _tick(instance, data, first.cursor)) == {
-        "city": "all",
-        "county": "all",
-    }
-
-
-def test_an_earlier_year_keeps_the_partitions_in_year_order(
-    tmp_path: Path, instance: dg.DagsterInstance
-) -> None:
-    """Dagster's partition ranges follow the order keys were added in."""
-    data = _sample(tmp_path)
-    first = _tick(instance, data, None)
-    assert isinstance(first, dg.SensorResult)
-    shutil.copy(data / "city" / "2016.csv", data / "city" / "2015.csv")
-    assert _requested(instance, _tick(instance, data, first.cursor)) == {"city": "2015"}
-    assert instance.get_dynamic_partitions("data_years") == [str(y) for y in range(2015, 2024)]
+    assert _requested(instance, _tick(instance, data, first.cursor)) == BOTH_LANES_EVERY_YEAR
 
 
 def test_the_years_of_a_long_file_are_read_from_its_year_column(tmp_path: Path) -> None:
