@@ -232,7 +232,8 @@ def score_level(
     published is scored again only from its own inputs, and must give its published scores.
     With frozen goalposts (``methodology.<level>.editions.goalposts``) and an earlier published
     edition, its years keep its values and the pooled steps are fitted on them only."""
-    from innovation_monitor.scoring.panel import score_panel  # the engine: scipy, scikit-learn
+    # the engine: scipy, scikit-learn
+    from innovation_monitor.scoring.panel import restated_previous_scores, score_panel
 
     framework = system.frameworks[level]
     values = warehouse.read(con, "indicator_values", level=level)
@@ -265,7 +266,14 @@ def score_level(
     scores = panel.scores
     if published is not None:
         editions.check_reproduced(con, published, scores)
-    rankings = build_rankings(scores, assign_tiers(scores, framework), registry, level)
+    restated = restated_previous_scores(
+        warehouse.read(con, "statistics", years=years, level=level),
+        system,
+        registry,
+        framework,
+        years,
+    )
+    rankings = build_rankings(scores, assign_tiers(scores, framework), registry, level, restated)
     evaluations = evaluate_period(scores, framework)
     tables = {
         "scores": scores,

@@ -64,7 +64,8 @@ def test_schema_has_every_shared_table_with_its_columns(con) -> None:
         "scores": "year level region_code node score rank",
         "rankings": "year level region_code rank tier parent_code rank_in_parent unit_type "
         "rank_in_type previous_year "
-        "previous_rank rank_change predecessor_code merged_from is_new previous_rank_restated",
+        "previous_rank rank_change previous_score score_change predecessor_code merged_from is_new "
+        "previous_rank_restated",
         "imputations": "year level region_code indicator value method source",
         "validation_results": "stage run_id year level check_name category severity "
         "success accepted unexpected_count description_zh description_en examples",

@@ -14,6 +14,7 @@ its own that normalisation could not score, e.g. an indicator equal for every un
 listed: nothing was imputed or missing.)
 """
 
+import itertools
 import json
 from dataclasses import dataclass
 
@@ -25,8 +26,19 @@ from innovation_monitor.composite.build import Build, run_build
 from innovation_monitor.composite.dataset import TIME, UNIT
 from innovation_monitor.composite.framework import Framework
 from innovation_monitor.composite.results import Results, rank_scores
+from innovation_monitor.divisions import (
+    DivisionRegistry,
+    province_indicators,
+    restated_indicators,
+)
 from innovation_monitor.errors import FrameworkError
-from innovation_monitor.framework import MonitoringFramework, build_steps, imeta_table
+from innovation_monitor.framework import (
+    INDEX_CODE,
+    IndicatorSystem,
+    MonitoringFramework,
+    build_steps,
+    imeta_table,
+)
 from innovation_monitor.framework.engine import fitted_on
 from innovation_monitor.indicators import indicator_frame
 from innovation_monitor.scoring.schemas import IMPUTATIONS_SCHEMA, MISSING, SCORES_SCHEMA
@@ -181,3 +193,49 @@ def _imputations(
         },
         schema=IMPUTATIONS_SCHEMA,
     ).with_columns(pl.col("value").fill_nan(None))
+
+
+def scores_each_year_alone(framework: MonitoringFramework) -> bool:
+    """Whether a year's scores depend on that year's data only (no pooled treatment or
+    goalposts), so that one year can be scored again on its own."""
+    for step in build_steps(framework):
+        ((name, params),) = step.items()
+        if name == "treat" and params.get("panel", "per_period") != "per_period":
+            return False
+        if name == "normalise" and params.get("goalposts", "per_period") != "per_period":
+            return False
+    return True
+
+
+def restated_previous_scores(
+    statistics: pl.DataFrame,
+    system: IndicatorSystem,
+    registry: DivisionRegistry,
+    framework: MonitoringFramework,
+    years: list[int],
+) -> dict[int, dict[str, float]]:
+    """For each year whose boundaries changed since the year before: the year before re-scored
+    on the new boundaries from restated statistics (Jinan with Laiwu's 2018 figures), index
+    score by unit — what a merged unit's change is measured against. Only for a methodology that
+    scores each year on its own (else empty: the pooled scores of one restated year alone would
+    not compare)."""
+    level = framework.level
+    if not scores_each_year_alone(framework):
+        return {}
+    out: dict[int, dict[str, float]] = {}
+    for previous, year in itertools.pairwise(years):
+        walk = registry.crosswalk(previous, year, level)
+        if all(old == new for old, new in walk.iter_rows()):
+            continue
+        before = statistics.filter(pl.col("year") == previous)
+        values = restated_indicators(before, system, registry, to_year=year, level=level)
+        if framework.methodology.reference == "province":
+            province = province_indicators(before, system)
+            values = pl.concat([values, province.select(values.columns)])
+        index = score_panel(values, framework).scores.filter(pl.col("node") == INDEX_CODE)
+        out[year] = {
+            code: score
+            for code, score in index.select("region_code", "score").iter_rows()
+            if score is not None
+        }
+    return out

@@ -10,6 +10,7 @@ merged from (Shandong has mergers only, docs/divisions.md).
 """
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
@@ -18,16 +19,53 @@ from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.scoring.schemas import RANK_CHANGE_SCHEMA
 
 
-def rank_changes(index: pl.DataFrame, registry: DivisionRegistry, level: str) -> pl.DataFrame:
+def rank_changes(
+    index: pl.DataFrame,
+    registry: DivisionRegistry,
+    level: str,
+    restated: Mapping[int, Mapping[str, float]] | None = None,
+) -> pl.DataFrame:
     """Every unit-year of a level's index scores (``year, region_code, score, rank``) compared
-    with the previous year that has index scores (see the module docstring)."""
+    with the previous year that has index scores (see the module docstring). ``restated``
+    holds, by year, the previous year's index re-scored on that year's boundaries (Jinan with
+    Laiwu for 2018), the previous score of a merged unit."""
     years = sorted(index.get_column("year").unique().to_list())
     rows: list[dict[str, Any]] = []
     for previous_year, year in zip([None, *years], years, strict=False):
         now = index.filter(pl.col("year") == year)
         before = None if previous_year is None else index.filter(pl.col("year") == previous_year)
-        rows += _year_changes(now, before, previous_year, year, registry, level)
+        changes = _year_changes(now, before, previous_year, year, registry, level)
+        _add_score_change(changes, now, before, (restated or {}).get(year, {}))
+        rows += changes
     return pl.DataFrame(rows, schema=RANK_CHANGE_SCHEMA, orient="row")
+
+
+def _add_score_change(
+    rows: list[dict[str, Any]],
+    now: pl.DataFrame,
+    previous: pl.DataFrame | None,
+    restated: Mapping[str, float],
+) -> None:
+    """Set ``previous_score`` and ``score_change``: the unit's (or its predecessor's) own
+    previous score, or for a merged unit its restated previous score."""
+    if previous is None:
+        return
+    before = {
+        code: _score(score) for code, score in previous.select("region_code", "score").iter_rows()
+    }
+    scores = {code: _score(score) for code, score in now.select("region_code", "score").iter_rows()}
+    for row in rows:
+        code = row["region_code"]
+        if row["merged_from"]:
+            earlier = restated.get(code)
+        elif row["is_new"]:
+            earlier = None
+        else:
+            earlier = before.get(row["predecessor_code"] or code)
+        row["previous_score"] = _score(earlier)
+        score = _score(scores.get(code))
+        if row["previous_score"] is not None and score is not None:
+            row["score_change"] = score - row["previous_score"]
 
 
 def _rank(value: Any) -> int | None:

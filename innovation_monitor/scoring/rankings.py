@@ -6,6 +6,8 @@ stores them in the warehouse table ``rankings`` so that reports, notebooks and t
 show the same numbers.
 """
 
+from collections.abc import Mapping
+
 import polars as pl
 
 from innovation_monitor.divisions import DivisionRegistry
@@ -15,7 +17,11 @@ from innovation_monitor.scoring.schemas import RANKINGS_SCHEMA
 
 
 def build_rankings(
-    scores: pl.DataFrame, tiers: pl.DataFrame, registry: DivisionRegistry, level: str
+    scores: pl.DataFrame,
+    tiers: pl.DataFrame,
+    registry: DivisionRegistry,
+    level: str,
+    restated: Mapping[int, Mapping[str, float]] | None = None,
 ) -> pl.DataFrame:
     """The ``rankings`` rows of ``level`` from its scores (every year) and tiers.
 
@@ -53,7 +59,11 @@ def build_rankings(
             (in_parent if county else pl.lit(None)).alias("rank_in_parent"),
             (in_type if county else pl.lit(None)).alias("rank_in_type"),
         )
-        .join(rank_changes(index, registry, level), on=["year", "region_code"], how="left")
+        .join(
+            rank_changes(index, registry, level, restated),
+            on=["year", "region_code"],
+            how="left",
+        )
         .select(list(RANKINGS_SCHEMA))
         .cast(pl.Schema(RANKINGS_SCHEMA))
         .sort("year", "region_code")

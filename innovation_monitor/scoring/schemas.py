@@ -29,17 +29,22 @@ RANK_CHANGE_SCHEMA: dict[str, pl.DataType] = {
     "previous_year": pl.Int64(),
     "previous_rank": pl.Int64(),
     "rank_change": pl.Int64(),
+    "previous_score": pl.Float64(),
+    "score_change": pl.Float64(),
     "predecessor_code": pl.String(),
     "merged_from": pl.List(pl.String()),
     "is_new": pl.Boolean(),
     "previous_rank_restated": pl.Boolean(),
 }
-"""One row per unit-year of the index: ``previous_rank`` on this year's boundaries,
-``rank_change`` = previous rank - rank (positive = climbed; None when either is missing or the
-unit is not comparable), ``predecessor_code`` when compared with a unit of another code,
-``merged_from`` the previous units a unit with changed boundaries now holds (not comparable),
-``is_new`` when the previous year has neither the unit nor a predecessor, and
-``previous_rank_restated`` when the previous rank differs from the one published for it."""
+"""One row per unit-year of the index. ``previous_score``: the previous index score on this
+year's boundaries (the unit's own or its predecessor's; for a merged unit, the previous year
+re-scored from restated statistics where the methodology scores each year on its own), and
+``score_change`` = score − previous score, in index points. ``previous_rank`` on this year's
+boundaries and ``rank_change`` = previous rank − rank (positive = climbed; None when either is
+missing or the unit is not comparable); ``predecessor_code`` when compared with a unit of
+another code; ``merged_from`` the previous units a unit with changed boundaries now holds (its
+rank is not comparable); ``is_new`` when the previous year has neither the unit nor a
+predecessor; ``previous_rank_restated`` when the previous rank differs from the published one."""
 
 RANKINGS_SCHEMA: dict[str, pl.DataType] = {
     "year": pl.Int64(),

@@ -3,17 +3,23 @@ the sum of the cities' statistics; the province is the yardstick, never ranked o
 by score bands (> 100 %, 70–100 %, …). On the toy framework (``a = x / y * 100``, ``b = z / y``
 higher-is-worse, ``c = max(x, y) / y``) and all 16 cities of two years."""
 
+from pathlib import Path
+
 import polars as pl
 import pytest
 
-from innovation_monitor.divisions import DivisionRegistry, province_indicators
+from innovation_monitor import stages, warehouse
+from innovation_monitor.divisions import DivisionRegistry, province_indicators, restated_indicators
 from innovation_monitor.divisions.registry import PROVINCE_CODE
 from innovation_monitor.errors import FrameworkError
-from innovation_monitor.framework import INDEX_CODE, build_indicator_system
+from innovation_monitor.framework import INDEX_CODE, IndicatorSystem, build_indicator_system
 from innovation_monitor.indicators import compute_indicators
 from innovation_monitor.scoring.panel import score_panel
 from innovation_monitor.scoring.tiers import assign_tiers
+from tests.corpus.conftest import cut_sample
 from tests.toy_framework import TOY_PATH, toy_document
+
+JINAN, LAIWU = "370100", "371200"
 
 RATIO_STEPS = [
     {"impute": {"method": "carry_forward", "limit": 2}},
@@ -93,3 +99,40 @@ def test_the_province_is_a_reference_of_the_cities_only_and_only_when_asked() ->
         build_indicator_system(document, TOY_PATH)
     with pytest.raises(FrameworkError, match="with `reference: province`"):
         build_indicator_system(_document(steps=RATIO_STEPS), TOY_PATH)
+
+
+def test_jinans_2019_change_is_against_jinan_and_laiwu_restated_for_2018(
+    tmp_path: Path, system: IndicatorSystem, registry: DivisionRegistry
+) -> None:
+    """On the shipped city methodology (each year in % of its province) and the sample's
+    2018–2019: Laiwu joined Jinan, so Jinan's 2018 index is scored again from the two cities'
+    summed 2018 statistics, and its 2019 change in points is measured against that, not
+    against Jinan's or Laiwu's own 2018 score. A city with unchanged boundaries is compared with
+    its own 2018 score."""
+    data = cut_sample(tmp_path / "data", years=(2018, 2019))
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        stages.load_divisions(con, registry)
+        stages.load_statistics(con, data, system, registry, levels=["city"])
+        stages.compute_level_indicators(con, system, "city")
+        stages.score_level(con, system, registry, "city")
+        rankings = warehouse.read(con, "rankings", level="city")
+        scores = warehouse.read(con, "scores", level="city").filter(pl.col("node") == INDEX_CODE)
+        statistics = warehouse.read(con, "statistics", years=[2018], level="city")
+    framework = system.frameworks["city"]
+    restated = restated_indicators(statistics, system, registry, to_year=2019, level="city")
+    province = province_indicators(statistics, system)
+    panel = score_panel(pl.concat([restated, province.select(restated.columns)]), framework)
+    index_2018 = panel.scores.filter(pl.col("node") == INDEX_CODE, pl.col("region_code") == JINAN)
+    jinan = rankings.filter(pl.col("year") == 2019, pl.col("region_code") == JINAN).row(
+        0, named=True
+    )
+    own = dict(scores.filter(pl.col("year") == 2018).select("region_code", "score").iter_rows())
+    now = dict(scores.filter(pl.col("year") == 2019).select("region_code", "score").iter_rows())
+    assert jinan["merged_from"] == [JINAN, LAIWU]
+    assert jinan["previous_score"] == pytest.approx(index_2018["score"][0], rel=1e-12)
+    assert jinan["previous_score"] not in (pytest.approx(own[JINAN]), pytest.approx(own[LAIWU]))
+    assert jinan["score_change"] == pytest.approx(now[JINAN] - index_2018["score"][0], rel=1e-12)
+    qingdao = rankings.filter(pl.col("year") == 2019, pl.col("region_code") == "370200").row(
+        0, named=True
+    )
+    assert qingdao["score_change"] == pytest.approx(now["370200"] - own["370200"], rel=1e-12)
