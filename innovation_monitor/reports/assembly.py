@@ -28,6 +28,7 @@ from innovation_monitor.framework import (
 from innovation_monitor.reports.labels import (
     LEVEL_NAMES,
     Bilingual,
+    label,
     report_title,
 )
 from innovation_monitor.reports.methodology import (
@@ -63,6 +64,15 @@ INDICATOR_VALUES_COLUMNS = ("year", "level", "region_code", "indicator", "value"
 TOP_N = 3
 """The summary names the units ranked 1 to TOP_N (and each pillar its leaders ranked 1 to TOP_N),
 ties included, and the TOP_N biggest climbers."""
+
+
+def _index_name(framework: MonitoringFramework) -> Bilingual:
+    """The index's name, with 全省为100 when it is in % of the province."""
+    name = Bilingual(framework.index_name_zh, framework.index_name_en)
+    if framework.methodology.reference != "province":
+        return name
+    scale = label("province_is_100")
+    return Bilingual(f"{name.zh}（{scale.zh}）", f"{name.en} ({scale.en})")
 
 
 def build_report(
@@ -158,7 +168,7 @@ def build_report(
         level_name=LEVEL_NAMES[level],
         title=report_title(year, level),
         framework_name=Bilingual(framework.name_zh, framework.name_en),
-        index_name=Bilingual(framework.index_name_zh, framework.index_name_en),
+        index_name=_index_name(framework),
         notice=notice,
         previous_year=previous_year,
         reranked=any(r["previous_rank_restated"] for r in ranked),

@@ -99,6 +99,7 @@ LABELS: dict[str, Bilingual] = {
     "code": Bilingual("地区代码", "Code"),
     "parent_city": Bilingual("所属市", "City"),
     "index_score": Bilingual("综合指数", "Index score"),
+    "province_is_100": Bilingual("全省为100", "province = 100"),
     "previous_rank": Bilingual("上年排名", "Previous rank"),
     "rank_change": Bilingual("排名变化", "Rank change"),
     "tier": Bilingual("梯队", "Tier"),
