@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from innovation_monitor import editions, warehouse
-from innovation_monitor.divisions import LEVELS, DivisionRegistry, province_indicators
+from innovation_monitor.divisions import LEVELS, DivisionRegistry
 from innovation_monitor.errors import DataError, IngestError
 from innovation_monitor.framework import INDEX_CODE, IndicatorSystem
 from innovation_monitor.indicators import compute_indicators
@@ -233,7 +233,12 @@ def score_level(
     With frozen goalposts (``methodology.<level>.editions.goalposts``) and an earlier published
     edition, its years keep its values and the pooled steps are fitted on them only."""
     # the engine: scipy, scikit-learn
-    from innovation_monitor.scoring.panel import restated_previous_scores, score_panel
+    from innovation_monitor.scoring.panel import (
+        restated_previous_scores,
+        score_panel,
+        scores_each_year_alone,
+        with_reference,
+    )
 
     framework = system.frameworks[level]
     values = warehouse.read(con, "indicator_values", level=level)
@@ -256,22 +261,22 @@ def score_level(
         if frozen is not None:
             values = editions.frozen_rows(con, frozen, "indicator_values", values)
             fit_years = frozen.data_years
-    if framework.methodology.reference == "province":
+    # the statistics a reference unit (the province) or a restated previous year is made of;
+    # with frozen goalposts the published years' own cells
+    statistics = pl.DataFrame()
+    if framework.methodology.reference is not None or scores_each_year_alone(framework):
         statistics = warehouse.read(con, "statistics", years=years, level=level)
-        if frozen is not None:  # the published years' province from their published cells
+        if frozen is not None:
             statistics = editions.frozen_rows(con, frozen, "statistics", statistics)
-        province = province_indicators(statistics, system)
-        values = pl.concat([values, province.select(values.columns)]) if province.height else values
+    values = with_reference(values, statistics, system, framework)
     panel = score_panel(values, framework, fit_years=fit_years)
     scores = panel.scores
     if published is not None:
         editions.check_reproduced(con, published, scores)
-    restated = restated_previous_scores(
-        warehouse.read(con, "statistics", years=years, level=level),
-        system,
-        registry,
-        framework,
-        years,
+    restated = (
+        restated_previous_scores(statistics, system, registry, framework, years)
+        if statistics.height
+        else {}
     )
     rankings = build_rankings(scores, assign_tiers(scores, framework), registry, level, restated)
     evaluations = evaluate_period(scores, framework)

@@ -195,6 +195,20 @@ def _imputations(
     ).with_columns(pl.col("value").fill_nan(None))
 
 
+def with_reference(
+    values: pl.DataFrame,
+    statistics: pl.DataFrame,
+    system: IndicatorSystem,
+    framework: MonitoringFramework,
+) -> pl.DataFrame:
+    """``values`` and the methodology's reference unit's: the province's indicators from the
+    sum of its cities' ``statistics`` (``reference: province``); ``values`` alone without one."""
+    if framework.methodology.reference != "province":
+        return values
+    province = province_indicators(statistics, system)
+    return pl.concat([values, province.select(values.columns)]) if province.height else values
+
+
 def scores_each_year_alone(framework: MonitoringFramework) -> bool:
     """Whether a year's scores depend on that year's data only (no pooled treatment or
     goalposts), so that one year can be scored again on its own."""
@@ -229,9 +243,7 @@ def restated_previous_scores(
             continue
         before = statistics.filter(pl.col("year") == previous)
         values = restated_indicators(before, system, registry, to_year=year, level=level)
-        if framework.methodology.reference == "province":
-            province = province_indicators(before, system)
-            values = pl.concat([values, province.select(values.columns)])
+        values = with_reference(values, before, system, framework)
         index = score_panel(values, framework).scores.filter(pl.col("node") == INDEX_CODE)
         out[year] = {
             code: score
