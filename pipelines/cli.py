@@ -147,13 +147,22 @@ def _run(args: argparse.Namespace) -> int:
     )
 
 
+def _langs(args: argparse.Namespace) -> tuple[str, ...]:
+    """The languages ``--lang`` asks for (``both``: Chinese, then English)."""
+    return ("zh", "en") if args.lang == "both" else (args.lang,)
+
+
+def _existing_warehouse(path: Path) -> None:
+    if not path.is_file():
+        raise InnovationMonitorError(f"--warehouse {path}: no such file; run first")
+
+
 def _publish(args: argparse.Namespace) -> int:
     from innovation_monitor import stages, warehouse
     from innovation_monitor.framework import load_indicator_system
     from innovation_monitor.staging import acquire_lock
 
-    if not args.warehouse.is_file():
-        raise InnovationMonitorError(f"--warehouse {args.warehouse}: no such file; run first")
+    _existing_warehouse(args.warehouse)
     system = load_indicator_system(args.indicators)
     with acquire_lock(args.warehouse), warehouse.connect(args.warehouse) as con:
         for level in (args.level,) if args.level else LANES:
@@ -176,8 +185,7 @@ def _explain(args: argparse.Namespace) -> int:
         region=args.region,
         indicator=args.indicator,
     )
-    langs = ("zh", "en") if args.lang == "both" else (args.lang,)
-    print("\n".join(explanation.text(lang) for lang in langs), end="")
+    print("\n".join(explanation.text(lang) for lang in _langs(args)), end="")
     return 0
 
 
@@ -196,7 +204,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from innovation_monitor.publish import publish_reports
 
-    langs = ("zh", "en") if args.lang == "both" else (args.lang,)
+    langs = _langs(args)
     paths = publish_reports(
         args.warehouse,
         args.out,
@@ -247,19 +255,16 @@ def _template(args: argparse.Namespace) -> int:
 
 def _targets(args: argparse.Namespace) -> int:
     from innovation_monitor import warehouse
+    from innovation_monitor.divisions import DivisionRegistry
     from innovation_monitor.framework import load_indicator_system
     from innovation_monitor.reports.target_text import progress_text
-    from innovation_monitor.scoring.targets import target_progress, target_series
+    from innovation_monitor.scoring.targets import warehouse_progress
 
-    if not args.warehouse.is_file():
-        raise InnovationMonitorError(f"--warehouse {args.warehouse}: no such file; run first")
+    _existing_warehouse(args.warehouse)
     system = load_indicator_system(args.indicators)
     with warehouse.connect(args.warehouse, read_only=True) as con:
-        statistics = warehouse.read(con, "statistics")
-        values = warehouse.read(con, "indicator_values")
-    progress = target_progress(system.targets, target_series(statistics, values, system))
-    langs = ("zh", "en") if args.lang == "both" else (args.lang,)
-    print("\n".join(progress_text(progress, system, lang) for lang in langs), end="")
+        progress = warehouse_progress(con, system, DivisionRegistry.load())
+    print("\n".join(progress_text(progress, system, lang) for lang in _langs(args)), end="")
     return 0
 
 

@@ -12,8 +12,10 @@ target's canonical unit, as the warehouse stores them.
 import math
 from collections.abc import Iterable
 
+import duckdb
 import polars as pl
 
+from innovation_monitor import warehouse
 from innovation_monitor.divisions import DivisionRegistry, province_indicators, province_statistics
 from innovation_monitor.framework import IndicatorSystem, Target
 
@@ -119,13 +121,16 @@ def target_progress(
 
 
 def target_series(
-    statistics: pl.DataFrame, values: pl.DataFrame, system: IndicatorSystem
+    statistics: pl.DataFrame,
+    values: pl.DataFrame,
+    system: IndicatorSystem,
+    registry: DivisionRegistry,
 ) -> pl.DataFrame:
     """Every series a target of ``system`` can be on (``scope_code, measure, year, value``): the
     units' indicator values and statistics, and the province's, from the sum of its cities'
     statistics (see :mod:`innovation_monitor.divisions.restatement`)."""
     province_values = province_indicators(statistics, system)
-    province_stats = province_statistics(statistics, system, DivisionRegistry.load())
+    province_stats = province_statistics(statistics, system, registry)
     parts = [
         values.select("region_code", "indicator", "year", "value"),
         province_values.select("region_code", "indicator", "year", "value"),
@@ -146,3 +151,13 @@ def target_series(
             if part.height
         ]
     ).unique(["scope_code", "measure", "year"], keep="first")
+
+
+def warehouse_progress(
+    con: duckdb.DuckDBPyConnection, system: IndicatorSystem, registry: DivisionRegistry
+) -> pl.DataFrame:
+    """:func:`target_progress` of every target of ``system`` on the warehouse's statistics and
+    indicator values (the ``targets`` command)."""
+    statistics = warehouse.read(con, "statistics")
+    values = warehouse.read(con, "indicator_values")
+    return target_progress(system.targets, target_series(statistics, values, system, registry))
