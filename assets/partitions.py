@@ -20,7 +20,8 @@ import dagster as dg
 # Dagster 1.13 calls ``backfill_policy`` beta and would say so on every command
 warnings.filterwarnings("ignore", "Parameter `backfill_policy`", dg.BetaWarning)
 
-DATA_YEARS = dg.DynamicPartitionsDefinition(name="data_years")
+DATA_YEARS_NAME = "data_years"
+DATA_YEARS = dg.DynamicPartitionsDefinition(name=DATA_YEARS_NAME)
 
 #: one run loads a range of data years (not one run per year): a run commits all or nothing, and
 #: the scores it makes pool every year
@@ -36,18 +37,16 @@ def register_years(instance: dg.DagsterInstance, years: Iterable[int], *, exact:
     """Make the years partitions of :data:`DATA_YEARS`, in year order; with ``exact`` the
     partitions are exactly ``years`` (the years of a folder the run mirrors)."""
     wanted = {str(year) for year in years}
-    name = DATA_YEARS.name
-    assert name is not None
-    present = instance.get_dynamic_partitions(name)
+    present = instance.get_dynamic_partitions(DATA_YEARS_NAME)
     keep = wanted if exact else wanted | set(present)
     ordered = sorted(keep, key=int)
     if present == ordered:
         return
     if present != ordered[: len(present)]:  # a year removed or one before the last: re-add all
         for key in present:
-            instance.delete_dynamic_partition(name, key)
+            instance.delete_dynamic_partition(DATA_YEARS_NAME, key)
         present = []
-    instance.add_dynamic_partitions(name, ordered[len(present) :])
+    instance.add_dynamic_partitions(DATA_YEARS_NAME, ordered[len(present) :])
 
 
 def range_tags(years: list[int], *, every_year: bool = False) -> dict[str, str]:
@@ -70,11 +69,9 @@ def run_years(
 def partition_ranges(instance: dg.DagsterInstance, years: Iterable[int]) -> list[list[int]]:
     """``years`` (registered partitions) cut into ranges with no other partition inside, since
     one run loads one range: 2019 and 2021 are one range if 2020 is not a partition."""
-    name = DATA_YEARS.name
-    assert name is not None
     wanted = set(years)
     ranges: list[list[int]] = [[]]
-    for key in map(int, instance.get_dynamic_partitions(name)):
+    for key in map(int, instance.get_dynamic_partitions(DATA_YEARS_NAME)):
         if key in wanted:
             ranges[-1].append(key)
         elif ranges[-1]:

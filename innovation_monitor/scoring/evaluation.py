@@ -34,7 +34,7 @@ def evaluate_period(scores: pl.DataFrame, framework: MonitoringFramework) -> pl.
     if spec is None or index.is_empty():
         return pl.DataFrame(schema=EVALUATIONS_SCHEMA)
     edition = int(index["year"].max())  # type: ignore[arg-type]
-    years = [y for y in range(edition - spec.period + 1, edition + 1)]
+    years = range(edition - spec.period + 1, edition + 1)
     held = sorted(set(index["year"].to_list()) & set(years))
     units = index.filter(pl.col("year") == edition, pl.col("rank").is_not_null())[
         "region_code"
