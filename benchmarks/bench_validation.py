@@ -21,6 +21,7 @@ from innovation_monitor import stages, warehouse
 from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.framework import load_indicator_system
 from innovation_monitor.paths import SAMPLE_DIR
+from innovation_monitor.scoring.classified import unit_type_map
 from innovation_monitor.scoring.panel import score_panel
 from innovation_monitor.validation import assess_statistics
 
@@ -55,7 +56,8 @@ def main() -> None:
         )
 
     validating = median_seconds(validate, args.repeat)
-    scoring = median_seconds(lambda: score_panel(values, framework), args.repeat)
+    types = unit_type_map(framework, registry, values["region_code"].unique().to_list())
+    scoring = median_seconds(lambda: score_panel(values, framework, types=types), args.repeat)
     units = values["region_code"].n_unique()
     print(f"county {args.year}: {units} units, {values.height} indicator values")
     print(f"validate one year: {validating * 1000:7.1f} ms (median of {args.repeat})")

@@ -14,6 +14,8 @@ null.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 import polars as pl
@@ -23,6 +25,10 @@ from innovation_monitor.framework import MonitoringFramework
 
 STATISTICS_COLUMNS = ("year", "level", "region_code", "variable", "value")
 PARENT_COLUMN = "parent_code"
+TYPE_COLUMN = "unit_type"
+"""The unit's type (分类评价: 市辖区, 县级市, 县 or a functional type), when scoring knows it."""
+CITY_TYPE_COLUMN = "city_type"
+"""The unit's city and type together (``370100/县``): the units of one type in one city."""
 RESULT_SCHEMA = {
     "year": pl.Int64,
     "level": pl.String,
@@ -98,11 +104,15 @@ def parent_code(region_code: str, level: str) -> str:
     return region_code[:4] + "00" if level == "county" else region_code[:2] + "0000"
 
 
-def indicator_frame(values: pl.DataFrame, framework: MonitoringFramework) -> pd.DataFrame:
+def indicator_frame(
+    values: pl.DataFrame,
+    framework: MonitoringFramework,
+    types: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """Long indicator values → the scoring engine's data frame: ``uCode, Time``, the group column
-    ``parent_code`` (see :func:`parent_code`; the county methodology imputes within each city)
-    and one column per indicator in framework order (missing values NaN), for the framework's
-    level."""
+    ``parent_code`` (see :func:`parent_code`; the county methodology imputes within each city),
+    with ``types`` (unit code → type) the group columns ``unit_type`` and ``city_type``, and one
+    column per indicator in framework order (missing values NaN), for the framework's level."""
     needed = ["year", "level", "region_code", "indicator", "value"]
     missing = [c for c in needed if c not in values.columns]
     if missing:
@@ -128,7 +138,15 @@ def indicator_frame(values: pl.DataFrame, framework: MonitoringFramework) -> pd.
         else pd.DataFrame({"uCode": pd.Series(dtype=object), "Time": pd.Series(dtype="int64")})
     )
     frame[PARENT_COLUMN] = [parent_code(str(c), framework.level) for c in frame["uCode"]]
+    groups = [PARENT_COLUMN]
+    if types is not None:
+        frame[TYPE_COLUMN] = [types.get(str(c)) for c in frame["uCode"]]
+        frame[CITY_TYPE_COLUMN] = [
+            None if t is None else f"{p}/{t}"
+            for p, t in zip(frame[PARENT_COLUMN], frame[TYPE_COLUMN], strict=True)
+        ]
+        groups += [TYPE_COLUMN, CITY_TYPE_COLUMN]
     for code in codes:
         if code not in frame.columns:
             frame[code] = np.nan
-    return frame[["uCode", "Time", PARENT_COLUMN, *codes]].astype(dict.fromkeys(codes, float))
+    return frame[["uCode", "Time", *groups, *codes]].astype(dict.fromkeys(codes, float))

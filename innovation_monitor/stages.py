@@ -27,7 +27,7 @@ from innovation_monitor.reports.render import notice_line
 from innovation_monitor.scoring.evaluation import evaluate_period
 from innovation_monitor.scoring.rankings import build_rankings
 from innovation_monitor.scoring.tiers import assign_tiers
-from innovation_monitor.summaries import CheckResult, StageSummary, ingest_summary, markdown_table
+from innovation_monitor.summaries import CheckResult, StageSummary, ingest_summary, score_summary
 from innovation_monitor.validation import (
     ValidationReport,
     assess_statistics,
@@ -233,7 +233,9 @@ def score_level(
     With frozen goalposts (``methodology.<level>.editions.goalposts``) and an earlier published
     edition, its years keep its values and the pooled steps are fitted on them only."""
     # the engine: scipy, scikit-learn
+    from innovation_monitor.scoring.classified import type_tiers, unit_type_map
     from innovation_monitor.scoring.panel import (
+        province_index,
         restated_previous_scores,
         score_panel,
         scores_each_year_alone,
@@ -269,7 +271,8 @@ def score_level(
         if frozen is not None:
             statistics = editions.frozen_rows(con, frozen, "statistics", statistics)
     values = with_reference(values, statistics, system, framework)
-    panel = score_panel(values, framework, fit_years=fit_years)
+    types = unit_type_map(framework, registry, values["region_code"].unique().to_list())
+    panel = score_panel(values, framework, fit_years=fit_years, types=types)
     scores = panel.scores
     if published is not None:
         editions.check_reproduced(con, published, scores)
@@ -278,61 +281,37 @@ def score_level(
         if statistics.height
         else {}
     )
-    rankings = build_rankings(scores, assign_tiers(scores, framework), registry, level, restated)
+    by_type = panel.type_scores
+    rankings = build_rankings(
+        scores,
+        assign_tiers(scores, framework),
+        registry,
+        level,
+        restated,
+        by_type,
+        None if by_type is None else type_tiers(by_type, framework),
+    )
     evaluations = evaluate_period(scores, framework)
     tables = {
         "scores": scores,
         "rankings": rankings,
         "imputations": panel.imputations,
         "evaluations": evaluations,
+        "province_index": province_index(values, framework),
     }
+    base = framework.methodology.province_base_year
+    note = (
+        f"; province index: base year {base} is not among the data years, not computed"
+        if base is not None and years and tables["province_index"].is_empty()
+        else ""
+    )
     warehouse.replace_slices(con, tables, years=years, levels=[level])
     if years:
         warehouse.record_build(con, panel.build, level=level, edition=years[-1])
     warehouse.delete_years(con, list(tables), keep=years, level=level)
-    index = scores.filter(pl.col("node") == INDEX_CODE)
-    text = f"{level}: scored {index.height} unit-years over {len(years)} years"
-    if not years:
-        return StageSummary(text, {"unit_years": 0})
     names = registry.to_frame().select(pl.col("code").alias("region_code"), "name_zh", "name_en")
-    leaders = (
-        index.filter(pl.col("year") == years[-1], pl.col("rank") <= top)
-        .join(names, on="region_code", how="left")
-        .join(
-            rankings.select("year", "region_code", "tier", "rank_change"),
-            on=["year", "region_code"],
-        )
-        .sort("rank", "region_code")
-        .select(
-            "rank",
-            "region_code",
-            "name_zh",
-            "name_en",
-            pl.col("score").round(2),
-            "tier",
-            "rank_change",
-        )
-    )
     status = "draft" if published is None else "published"
-    advanced = evaluations.filter(pl.col("advanced")).join(names, on="region_code", how="left")
-    cycle = (
-        f"; advanced ({advanced['period_start'][0]}–{years[-1]}): "
-        + "、".join(advanced["name_zh"].to_list())
-        if advanced.height
-        else ""
-    )
-    return StageSummary(
-        f"{text}; edition {years[-1]} ({status}); "
-        f"{years[-1]} first: {leaders['name_zh'][0]} ({leaders['score'][0]:.2f}){cycle}",
-        {
-            "unit_years": index.height,
-            "rows": scores.height,
-            "years": ", ".join(map(str, years)),
-            "edition": years[-1],
-            "edition_status": status,
-        },
-        f"**{years[-1]} top {top}**\n\n" + markdown_table(leaders),
-    )
+    return score_summary(level, years, scores, rankings, evaluations, names, status, top, note)
 
 
 def check_scores(
@@ -359,7 +338,12 @@ def write_level_reports(
     years: Iterable[int] | None = None,
     langs: Sequence[str] = ("zh", "en"),
 ) -> list[Path]:
-    """Reports (HTML per language, CSV ranking) of a level for each scored year asked for."""
+    """Reports (HTML per language, CSV ranking) of a level for each scored year asked for.
+
+    Each year's report shows the plan targets' progress on the data up to that year (as the
+    ``targets`` command computes it), so an earlier year's report does not quote later data."""
+    from innovation_monitor.scoring.targets import target_progress, target_series
+
     scores = warehouse.read(con, "scores", level=level)
     scored_years = sorted(scores["year"].unique().to_list())
     wanted = [y for y in scored_years if years is None or y in set(years)]
@@ -369,6 +353,10 @@ def write_level_reports(
     quality = warehouse.read(con, "validation_results", years=wanted, level=level)
     quarantine = warehouse.read(con, "quarantine", years=wanted, level=level)
     sources = warehouse.read(con, "sources", years=wanted, level=level)
+    evaluations = warehouse.read(con, "evaluations", years=wanted, level=level)
+    province_index = warehouse.read(con, "province_index", level=level)
+    statistics = warehouse.read(con, "statistics", level=level)
+    series = target_series(statistics, values, system, registry)
     unsourced = sorted(set(wanted) - set(sources["year"].to_list()))
     if unsourced:
         raise DataError(
@@ -390,6 +378,9 @@ def write_level_reports(
             imputations=imputations,
             quality=quality,
             quarantine=quarantine,
+            evaluations=evaluations,
+            target_progress=target_progress(system.targets, series.filter(pl.col("year") <= year)),
+            province_index=province_index,
         )
         paths += write_reports(report, Path(out_dir), langs=tuple(langs))
         if level == "county":  # for the comprehensive county evaluation

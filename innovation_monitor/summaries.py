@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from innovation_monitor.framework.model import INDEX_CODE
 from innovation_monitor.ingest import IngestResult
 
 
@@ -66,3 +67,60 @@ def ingest_summary(result: IngestResult) -> StageSummary:
         + (" (SYNTHETIC sample data)" if synthetic else "")
     )
     return StageSummary(text, figures, table if reasons else "")
+
+
+def score_summary(
+    level: str,
+    years: list[int],
+    scores: pl.DataFrame,
+    rankings: pl.DataFrame,
+    evaluations: pl.DataFrame,
+    names: pl.DataFrame,
+    status: str,
+    top: int,
+    note: str = "",
+) -> StageSummary:
+    """What scoring a level reports: unit-years and years scored, the edition and its status,
+    the first unit and the advanced units of the evaluation period (log line), and the edition
+    year's top ``top`` (markdown); ``names`` holds ``region_code, name_zh, name_en``."""
+    index = scores.filter(pl.col("node") == INDEX_CODE)
+    text = f"{level}: scored {index.height} unit-years over {len(years)} years{note}"
+    if not years:
+        return StageSummary(text, {"unit_years": 0})
+    leaders = (
+        index.filter(pl.col("year") == years[-1], pl.col("rank") <= top)
+        .join(names, on="region_code", how="left")
+        .join(
+            rankings.select("year", "region_code", "tier", "rank_change"),
+            on=["year", "region_code"],
+        )
+        .sort("rank", "region_code")
+        .select(
+            "rank",
+            "region_code",
+            "name_zh",
+            "name_en",
+            pl.col("score").round(2),
+            "tier",
+            "rank_change",
+        )
+    )
+    advanced = evaluations.filter(pl.col("advanced")).join(names, on="region_code", how="left")
+    cycle = (
+        f"; advanced ({advanced['period_start'][0]}–{years[-1]}): "
+        + "、".join(advanced["name_zh"].to_list())
+        if advanced.height
+        else ""
+    )
+    return StageSummary(
+        f"{text}; edition {years[-1]} ({status}); "
+        f"{years[-1]} first: {leaders['name_zh'][0]} ({leaders['score'][0]:.2f}){cycle}",
+        {
+            "unit_years": index.height,
+            "rows": scores.height,
+            "years": ", ".join(map(str, years)),
+            "edition": years[-1],
+            "edition_status": status,
+        },
+        f"**{years[-1]} top {top}**\n\n" + markdown_table(leaders),
+    )

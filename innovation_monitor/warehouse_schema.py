@@ -16,10 +16,15 @@ import polars as pl
 from innovation_monitor.errors import DataError
 from innovation_monitor.ingest.result import QUARANTINE_SCHEMA, SOURCES_SCHEMA, STATISTICS_SCHEMA
 from innovation_monitor.scoring.schemas import (
+    COHERENCE_SCHEMA,
+    CONTRIBUTIONS_SCHEMA,
+    DRIVERS_SCHEMA,
     EVALUATIONS_SCHEMA,
     IMPUTATIONS_SCHEMA,
+    PROVINCE_INDEX_SCHEMA,
     RANKINGS_SCHEMA,
     SCORES_SCHEMA,
+    STRENGTHS_SCHEMA,
 )
 from innovation_monitor.validation.outcomes import VALIDATION_RESULTS_SCHEMA
 
@@ -124,6 +129,39 @@ TABLES: dict[str, Table] = {
             not_null=(*_KEY, "period_start", "period_end", "advanced"),
             primary_key=_KEY,
         ),
+        # the province's own index against its base year, written with the scores
+        Table(
+            "province_index",
+            PROVINCE_INDEX_SCHEMA,
+            not_null=("year", "level", "base_year", "node"),
+            primary_key=("year", "level", "node"),
+        ),
+        # insight into the scores (innovation_monitor/scoring: drivers, strengths, coherence),
+        # written together by the analysis stage after scoring
+        Table(
+            "contributions",
+            CONTRIBUTIONS_SCHEMA,
+            not_null=(*_KEY, "indicator", "pillar"),
+            primary_key=(*_KEY, "indicator"),
+        ),
+        Table(
+            "drivers",
+            DRIVERS_SCHEMA,
+            not_null=(*_KEY, "previous_year", "indicator", "pillar"),
+            primary_key=(*_KEY, "indicator"),
+        ),
+        Table(
+            "strengths",
+            STRENGTHS_SCHEMA,
+            not_null=(*_KEY, "kind", "position", "indicator"),
+            primary_key=(*_KEY, "kind", "position"),
+        ),
+        Table(
+            "coherence",
+            COHERENCE_SCHEMA,
+            not_null=("year", "level", "node", "parent", "measure"),
+            primary_key=("year", "level", "node", "parent", "measure"),
+        ),
         # written in the same transaction as `scores`: what scoring imputed or left missing
         Table(
             "imputations",
@@ -153,7 +191,14 @@ EDITION_TABLES = (
     "rankings",
     "imputations",
     "evaluations",
+    "province_index",
+    "contributions",
+    "drivers",
+    "strengths",
+    "coherence",
 )
+#: the tables the analysis stage writes from the scores (``stages.analyse_level``)
+INSIGHT_TABLES = ("contributions", "drivers", "strengths", "coherence")
 #: an edition's status: the draft is what the last run scored, through its edition year
 DRAFT = "draft"
 PUBLISHED = "published"

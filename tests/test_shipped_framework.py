@@ -255,10 +255,13 @@ def test_build_steps_and_tiers(system: IndicatorSystem) -> None:
     assert city.methodology.reference == "province"
     assert steps[1]["normalise"] == {"method": "ratio_to_reference", "unit": "370000", "scale": 100}
     county_steps = build_steps(system.frameworks["county"])
-    assert [s["impute"] for s in county_steps[:2]] == [
+    # 分类评价: the same type in the same city, then the same type in the province
+    assert [s["impute"] for s in county_steps[:3]] == [
         {"method": "carry_forward", "limit": 2},
-        {"method": "group_median", "group": "parent_code"},
+        {"method": "group_median", "group": "city_type"},
+        {"method": "group_median", "group": "unit_type"},
     ]
+    assert system.frameworks["county"].methodology.types is not None
     tiers = city.methodology  # bands of the index in % of the province: 100, 70, 50
     scores = (150.0, 100.0, 99.9, 70.0, 69.9, 50.0, 49.9)
     assert [tiers.tier_for(1, 16, s).code for s in scores] == [
@@ -412,7 +415,7 @@ def test_methodology_runs_in_the_scoring_engine(system: IndicatorSystem, level: 
         values = pl.concat(
             [values, province_indicators(_stats(rows), system).select(values.columns)]
         )
-    data = indicator_frame(values, framework)
+    data = indicator_frame(values, framework, dict.fromkeys(codes, "县"))  # one type (分类评价)
     engine = Framework.from_imeta(imeta_table(framework))
     assert list(engine.indicators) == [i.code for i in framework.indicators]
     assert engine["energy_intensity"].direction == -1

@@ -63,7 +63,7 @@ def test_schema_has_every_shared_table_with_its_columns(con) -> None:
         "indicator_values": "year level region_code indicator value",
         "scores": "year level region_code node score rank",
         "rankings": "year level region_code rank tier parent_code rank_in_parent unit_type "
-        "rank_in_type previous_year "
+        "type_score rank_in_type tier_in_type previous_year "
         "previous_rank rank_change previous_score score_change predecessor_code merged_from is_new "
         "previous_rank_restated",
         "imputations": "year level region_code indicator value method source",

@@ -15,60 +15,18 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+import polars as pl
 
 from innovation_monitor.errors import InnovationMonitorError
 from innovation_monitor.explain.words import words
 from innovation_monitor.framework import MonitoringFramework, imeta_table
+from innovation_monitor.framework.engine import TOLERANCE, Aggregation
 from innovation_monitor.reports.labels import STEP_METHODS, Bilingual
 
 if TYPE_CHECKING:
     import pandas as pd
-
-ARITHMETIC = "arithmetic"
-TOLERANCE = 1e-9
-"""Largest difference (relative to scores of order one to a hundred) between the stored score
-and the sum of its contributions that still counts as the same number (float rounding)."""
-PILLARS, INDEX = 2, 3
-"""The aggregation levels of a monitoring framework: pillars from indicators, the index from
-pillars."""
-
-
-@dataclass(frozen=True)
-class Aggregation:
-    """How one level was aggregated: the method and the share of children that must have a
-    score (``dat_thresh``; None: any one)."""
-
-    method: str
-    threshold: float | None
-
-    @property
-    def additive(self) -> bool:
-        return self.method == ARITHMETIC
-
-
-def _at_level(value: Any, level: int, default: Any) -> Any:
-    """A step parameter for one level: one value for all, or ``{level: value}``."""
-    if isinstance(value, Mapping):
-        return next((v for k, v in value.items() if str(k) == str(level)), default)
-    return default if value is None else value
-
-
-def aggregations(framework: MonitoringFramework) -> dict[int, Aggregation]:
-    """The pillar and index levels as the last ``aggregate`` step of the methodology made them
-    (a build's results come from its last aggregate step)."""
-    params: Mapping[str, Any] = {}
-    for step in framework.methodology.steps:
-        ((name, given),) = step.items()
-        if name == "aggregate":
-            params = given or {}
-    return {
-        level: Aggregation(
-            str(_at_level(params.get("method"), level, ARITHMETIC)),
-            _at_level(params.get("dat_thresh"), level, None),
-        )
-        for level in (PILLARS, INDEX)
-    }
 
 
 def mean_name(method: str) -> Bilingual:
@@ -82,6 +40,20 @@ class Weights:
 
     by_node: Mapping[str, float]
     problem: Bilingual | None = None
+
+
+def indicator_panel(scores: pl.DataFrame, framework: MonitoringFramework) -> pd.DataFrame:
+    """The stored normalised indicator scores (``scores`` rows) of every scored year of the
+    level, laid out as the engine's data (``uCode, Time``, one column per indicator, rows by
+    year then unit): what a weight step after ``normalise`` saw."""
+    codes = [i.code for i in framework.indicators]
+    rows = scores.filter(pl.col("node").is_in(codes))
+    wide = rows.pivot(on="node", index=["region_code", "year"], values="score").rename(
+        {"region_code": "uCode", "year": "Time"}
+    )
+    missing = [c for c in codes if c not in wide.columns]
+    wide = wide.with_columns(pl.lit(None, pl.Float64()).alias(c) for c in missing)
+    return wide.sort("Time", "uCode").select("uCode", "Time", *codes).to_pandas()
 
 
 def weights_used(

@@ -22,12 +22,10 @@ from innovation_monitor import editions, warehouse
 from innovation_monitor.divisions import LEVELS, Division, DivisionRegistry
 from innovation_monitor.errors import DataError
 from innovation_monitor.explain.contributions import (
-    INDEX,
-    PILLARS,
     Weights,
-    aggregations,
     below_threshold,
     decompose,
+    indicator_panel,
     weights_used,
 )
 from innovation_monitor.explain.model import Explanation, IndicatorPart, PillarPart
@@ -40,6 +38,7 @@ from innovation_monitor.framework import (
     MonitoringFramework,
     load_indicator_system,
 )
+from innovation_monitor.framework.engine import INDEX, PILLARS, aggregations
 from innovation_monitor.reports.labels import LANGS, Bilingual
 from innovation_monitor.reports.methodology import formula_text
 from innovation_monitor.reports.quality import read_estimates
@@ -48,7 +47,7 @@ from innovation_monitor.reports.views import Estimate, Named
 from innovation_monitor.scoring.schemas import CARRY_FORWARD
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -126,19 +125,6 @@ class _Store:
         )
 
 
-def _panel(store: _Store, framework: MonitoringFramework) -> pd.DataFrame:
-    """The stored normalised indicator scores of every scored year of the level, laid out as
-    the engine's data (``uCode, Time``, one column per indicator, rows by year then unit)."""
-    codes = [i.code for i in framework.indicators]
-    rows = store.rows("scores").filter(pl.col("node").is_in(codes))
-    wide = rows.pivot(on="node", index=["region_code", "year"], values="score").rename(
-        {"region_code": "uCode", "year": "Time"}
-    )
-    missing = [c for c in codes if c not in wide.columns]
-    wide = wide.with_columns(pl.lit(None, pl.Float64()).alias(c) for c in missing)
-    return wide.sort("Time", "uCode").select("uCode", "Time", *codes).to_pandas()
-
-
 def _formula_variables(indicator: Indicator) -> list[str]:
     """The variables of a formula in the order it names them."""
     found = dict.fromkeys(_CODE.findall(indicator.formula))
@@ -200,7 +186,9 @@ def explain(
         )
     by_node = {r["node"]: (r["score"], r["rank"]) for r in scores.iter_rows(named=True)}
     screened = [i.code for i in framework.indicators if i.code not in by_node]
-    weights = weights_used(framework, screened, lambda: _panel(store, framework))
+    weights = weights_used(
+        framework, screened, lambda: indicator_panel(store.rows("scores"), framework)
+    )
     stored = _read_unit(store, system, registry, division, year, by_node)
     index_score, index_rank = by_node.get(INDEX_CODE, (None, None))
     pillars = _pillars(framework, system, stored, weights)
@@ -314,7 +302,12 @@ def _read_unit(
         store.rows("statistics", years).filter(mine),
         unit_quarantine(quarantine, division, system, registry),
     )
-    estimates = read_estimates(imputed, year, lambda code: _named(registry.get(code)))
+    estimates = read_estimates(
+        imputed,
+        year,
+        lambda code: _named(registry.get(code)),
+        system.frameworks[division.level].methodology.types,
+    )
     return _Stored(year, by_node, values, estimates, carried, cells, division.code)
 
 

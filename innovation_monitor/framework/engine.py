@@ -8,6 +8,8 @@ framework into both, so scoring and reports describe the same methodology.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from innovation_monitor.framework.model import INDEX_CODE, MonitoringFramework
@@ -115,3 +117,49 @@ def imeta_table(framework: MonitoringFramework) -> pd.DataFrame:
     frame["Parent"] = frame["Parent"].astype(object)
     frame["Denominator"] = frame["Denominator"].astype(object)
     return frame
+
+
+ARITHMETIC = "arithmetic"
+TOLERANCE = 1e-9
+"""Largest difference (relative to scores of order one to a hundred) between the stored score
+and the sum of its contributions that still counts as the same number (float rounding)."""
+PILLARS, INDEX = 2, 3
+"""The aggregation levels of a monitoring framework: pillars from indicators, the index from
+pillars."""
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    """How one level was aggregated: the method and the share of children that must have a
+    score (``dat_thresh``; None: any one)."""
+
+    method: str
+    threshold: float | None
+
+    @property
+    def additive(self) -> bool:
+        return self.method == ARITHMETIC
+
+
+def _at_level(value: Any, level: int, default: Any) -> Any:
+    """A step parameter for one level: one value for all, or ``{level: value}``."""
+    if isinstance(value, Mapping):
+        return next((v for k, v in value.items() if str(k) == str(level)), default)
+    return default if value is None else value
+
+
+def aggregations(framework: MonitoringFramework) -> dict[int, Aggregation]:
+    """The pillar and index levels as the last ``aggregate`` step of the methodology made them
+    (a build's results come from its last aggregate step)."""
+    params: Mapping[str, Any] = {}
+    for step in framework.methodology.steps:
+        ((name, given),) = step.items()
+        if name == "aggregate":
+            params = given or {}
+    return {
+        level: Aggregation(
+            str(_at_level(params.get("method"), level, ARITHMETIC)),
+            _at_level(params.get("dat_thresh"), level, None),
+        )
+        for level in (PILLARS, INDEX)
+    }

@@ -40,6 +40,7 @@ from innovation_monitor.framework.model import (
     Tier,
     Variable,
 )
+from innovation_monitor.framework.unit_types import parse_unit_types
 from innovation_monitor.text import fold
 from innovation_monitor.yaml_file import read_yaml
 
@@ -335,7 +336,8 @@ class _Builder:
             Pillar(p["code"], p["name_zh"], p["name_en"], float(p["weight"]))
             for p in raw["pillars"]
         ]
-        methodology = self._methodology(level)
+        weights = {p.code: p.weight for p in pillars} | {i.code: i.weight for i in indicators}
+        methodology = self._methodology(level, weights)
         try:
             return MonitoringFramework(
                 level=level,
@@ -350,7 +352,7 @@ class _Builder:
         except FrameworkError as err:
             raise self.fail(["frameworks", level], str(err)) from None
 
-    def _methodology(self, level: str) -> Methodology:
+    def _methodology(self, level: str, weights: Mapping[str, float]) -> Methodology:
         raw = self.doc["methodology"][level]
         tiers = tuple(Tier(**t) for t in raw["tiers"])
         keys: list[Any] = ["methodology", level, "tiers"]
@@ -381,6 +383,13 @@ class _Builder:
                 "only the cities have the province as a reference (its indicators are the sum "
                 "of the cities' statistics)",
             )
+        base = raw.get("province_index", {}).get("base_year")
+        if base is not None and reference != "province":
+            raise self.fail(
+                ["methodology", level, "province_index"],
+                "the province's own index needs `reference: province` (its indicators are the "
+                "sum of the cities' statistics)",
+            )
         for i, step in enumerate(raw["steps"]):
             unit = step.get("normalise", {}).get("unit")
             if unit == PROVINCE_CODE and reference != "province":
@@ -395,6 +404,14 @@ class _Builder:
             edition_goalposts=goalposts,
             reference=reference,
             evaluation=self._evaluation(level, raw.get("evaluation"), codes),
+            types=parse_unit_types(
+                raw.get("types"),
+                ["methodology", level, "types"],
+                self.path.parent,
+                weights,
+                self.fail,
+            ),
+            province_base_year=base,
         )
 
     def _evaluation(

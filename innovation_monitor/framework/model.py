@@ -21,6 +21,7 @@ from typing import Any
 from innovation_monitor.divisions.registry import PROVINCE_CODE
 from innovation_monitor.errors import DataError, FrameworkError
 from innovation_monitor.framework.formulas import Formula
+from innovation_monitor.framework.unit_types import UnitTypes
 from innovation_monitor.text import fold
 
 INDEX_CODE = "Index"
@@ -222,6 +223,10 @@ class Methodology:
     :attr:`reference_units`)."""
     evaluation: Evaluation | None = None
     """The evaluation cycle, if the level has one."""
+    types: UnitTypes | None = None
+    """The unit types ranked, tiered and imputed together (分类评价), if the level has them."""
+    province_base_year: int | None = None
+    """The base year (= 100) of the province's own index, if the level shows it."""
 
     @property
     def reference_units(self) -> tuple[str, ...]:

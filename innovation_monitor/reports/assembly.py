@@ -25,6 +25,8 @@ from innovation_monitor.framework import (
     MonitoringFramework,
     build_steps,
 )
+from innovation_monitor.reports.changes import change_of, departed_units, movers
+from innovation_monitor.reports.evaluation_views import evaluation_view, type_groups
 from innovation_monitor.reports.labels import (
     LEVEL_NAMES,
     Bilingual,
@@ -38,6 +40,7 @@ from innovation_monitor.reports.methodology import (
     tier_rules,
 )
 from innovation_monitor.reports.profiles import unit_profiles
+from innovation_monitor.reports.progress_views import progress_views, province_index_view
 from innovation_monitor.reports.quality import (
     QUALITY_COLUMNS,
     QUARANTINE_COLUMNS,
@@ -47,14 +50,12 @@ from innovation_monitor.reports.quality import (
 )
 from innovation_monitor.reports.views import (
     DataNotice,
-    DepartedUnit,
     MonitoringReport,
     Named,
     NodeScore,
     ParentGroup,
     PillarFlag,
     PillarView,
-    RankChange,
     RankingRow,
     TierView,
 )
@@ -88,6 +89,9 @@ def build_report(
     imputations: pl.DataFrame,
     quality: pl.DataFrame | None = None,
     quarantine: pl.DataFrame | None = None,
+    evaluations: pl.DataFrame | None = None,
+    target_progress: pl.DataFrame | None = None,
+    province_index: pl.DataFrame | None = None,
 ) -> MonitoringReport:
     """Assemble the (year, level) report from warehouse-shaped frames.
 
@@ -95,8 +99,10 @@ def build_report(
     units and the rank history come from earlier years); a report has a tier section when the
     year's rankings carry tiers. ``imputations`` (``IMPUTATIONS_SCHEMA`` rows) marks the values
     that are imputed or missing; ``quality`` (``validation_results`` rows) and ``quarantine``
-    give the failing warnings, the checks the user accepted and the cells left out; rows of
-    other years and levels are ignored.
+    give the failing warnings, the checks the user accepted and the cells left out;
+    ``evaluations`` (the edition's evaluation cycle), ``target_progress``
+    (``TARGET_PROGRESS_SCHEMA`` rows as of ``year``) and ``province_index`` give the sections of
+    the same names, each left out without its rows. Rows of other years and levels are ignored.
     """
     if level not in LEVEL_NAMES:
         raise DataError(f"report level {level!r} is unknown; expected one of {list(LEVEL_NAMES)}")
@@ -119,7 +125,7 @@ def build_report(
     previous_year = ranked[0]["previous_year"]
 
     units = _Units(registry, level, [y for y in (previous_year, year) if y is not None])
-    estimates = read_estimates(imputed, year, units.ref)
+    estimates = read_estimates(imputed, year, units.ref, framework.methodology.types)
     flags = {r["region_code"]: pillar_flags(framework, r["region_code"], estimates) for r in ranked}
     node_scores = _node_scores(scores.filter(pl.col("year") == year), flags)
     tier_names = _tier_names(ranked, framework, year)
@@ -131,13 +137,17 @@ def build_report(
                     parent=units.ref(r["parent_code"]) if level == "county" else None,
                     score=node_scores[(r["region_code"], INDEX_CODE)].score,
                     rank=r["rank"],
-                    change=_change(r, units),
+                    change=change_of(r, units.ref),
                     tier=tier_names.get(r["tier"]),
                     pillars={
                         p.code: node_scores.get((r["region_code"], p.code), NodeScore(None, None))
                         for p in framework.pillars
                     },
                     rank_in_parent=r["rank_in_parent"],
+                    unit_type=r["unit_type"],
+                    type_score=r["type_score"],
+                    rank_in_type=r["rank_in_type"],
+                    tier_in_type=tier_names.get(r["tier_in_type"]),
                 )
                 for r in ranked
             ),
@@ -162,6 +172,7 @@ def build_report(
         )
         for ind in framework.indicators
     )
+    risers, fallers = movers(rows)
     return MonitoringReport(
         year=year,
         level=level,
@@ -174,14 +185,11 @@ def build_report(
         reranked=any(r["previous_rank_restated"] for r in ranked),
         rows=rows,
         groups=_groups(rows) if level == "county" else (),
-        departed=_departed(rankings, ranked, previous_year, year, registry, units),
+        departed=departed_units(rankings, ranked, previous_year, year, registry, level, units.ref),
         top=tuple(r for r in rows if r.rank is not None and r.rank <= TOP_N),
-        climbers=tuple(
-            sorted(
-                (r for r in rows if r.change.change is not None and r.change.change > 0),
-                key=lambda r: (-(r.change.change or 0), *_rank_order(r)),
-            )
-        )[:TOP_N],
+        climbers=risers[:TOP_N],
+        risers=risers,
+        fallers=fallers,
         pillars=_pillar_views(framework, node_scores, units),
         indicators=indicator_views,
         profiles=unit_profiles(
@@ -204,6 +212,10 @@ def build_report(
         quality=data_quality(
             system, framework, (r.unit for r in rows), estimates, flags, checks, cells, units.ref
         ),
+        type_groups=type_groups(rows, framework) if level == "county" else (),
+        evaluation=evaluation_view(evaluations, year, framework, tier_names, units.ref),
+        progress=progress_views(target_progress, system, level, codes),
+        province_index=province_index_view(province_index, framework, year),
     )
 
 
@@ -232,47 +244,6 @@ def _ranked(
     return list(ranked.iter_rows(named=True))
 
 
-def _change(row: Mapping[str, Any], units: _Units) -> RankChange:
-    """The stored rank change of one unit, with names for its predecessor and merged units."""
-    predecessor = row["predecessor_code"]
-    return RankChange(
-        previous_rank=row["previous_rank"],
-        change=row["rank_change"],
-        predecessor=None if predecessor is None else units.ref(predecessor),
-        merged_from=tuple(units.ref(code) for code in row["merged_from"]),
-        is_new=row["is_new"],
-    )
-
-
-def _departed(
-    rankings: pl.DataFrame,
-    ranked: list[dict[str, Any]],
-    previous_year: int | None,
-    year: int,
-    registry: DivisionRegistry,
-    units: _Units,
-) -> tuple[DepartedUnit, ...]:
-    """Units of the previous year that are neither ranked this year nor the predecessor a unit
-    of this year is compared with, in their published order, with the units of this year that
-    hold their territory (merged units are departed: their successor is not comparable)."""
-    if previous_year is None:
-        return ()
-    kept = {r["region_code"] for r in ranked} | {r["predecessor_code"] for r in ranked}
-    successors: dict[str, list[str]] = {}
-    for old, new in registry.crosswalk(previous_year, year, units.level).iter_rows():
-        successors.setdefault(old, []).append(new)
-    before = rankings.filter(pl.col("year") == previous_year).select("region_code", "rank")
-    return tuple(
-        DepartedUnit(
-            unit=units.ref(code),
-            previous_rank=rank,
-            successors=tuple(units.ref(s) for s in sorted(successors.get(code, []))),
-        )
-        for code, rank in sorted(before.iter_rows(), key=lambda r: (r[1] is None, r[1] or 0, r[0]))
-        if code not in kept
-    )
-
-
 def _groups(rows: tuple[RankingRow, ...]) -> tuple[ParentGroup, ...]:
     """Counties grouped by their city (by city code), in province rank order."""
     by_parent: dict[Named, list[RankingRow]] = {}
@@ -290,7 +261,8 @@ def _tier_names(
 ) -> dict[str, Named]:
     """The methodology's tiers by code; DataError if the rankings use another code."""
     names = {t.code: Named(t.code, Bilingual(t.name_zh, t.name_en)) for t in framework.tiers}
-    unknown = sorted({r["tier"] for r in ranked if r["tier"] is not None} - set(names))
+    used = {r[c] for r in ranked for c in ("tier", "tier_in_type") if r[c] is not None}
+    unknown = sorted(used - set(names))
     if unknown:
         level = framework.level
         raise DataError(

@@ -7,6 +7,9 @@ and a translation fix is a one-line change.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from innovation_monitor.reports.units_en import UNITS_EN as UNITS_EN
+from innovation_monitor.reports.units_en import unit_text as unit_text
+
 LANGS: tuple[str, ...] = ("zh", "en")
 
 
@@ -36,41 +39,6 @@ LEVEL_NAMES: dict[str, Bilingual] = {
     "city": Bilingual("设区市", "Cities"),
     "county": Bilingual("县（市、区）", "Counties"),
 }
-
-UNITS_EN: dict[str, str] = {
-    "人年/万人": "person-years per 10,000",
-    "人/万人": "per 10,000 residents",
-    "人/百万人": "per million residents",
-    "个/万人": "per 10,000 residents",
-    "个/百万人": "per million residents",
-    "家/万人": "firms per 10,000 residents",
-    "家/百万人": "firms per million residents",
-    "件/万人": "per 10,000 residents",
-    "件/亿元": "per 100 million yuan",
-    "元/人": "yuan per person",
-    "万元/人": "10,000 yuan per person",
-    "吨标准煤/万元": "tce per 10,000 yuan",
-    "元": "yuan",
-    "万元": "10,000 yuan",
-    "户/百人": "per 100 residents",
-    "个": "units",
-    "家": "firms",
-    "件": "items",
-    "人": "persons",
-    "万人": "10,000 persons",
-    "人年": "person-years",
-    "亿元": "100 million yuan",
-    "万户": "10,000 households",
-    "万吨标准煤": "10,000 tce",
-}
-"""English for the indicator and canonical variable units of indicators.schema.json (and 亿元,
-the unit of some plan targets); a unit not listed (e.g. %) is shown as written."""
-
-
-def unit_text(unit: str, lang: str) -> str:
-    """An indicator unit in the page language (units are written in Chinese in the framework)."""
-    return UNITS_EN.get(unit, unit) if lang == "en" else unit
-
 
 SYNTHETIC_BANNER = Bilingual(
     "本报告基于合成样例数据，不代表真实统计",
@@ -240,6 +208,80 @@ LABELS: dict[str, Bilingual] = {
     ),
     "example_cell": Bilingual("{file}第{row}行“{column}”列", "{file} row {row}, column {column}"),
     "example_raw": Bilingual("原文“{raw}”", "written '{raw}'"),
+    "previous_score": Bilingual("上年指数", "Previous index"),
+    "score_change": Bilingual("指数变化（点）", "Index change (points)"),
+    "restated_from": Bilingual(
+        "与上年同口径比较（含原{names}）", "against the previous year including the former {names}"
+    ),
+    "reranked_rescored": Bilingual(
+        "上年排名按本年区划重新排序，合并的地区按合并后的统计数据重新测算上年指数",
+        "previous ranks are re-ranked on this year's boundaries, a merged unit's previous index "
+        "re-scored from the combined statistics of the units it was merged from",
+    ),
+    "movers": Bilingual("位次变化", "Biggest moves"),
+    "fallers": Bilingual("排名下降最多", "Biggest fallers"),
+    "no_fallers": Bilingual("无排名下降的地区", "No unit fell"),
+    "ranking_by_type": Bilingual("分类排名", "Ranking by type of unit"),
+    "rank_in_type": Bilingual("类型内排名", "Rank in type"),
+    "tier_in_type": Bilingual("类型内梯队", "Tier in type"),
+    "type_score": Bilingual("类型内指数", "Index within type"),
+    "type_note": Bilingual(
+        "各类型地区分别排名，类型内梯队按“梯队划分”的规则在同类型地区中划分；全省排名为全部县（市、区）的排名。",
+        "Each type is ranked on its own; the tier in type applies the tier rules among the units "
+        "of the type. The province rank is among all county-level units.",
+    ),
+    "evaluation": Bilingual("评价周期与先进地区", "Evaluation cycle and advanced units"),
+    "evaluation_period": Bilingual("{start}–{end}年评价周期", "Evaluation cycle {start}–{end}"),
+    "period_mean": Bilingual("评价期均值", "period mean"),
+    "period_mean_heading": Bilingual("评价期均值", "Period mean"),
+    "period_improvement": Bilingual("评价期提升幅度", "improvement over the period"),
+    "period_note": Bilingual(
+        "评价周期内各年综合指数合并评价，按{measure}排名；评价期梯队按“梯队划分”的规则划分。",
+        "The years of the cycle are evaluated together, ranked on the {measure}; the period tiers "
+        "apply the tier rules.",
+    ),
+    "period_rank": Bilingual("评价期排名", "Period rank"),
+    "improvement": Bilingual("提升幅度（点）", "Improvement (points)"),
+    "years_scored": Bilingual("参评年数", "Years scored"),
+    "period_tier": Bilingual("评价期梯队", "Period tier"),
+    "rule_met": Bilingual("先进依据", "Rule met"),
+    "advanced_cities": Bilingual("先进市", "Advanced cities"),
+    "advanced_counties": Bilingual("先进县（市、区）", "Advanced counties"),
+    "advanced_by_tier": Bilingual("{measure}位于{tier}", "{measure} in the {tier}"),
+    "advanced_by_improvement": Bilingual(
+        "评价期内提升幅度居前{top}位", "among the {top} largest improvements over the period"
+    ),
+    "advanced_rules": Bilingual(
+        "{name}：{rules}的地区，按评价期排名至多取{max}个",
+        "{name}: units with {rules}, best period rank first, at most {max}",
+    ),
+    "advanced_rules_all": Bilingual("{name}：{rules}的地区", "{name}: units with {rules}"),
+    "or": Bilingual("或", " or "),
+    "no_advanced": Bilingual("本评价周期无先进地区", "No advanced unit in this cycle"),
+    "target_progress": Bilingual("规划目标进展", "Progress towards plan targets"),
+    "progress_note": Bilingual(
+        "依据截至{year}年的数据；尚未达到的目标按近{trend}年复合增长率推算达到年份。",
+        "On the data up to {year}; a target not yet met is projected on the compound growth of "
+        "the last {trend} years.",
+    ),
+    "in_target_year": Bilingual("目标年份", "Target year"),
+    "latest_value": Bilingual("最新值", "Latest"),
+    "gap": Bilingual("差距", "Gap"),
+    "reached": Bilingual("达到年份", "Year reached"),
+    "province_index": Bilingual(
+        "全省{name}（以{base}年为100）", "The province's {name} ({base} = 100)"
+    ),
+    "index_and_pillars": Bilingual("指数与领域", "Index and pillars"),
+    "in_year": Bilingual("{year}年", "{year}"),
+    "years_span": Bilingual("{start}–{end}年", "{start}–{end}"),
+    "province_index_note": Bilingual(
+        "全省各项指标以{base}年全省数值为100，按指标体系的权重加权汇总，反映全省自身的变化；"
+        "各市指数则以当年全省为100。",
+        "Each of the province's indicators in % of its {base} value, weighted and aggregated as "
+        "the framework says: the province's own change over time (the cities' index takes the "
+        "province of the same year as 100).",
+    ),
+    "no_data": Bilingual("无数据", "no data"),
 }
 
 
@@ -401,28 +443,3 @@ def step_text(step: str, method: str | None) -> tuple[Bilingual, Bilingual]:
         shown = method or step
         description = Bilingual(shown, shown)
     return name, description
-
-
-def tier_rule(bound: str | None, value: float | None, previous: float | None) -> Bilingual:
-    """The rule of a tier as the methodology states it: ``bound`` (``max_rank``,
-    ``max_rank_share``, ``min_score`` or None for the rest) at ``value``, below the better
-    tier's bound ``previous`` (None for the first tier)."""
-    if bound is None or value is None:
-        return Bilingual("其余地区", "all other units")
-    if bound == "max_rank":
-        low = 1 if previous is None else int(previous) + 1
-        return Bilingual(f"综合排名第 {low}–{value:g} 位", f"index rank {low} to {value:g}")
-    if bound == "max_rank_share":
-        top = f"{value * 100:g}%"
-        if previous is None:
-            return Bilingual(f"综合排名前 {top}", f"index rank within the top {top}")
-        above = f"{previous * 100:g}%"
-        return Bilingual(
-            f"综合排名前 {above} 之后、前 {top} 之内",
-            f"index rank below the top {above}, within the top {top}",
-        )
-    if previous is None:
-        return Bilingual(f"综合指数 ≥ {value:g}", f"index score ≥ {value:g}")
-    return Bilingual(
-        f"{value:g} ≤ 综合指数 < {previous:g}", f"{value:g} ≤ index score < {previous:g}"
-    )

@@ -24,7 +24,6 @@ from innovation_monitor.reports.labels import (
     Bilingual,
     pooled_goalposts_note,
     step_text,
-    tier_rule,
     unit_text,
 )
 from innovation_monitor.reports.views import (
@@ -63,14 +62,67 @@ def formula_text(
 
 
 def tier_rules(framework: MonitoringFramework) -> list[tuple[Tier, Bilingual]]:
-    """Each tier with its rule in words; a tier's rule starts below the better tier's bound."""
+    """Each tier with its rule in words; a tier's rule starts below the better tier's bound,
+    and the last tier's rule is what lies below the one before it."""
     rules: list[tuple[Tier, Bilingual]] = []
     previous: float | None = None
+    previous_bound: str | None = None
+    province = _province_score(framework)
     for tier in framework.tiers:
         value = getattr(tier, tier.bound) if tier.bound is not None else None
-        rules.append((tier, tier_rule(tier.bound, value, previous)))
-        previous = value
+        bound = tier.bound or previous_bound
+        rules.append((tier, tier_rule(bound, value, previous, province=province)))
+        previous, previous_bound = value, bound
     return rules
+
+
+def _province_score(framework: MonitoringFramework) -> float | None:
+    """The province's own score where units are scored in % of it (the ``scale`` of the
+    ``ratio_to_reference`` normalisation), else None."""
+    if framework.methodology.reference != "province":
+        return None
+    for step in framework.methodology.steps:
+        params = dict(step.get("normalise") or {})
+        if params.get("method") == "ratio_to_reference":
+            return float(params.get("scale", 100.0))
+    return None
+
+
+def tier_rule(
+    bound: str | None, value: float | None, previous: float | None, *, province: float | None = None
+) -> Bilingual:
+    """The rule of a tier as the methodology states it: ``bound`` (``max_rank``,
+    ``max_rank_share`` or ``min_score``) at ``value`` (None for the last tier, which takes the
+    rest), below the better tier's bound ``previous`` (None for the first tier). ``province``:
+    the province's score where units are scored against it (100), so that the band from it up
+    says it is at or above the province."""
+    if bound is None or (value is None and previous is None):
+        return Bilingual("其余地区", "all other units")
+    if bound == "max_rank":
+        if value is None:
+            return Bilingual(f"综合排名第 {previous:g} 位之后", f"index rank below {previous:g}")
+        low = 1 if previous is None else int(previous) + 1
+        return Bilingual(f"综合排名第 {low}–{value:g} 位", f"index rank {low} to {value:g}")
+    if bound == "max_rank_share":
+        above = None if previous is None else f"{previous * 100:g}%"
+        if value is None:
+            return Bilingual(f"综合排名前 {above} 之后", f"index rank below the top {above}")
+        top = f"{value * 100:g}%"
+        if above is None:
+            return Bilingual(f"综合排名前 {top}", f"index rank within the top {top}")
+        return Bilingual(
+            f"综合排名前 {above} 之后、前 {top} 之内",
+            f"index rank below the top {above}, within the top {top}",
+        )
+    if value is None:
+        return Bilingual(f"综合指数 < {previous:g}", f"index score < {previous:g}")
+    at_province = ("（不低于全省水平）", " (at or above the province)")
+    zh, en = at_province if province is not None and value == province else ("", "")
+    if previous is None:
+        return Bilingual(f"综合指数 ≥ {value:g}{zh}", f"index score ≥ {value:g}{en}")
+    return Bilingual(
+        f"{value:g} ≤ 综合指数 < {previous:g}{zh}", f"{value:g} ≤ index score < {previous:g}{en}"
+    )
 
 
 def target_applies(target: Target, code: str) -> bool:

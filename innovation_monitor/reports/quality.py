@@ -19,6 +19,7 @@ import polars as pl
 
 from innovation_monitor.errors import DataError
 from innovation_monitor.framework import IndicatorSystem, MonitoringFramework
+from innovation_monitor.framework.unit_types import UnitTypes
 from innovation_monitor.ingest.result import PROBLEM, PROVENANCE_SCHEMA, QUARANTINE_SCHEMA
 from innovation_monitor.reports.labels import Bilingual, estimate_text, label
 from innovation_monitor.reports.views import (
@@ -61,14 +62,17 @@ Estimates = Mapping[tuple[str, str], Estimate]
 
 
 def read_estimates(
-    imputations: pl.DataFrame, year: int, ref: Callable[[str], Named]
+    imputations: pl.DataFrame,
+    year: int,
+    ref: Callable[[str], Named],
+    types: UnitTypes | None = None,
 ) -> dict[tuple[str, str], Estimate]:
     """The ``imputations`` rows of ``year`` as estimates, their source in words (a group code
-    is named by ``ref``)."""
+    is named by ``ref``, a unit type by ``types``, the level's 分类评价 types)."""
     return {
         (code, indicator): Estimate(
             method=method,
-            how=estimate_text(method, _fields(source, ref)),
+            how=estimate_text(method, _fields(source, ref, types)),
             value=None if method == MISSING or value is None else float(value),
         )
         for code, indicator, value, method, source in imputations.filter(pl.col("year") == year)
@@ -77,15 +81,27 @@ def read_estimates(
     }
 
 
-def _fields(source: str | None, ref: Callable[[str], Named]) -> dict[str, str | Bilingual]:
-    """The ``key=value`` pairs of a source (``group=370100; n=4``), the group by its name."""
+def _fields(
+    source: str | None, ref: Callable[[str], Named], types: UnitTypes | None = None
+) -> dict[str, str | Bilingual]:
+    """The ``key=value`` pairs of a source (``group=370100; n=4``), the group by its name: a
+    city, a unit type (``group=县``: the province's counties) or both (``group=370100/县``:
+    Jinan's counties)."""
     pairs = (part.split("=", 1) for part in (source or "").split("; ") if "=" in part)
     fields: dict[str, str | Bilingual] = {key: value for key, value in pairs}
     group = fields.get("group")
     if isinstance(group, str):
-        # a group that is not a unit of the registry is shown as written
+        city, _, kind = group.rpartition("/")
+        known = None if types is None else next((t for t in types.types if t.name_zh == kind), None)
+        # a group that is not a unit of the registry or a type is shown as written
         with contextlib.suppress(DataError):
-            fields["group"] = ref(group).name
+            if known is None:
+                fields["group"] = ref(group).name
+            else:
+                where = ref(city).name if city else Bilingual("全省", "the province")
+                fields["group"] = Bilingual(
+                    f"{where.zh}的{known.name_zh}", f"the {known.name_en.lower()} of {where.en}"
+                )
     return fields
 
 

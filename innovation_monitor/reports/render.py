@@ -17,7 +17,10 @@ Its layout (documented here because data users script against it):
   rank minus current rank (positive = climbed), empty for a unit with no previous rank or
   changed boundaries (``备注 Note`` says which). The last two columns list the unit's indicators
   whose value is not its own figure of the year (``估``/``*`` imputed, with how; ``缺``/``†``
-  missing) and its pillars resting mostly on such values (more than half of their indicators).
+  missing) and its pillars resting mostly on such values (more than half of their indicators);
+  then ``上年指数 Previous index`` and ``指数变化（点） Index change (points)``, the stored previous
+  index on this year's boundaries and the change in index points (added last, so the columns
+  before keep their places).
 
 Files are written to a temporary file in the same folder and renamed into place, so a crash
 never leaves a truncated report where a complete one was.
@@ -42,6 +45,7 @@ from markupsafe import Markup
 
 from innovation_monitor.reports.labels import LANGS, PUNCTUATION, Bilingual, label, unit_text
 from innovation_monitor.reports.views import Estimate, MonitoringReport, PillarFlag, RankingRow
+from innovation_monitor.scoring.targets import TREND_YEARS
 
 CHART_ROWS_PER_PANEL = 40
 """Bars per SVG panel: a panel never splits across printed pages, so long county charts are cut
@@ -104,6 +108,7 @@ def render_html(report: MonitoringReport, lang: str = "zh") -> str:
         punct=PUNCTUATION[lang],
         fonts=FONTS,
         indicator_names={i.code: i.name for i in report.indicators},
+        trend_years=TREND_YEARS,
     )
 
 
@@ -160,7 +165,7 @@ def notice_line(report: MonitoringReport) -> str:
     if notice.notice_zh or notice.notice_en:
         parts.append(" / ".join(t for t in (notice.notice_zh, notice.notice_en) if t))
     if report.reranked:
-        parts.append(f"{label('reranked').zh} / {label('reranked').en}")
+        parts.append(f"{report.reranked_note.zh} / {report.reranked_note.en}")
     quality = report.quality
     if quality.overridden:
         parts.append(
@@ -197,6 +202,7 @@ def ranking_table(report: MonitoringReport) -> list[list[str]]:
         header += names("tier")
     header += [f"{p.name.zh} {p.name.en}" for p in report.pillars]
     header += [both("estimated_indicators"), both("flagged_pillars")]
+    header += [both("previous_score"), both("score_change")]
 
     profiles = {p.unit.code: p for p in report.profiles}
     indicators = {i.code: i.name for i in report.indicators}
@@ -234,6 +240,8 @@ def ranking_table(report: MonitoringReport) -> list[list[str]]:
                 ]
             ),
             _both_lists([flag_text(f) for f in profile.flagged]),
+            _csv_number(row.change.previous_score),
+            _csv_number(row.change.score_change),
         ]
         table.append(line)
     return table
@@ -282,14 +290,19 @@ def _change_note(row: RankingRow) -> str:
             f"{text.zh.format(name=name.zh, code=code)} / {text.en.format(name=name.en, code=code)}"
         )
     if row.change.merged_from:
-        text = label("boundary_changed")
-        return " / ".join(
-            text.get(lang).format(names=names(row.change.merged_from, lang)) for lang in LANGS
-        )
+        text = label("restated_from" if row.change.restated else "boundary_changed")
+        merged = restated_names(row) if row.change.restated else row.change.merged_from
+        return " / ".join(text.get(lang).format(names=names(merged, lang)) for lang in LANGS)
     if row.change.is_new:
         text = label("new_unit")
         return f"{text.zh} / {text.en}"
     return ""
+
+
+def restated_names(row: RankingRow) -> tuple[Any, ...]:
+    """The units a merged unit took in besides itself (莱芜市 for 济南市 in 2019): what its
+    restated previous year includes."""
+    return tuple(u for u in row.change.merged_from if u.code != row.unit.code)
 
 
 def _csv_int(value: int | None) -> str:
@@ -359,6 +372,13 @@ def format_value(value: float | None) -> str:
     return f"{value:.2f}"
 
 
+def format_change(value: float | None) -> str:
+    """A change in index points with its sign (+7.42, −3.10), two decimals."""
+    if value is None or math.isnan(value):
+        return "—"
+    return f"{value:+.2f}".replace("-", "−")
+
+
 def format_share(value: float) -> str:
     return f"{value * 100:.1f}%"
 
@@ -416,6 +436,8 @@ def _environment() -> Environment:
         score=format_score,
         value=format_value,
         share=format_share,
+        change=format_change,
+        restated=restated_names,
         css_string=css_string,
         names=_join_names,
         unit=_unit,

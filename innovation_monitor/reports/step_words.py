@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from innovation_monitor.divisions.registry import PROVINCE_CODE
+from innovation_monitor.indicators import CITY_TYPE_COLUMN, PARENT_COLUMN, TYPE_COLUMN
 from innovation_monitor.reports.labels import LANGS, PUNCTUATION, Bilingual
 from innovation_monitor.reports.methodology import step_view
 
@@ -25,6 +26,14 @@ WORDS: dict[str, Bilingual] = {
     ),
     "group_parent": B(
         "同组指同一设区市所辖的县（市、区）", "the group is the counties of the same city"
+    ),
+    "group_city_type": B(
+        "同组指同一设区市所辖的同类型县（市、区）（分类评价的类型）",
+        "the group is the units of the same type (classified evaluation) in the same city",
+    ),
+    "group_unit_type": B(
+        "同组指全省同类型的县（市、区）（分类评价的类型）",
+        "the group is the units of the same type (classified evaluation) in the province",
     ),
     "skewed": B(
         "偏度绝对值达到 {skew} 且峰度达到 {kurtosis} 的指标视为偏态",
@@ -131,9 +140,16 @@ def _dat_thresh(value: Any) -> list[Bilingual] | None:
     return phrases
 
 
+GROUP_WORDS = {
+    PARENT_COLUMN: "group_parent",
+    CITY_TYPE_COLUMN: "group_city_type",
+    TYPE_COLUMN: "group_unit_type",
+}
+"""The words of an impute step's peer group, by the engine's group column."""
+
 _PHRASES: dict[tuple[str, ...], Callable[..., Bilingual | list[Bilingual] | None]] = {
     ("limit",): lambda value: _words("limit", value=value),
-    ("group",): lambda value: WORDS["group_parent"] if value == "parent_code" else None,
+    ("group",): lambda value: WORDS.get(GROUP_WORDS.get(value, "")),
     ("skew", "kurtosis"): lambda skew, kurtosis: _words(
         "skewed", skew=_plain(skew), kurtosis=_plain(kurtosis)
     ),

@@ -44,8 +44,11 @@ class RankChange:
     a positive number is a climb; None when either rank is missing. ``predecessor`` is set when
     the unit took over a single unit of another code (e.g. 莱城区 → 莱芜区) and is compared with
     it. ``merged_from`` names the previous units whose territory a unit with changed boundaries
-    now holds (济南市 and 莱芜市 for Jinan in 2019): such a unit is not comparable and has no
-    change. ``is_new``: there is a previous year but the unit (or a predecessor) was not in it.
+    now holds (济南市 and 莱芜市 for Jinan in 2019): such a unit is compared with the previous
+    year re-scored on its current boundaries where the scoring did so (``restated``), else it
+    is not comparable and has no change. ``is_new``: there is a previous year but the unit (or
+    a predecessor) was not in it. ``previous_score`` and ``score_change`` (index points) are
+    the stored ones, on this year's boundaries too.
     """
 
     previous_rank: int | None = None
@@ -53,6 +56,13 @@ class RankChange:
     predecessor: Named | None = None
     merged_from: tuple[Named, ...] = ()
     is_new: bool = False
+    previous_score: float | None = None
+    score_change: float | None = None
+
+    @property
+    def restated(self) -> bool:
+        """A merged unit compared with its predecessors re-scored together (济南 with 莱芜)."""
+        return bool(self.merged_from) and self.previous_rank is not None
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,10 @@ class RankingRow:
     tier: Named | None
     pillars: dict[str, NodeScore]
     rank_in_parent: int | None = None
+    unit_type: str | None = None
+    type_score: float | None = None
+    rank_in_type: int | None = None
+    tier_in_type: Named | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,16 @@ class ParentGroup:
 
     parent: Named
     rows: tuple[RankingRow, ...]
+
+
+@dataclass(frozen=True)
+class TypeGroup:
+    """The county-level units of one type (分类评价), by their rank within the type;
+    ``own_weights``: the type has an index of its own (``type_score``), which ranks it."""
+
+    name: Bilingual
+    rows: tuple[RankingRow, ...]
+    own_weights: bool = False
 
 
 @dataclass(frozen=True)
@@ -218,6 +242,66 @@ class TierView:
     name: Bilingual
     rule: Bilingual
     members: tuple[Named, ...]
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    """A unit on the evaluation period's ranking (``evaluations``); ``advanced_rule`` is the
+    rule it met as an advanced unit, in words (None: not advanced)."""
+
+    unit: Named
+    rank: int | None
+    mean: float | None
+    improvement: float | None
+    years_scored: int
+    tier: Named | None
+    advanced_rule: Bilingual | None
+
+
+@dataclass(frozen=True)
+class EvaluationView:
+    """The edition's evaluation cycle (评价周期): its years, what it ranks on, how the advanced
+    units (先进市) are chosen, in words, and the ranking with them marked."""
+
+    start: int
+    end: int
+    measure: Bilingual
+    advanced_name: Bilingual
+    rules: Bilingual
+    rows: tuple[PeriodRow, ...]
+
+    @property
+    def advanced(self) -> tuple[PeriodRow, ...]:
+        return tuple(r for r in self.rows if r.advanced_rule is not None)
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    """A plan target and the progress towards it as of the report year, in words
+    (:mod:`.target_text`): its year's value, the latest value, the gap (None once met), the
+    year met since or projected; all None without any value. ``met``: in the latest year;
+    ``met_in_year``: in the target's year (None before it is in the data)."""
+
+    scope: Named
+    target: Bilingual
+    in_year: Bilingual | None
+    latest: Bilingual | None
+    gap: Bilingual | None
+    reached: Bilingual | None
+    met: bool | None
+    met_in_year: bool | None = None
+
+
+@dataclass(frozen=True)
+class ProvinceIndexView:
+    """The province's own index and pillars in % of a base year, the report year last."""
+
+    name: Bilingual
+    base_year: int
+    years: tuple[int, ...]
+    rows: tuple[tuple[Bilingual, tuple[float | None, ...]], ...]
+    latest: float | None
+    """The index in the report year."""
 
 
 @dataclass(frozen=True)
@@ -329,6 +413,8 @@ class MonitoringReport:
     departed: tuple[DepartedUnit, ...]
     top: tuple[RankingRow, ...]
     climbers: tuple[RankingRow, ...]
+    risers: tuple[RankingRow, ...]
+    fallers: tuple[RankingRow, ...]
     pillars: tuple[PillarView, ...]
     indicators: tuple[IndicatorView, ...]
     profiles: tuple[UnitProfile, ...]
@@ -336,6 +422,10 @@ class MonitoringReport:
     steps: tuple[StepView, ...]
     sources: tuple[SourceView, ...]
     quality: DataQuality = field(default_factory=DataQuality)
+    type_groups: tuple[TypeGroup, ...] = ()
+    evaluation: EvaluationView | None = None
+    progress: tuple[ProgressView, ...] = ()
+    province_index: ProvinceIndexView | None = None
 
     @property
     def banner(self) -> Bilingual | None:
@@ -349,3 +439,9 @@ class MonitoringReport:
     @property
     def has_previous(self) -> bool:
         return self.previous_year is not None
+
+    @property
+    def reranked_note(self) -> Bilingual:
+        """How previous ranks were restated: merged units re-scored together, or counted once."""
+        restated = any(r.change.restated for r in self.rows)
+        return label("reranked_rescored" if restated else "reranked")

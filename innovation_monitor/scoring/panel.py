@@ -16,6 +16,7 @@ listed: nothing was imputed or missing.)
 
 import itertools
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,7 @@ from innovation_monitor.divisions import (
     province_indicators,
     restated_indicators,
 )
+from innovation_monitor.divisions.registry import PROVINCE_CODE
 from innovation_monitor.errors import FrameworkError
 from innovation_monitor.framework import (
     INDEX_CODE,
@@ -41,7 +43,13 @@ from innovation_monitor.framework import (
 )
 from innovation_monitor.framework.engine import fitted_on
 from innovation_monitor.indicators import indicator_frame
-from innovation_monitor.scoring.schemas import IMPUTATIONS_SCHEMA, MISSING, SCORES_SCHEMA
+from innovation_monitor.scoring.classified import type_index
+from innovation_monitor.scoring.schemas import (
+    IMPUTATIONS_SCHEMA,
+    MISSING,
+    PROVINCE_INDEX_SCHEMA,
+    SCORES_SCHEMA,
+)
 
 #: the steps whose fitted parameters a build keeps (goalposts, treatment decisions)
 FITTED_STEPS = ("treat", "normalise")
@@ -57,16 +65,25 @@ class PanelScores:
     scores: pl.DataFrame
     imputations: pl.DataFrame
     build: dict[str, str]
+    type_scores: pl.DataFrame | None = None
+    """:data:`TYPE_SCORES_SCHEMA` rows, when scored with the units' types (分类评价)."""
 
 
 def score_panel(
-    values: pl.DataFrame, framework: MonitoringFramework, *, fit_years: list[int] | None = None
+    values: pl.DataFrame,
+    framework: MonitoringFramework,
+    *,
+    fit_years: list[int] | None = None,
+    types: Mapping[str, str] | None = None,
 ) -> PanelScores:
     """Scores of every unit-year at every node (the index, each pillar and each indicator's
     normalised score, with the unit's rank within its year) and the values they rest on that
     are not the unit's own (see the module docstring). With ``fit_years``, the pooled treatment
     and goalposts are fitted on those years only and every year is transformed with that fit
-    (frozen goalposts)."""
+    (frozen goalposts). With ``types`` (unit code → type, :func:`~innovation_monitor.scoring.
+    classified.unit_type_map`), the engine's data carry the type group columns and each unit's
+    index among its type is scored too (:func:`~innovation_monitor.scoring.classified.
+    type_index`)."""
     imeta = imeta_table(framework)
     steps = build_steps(framework)
     steps = steps if fit_years is None else fitted_on(steps, fit_years)
@@ -77,7 +94,7 @@ def score_panel(
     if values.is_empty():
         empty = (pl.DataFrame(schema=SCORES_SCHEMA), pl.DataFrame(schema=IMPUTATIONS_SCHEMA))
         return PanelScores(*empty, {**spec, "fitted": "{}"})
-    data = indicator_frame(values, framework)
+    data = indicator_frame(values, framework, types)
     engine = Framework.from_imeta(imeta, source=f"indicators.yaml ({framework.level})")
     build = run_build(data, engine, steps)
     if build.results is None:
@@ -113,7 +130,8 @@ def score_panel(
     imputations = _imputations(data, build, build.results, framework)
     if reference:
         imputations = imputations.filter(~pl.col("region_code").is_in(reference))
-    return PanelScores(scores, imputations, build_spec)
+    by_type = None if types is None else type_index(build, units, framework, types)
+    return PanelScores(scores, imputations, build_spec, by_type)
 
 
 def _long(table: pd.DataFrame, name: str) -> pl.DataFrame:
@@ -207,6 +225,50 @@ def with_reference(
         return values
     province = province_indicators(statistics, system)
     return pl.concat([values, province.select(values.columns)]) if province.height else values
+
+
+def province_index(values: pl.DataFrame, framework: MonitoringFramework) -> pl.DataFrame:
+    """The province's own index against its base year (:data:`PROVINCE_INDEX_SCHEMA`), every
+    node of every year: its indicators (``values`` with the reference unit's, see
+    :func:`with_reference`) each in % of the province's base-year value (higher-is-worse ones
+    inverted), weighted and aggregated with the methodology's own weight and aggregate steps;
+    empty without ``province_index`` in the methodology or when the data lack its base year."""
+    base = framework.methodology.province_base_year
+    if base is None:
+        return pl.DataFrame(schema=PROVINCE_INDEX_SCHEMA)
+    own = values.filter(pl.col("region_code") == PROVINCE_CODE)
+    if base not in set(own["year"].to_list()):  # the caller says so (no base, no index)
+        return pl.DataFrame(schema=PROVINCE_INDEX_SCHEMA)
+    normalise = {
+        "normalise": {
+            "method": "ratio_to_reference",
+            "unit": PROVINCE_CODE,
+            "scale": 100,
+            "goalposts": {"reference_period": base},
+        }
+    }
+    steps = [normalise] + [s for s in build_steps(framework) if {"weight", "aggregate"} & set(s)]
+    engine = Framework.from_imeta(
+        imeta_table(framework), source=f"indicators.yaml ({framework.level})"
+    )
+    results = run_build(indicator_frame(own, framework), engine, steps, keep=False).results
+    if results is None:
+        raise FrameworkError(
+            f"indicators.yaml methodology.{framework.level}: the steps never aggregate; "
+            "add an aggregate step"
+        )
+    return (
+        _long(results.scores, "score")
+        .select(
+            pl.col(TIME).cast(pl.Int64).alias("year"),
+            pl.lit(framework.level).alias("level"),
+            pl.lit(base, pl.Int64).alias("base_year"),
+            "node",
+            pl.col("score").cast(pl.Float64).fill_nan(None),
+        )
+        .sort("year", "node")
+        .select(list(PROVINCE_INDEX_SCHEMA))
+    )
 
 
 def scores_each_year_alone(framework: MonitoringFramework) -> bool:

@@ -2,11 +2,14 @@
 
 Published previous ranks count units that are gone: after 莱芜市 merged into 济南市 every city
 ranked below Laiwu would climb one place for free. So the previous year is re-ranked (ties
-"min", by index score) with one entry per unit of this year, holding the best previous score
+"min", by index score) with one entry per unit of this year. Where the methodology scores each
+year on its own, the previous year is re-scored from restated statistics on this year's
+boundaries (Jinan with Laiwu's 2018 figures, ``restated``): every unit, the merged one too, is
+compared with that panel's score and rank. Otherwise each entry holds the best previous score
 among the units its territory came from: a unit mapped one-to-one (same code, or a recode such
-as 莱城区 → 莱芜区) keeps its own score and is compared with it, and merged units count once, so
-a merger moves nobody else. A unit whose boundaries changed gets no change but the units it was
-merged from (Shandong has mergers only, docs/divisions.md).
+as 莱城区 → 莱芜区) keeps its own score and is compared with it, merged units count once so a
+merger moves nobody else, and the merged unit itself gets no change (Shandong has mergers only,
+docs/divisions.md).
 """
 
 import math
@@ -34,8 +37,9 @@ def rank_changes(
     for previous_year, year in zip([None, *years], years, strict=False):
         now = index.filter(pl.col("year") == year)
         before = None if previous_year is None else index.filter(pl.col("year") == previous_year)
-        changes = _year_changes(now, before, previous_year, year, registry, level)
-        _add_score_change(changes, now, before, (restated or {}).get(year, {}))
+        again = (restated or {}).get(year, {})
+        changes = _year_changes(now, before, previous_year, year, registry, level, again)
+        _add_score_change(changes, now, before, again)
         rows += changes
     return pl.DataFrame(rows, schema=RANK_CHANGE_SCHEMA, orient="row")
 
@@ -83,8 +87,10 @@ def _year_changes(
     year: int,
     registry: DivisionRegistry,
     level: str,
+    rescored: Mapping[str, float],
 ) -> list[dict[str, Any]]:
-    """The change rows of one year against ``previous`` (None: the first year)."""
+    """The change rows of one year against ``previous`` (None: the first year); ``rescored``:
+    the previous year's index re-scored on this year's boundaries (empty: not re-scored)."""
     ranks = {code: _rank(rank) for code, rank in now.select("region_code", "rank").iter_rows()}
 
     def unchanged(code: str) -> dict[str, Any]:
@@ -114,7 +120,7 @@ def _year_changes(
     for old, new in registry.crosswalk(previous_year, year, level).iter_rows():
         successors.setdefault(old, []).append(new)
         predecessors.setdefault(new, []).append(old)
-    restated = {
+    restated = dict(rescored) or {
         new: max(found)
         for new, olds in predecessors.items()
         if (found := [scored[old] for old in olds if old in scored])
@@ -129,16 +135,25 @@ def _year_changes(
         olds = predecessors.get(code, [])
         if len(olds) > 1 or (olds and successors[olds[0]] != [code]):
             row["merged_from"] = sorted(olds)
+            if rescored:  # its previous rank as the restated panel ranks it
+                _set_previous_rank(row, rank, rank_before.get(code), restated=True)
         elif not olds or olds[0] not in published:
             row["is_new"] = True
         else:
             (source,) = olds
             previous_rank = rank_before.get(code)
-            row["previous_rank"] = previous_rank
-            row["previous_rank_restated"] = previous_rank != published[source]
-            if rank is not None and previous_rank is not None:
-                row["rank_change"] = previous_rank - rank
+            _set_previous_rank(row, rank, previous_rank, previous_rank != published[source])
             if source != code:
                 row["predecessor_code"] = source
         rows.append(row)
     return rows
+
+
+def _set_previous_rank(
+    row: dict[str, Any], rank: int | None, previous_rank: int | None, restated: bool
+) -> None:
+    """``previous_rank``, whether it differs from the published one, and ``rank_change``."""
+    row["previous_rank"] = previous_rank
+    row["previous_rank_restated"] = restated
+    if rank is not None and previous_rank is not None:
+        row["rank_change"] = previous_rank - rank

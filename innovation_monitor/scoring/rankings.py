@@ -13,7 +13,7 @@ import polars as pl
 from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.framework import INDEX_CODE
 from innovation_monitor.scoring.rank_change import rank_changes
-from innovation_monitor.scoring.schemas import RANKINGS_SCHEMA
+from innovation_monitor.scoring.schemas import RANKINGS_SCHEMA, TYPE_SCORES_SCHEMA
 
 
 def build_rankings(
@@ -22,13 +22,16 @@ def build_rankings(
     registry: DivisionRegistry,
     level: str,
     restated: Mapping[int, Mapping[str, float]] | None = None,
+    type_scores: pl.DataFrame | None = None,
+    type_tiers: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The ``rankings`` rows of ``level`` from its scores (every year) and tiers.
 
     ``rank`` is the index rank as scored (ties share it); ``parent_code`` and ``rank_in_parent``
-    (ties "min" among the ranked units of the city), ``unit_type`` and ``rank_in_type`` (among
-    the units of the same type: 市辖区, 县级市, 县) are set for county-level units only; the
-    change columns come from :func:`~innovation_monitor.scoring.rank_change.rank_changes`.
+    (ties "min" among the ranked units of the city) are set for county-level units only; the
+    type columns come from ``type_scores`` and ``type_tiers``
+    (:mod:`~innovation_monitor.scoring.classified`; NULL without); the change columns from
+    :func:`~innovation_monitor.scoring.rank_change.rank_changes`.
     """
     index = scores.filter((pl.col("level") == level) & (pl.col("node") == INDEX_CODE)).select(
         "year", "region_code", "score", "rank"
@@ -41,12 +44,18 @@ def build_rankings(
         {
             "region_code": codes,
             "parent_code": [registry.get(code).parent_code if county else None for code in codes],
-            "unit_type": [registry.get(code).type if county else None for code in codes],
         },
-        schema={"region_code": pl.String, "parent_code": pl.String, "unit_type": pl.String},
+        schema={"region_code": pl.String, "parent_code": pl.String},
     )
     in_parent = pl.col("rank").rank("min").over("year", "parent_code")
-    in_type = pl.col("rank").rank("min").over("year", "unit_type")
+    by_type = (
+        pl.DataFrame(schema=TYPE_SCORES_SCHEMA) if type_scores is None else type_scores
+    ).select("year", "region_code", "unit_type", "type_score", "rank_in_type")
+    type_tier = (
+        pl.DataFrame(schema={"year": pl.Int64, "region_code": pl.String, "tier_in_type": pl.String})
+        if type_tiers is None
+        else type_tiers
+    )
     return (
         index.join(
             tiers.filter(pl.col("level") == level).select("year", "region_code", "tier"),
@@ -54,10 +63,11 @@ def build_rankings(
             how="left",
         )
         .join(parents, on="region_code", how="left")
+        .join(by_type, on=["year", "region_code"], how="left")
+        .join(type_tier, on=["year", "region_code"], how="left")
         .with_columns(
             pl.lit(level).alias("level"),
             (in_parent if county else pl.lit(None)).alias("rank_in_parent"),
-            (in_type if county else pl.lit(None)).alias("rank_in_type"),
         )
         .join(
             rank_changes(index, registry, level, restated),

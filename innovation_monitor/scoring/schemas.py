@@ -43,8 +43,22 @@ re-scored from restated statistics where the methodology scores each year on its
 boundaries and ``rank_change`` = previous rank − rank (positive = climbed; None when either is
 missing or the unit is not comparable); ``predecessor_code`` when compared with a unit of
 another code; ``merged_from`` the previous units a unit with changed boundaries now holds (its
-rank is not comparable); ``is_new`` when the previous year has neither the unit nor a
-predecessor; ``previous_rank_restated`` when the previous rank differs from the published one."""
+previous rank and score are those of the previous year re-scored from restated statistics,
+where the methodology scores each year on its own, else none: not comparable); ``is_new`` when
+the previous year has neither the unit nor a predecessor; ``previous_rank_restated`` when the
+previous rank differs from the published one."""
+
+TYPE_SCORES_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int64(),
+    "level": pl.String(),
+    "region_code": pl.String(),
+    "unit_type": pl.String(),
+    "type_score": pl.Float64(),
+    "rank_in_type": pl.Int64(),
+}
+"""One row per unit-year of a level evaluated by type (分类评价): the unit's type, its index
+among its type (the common index, or with the type's own weights) and its rank among the units
+of that type and year (ties "min")."""
 
 RANKINGS_SCHEMA: dict[str, pl.DataType] = {
     "year": pl.Int64(),
@@ -55,14 +69,85 @@ RANKINGS_SCHEMA: dict[str, pl.DataType] = {
     "parent_code": pl.String(),
     "rank_in_parent": pl.Int64(),
     "unit_type": pl.String(),
+    "type_score": pl.Float64(),
     "rank_in_type": pl.Int64(),
+    "tier_in_type": pl.String(),
     **{k: v for k, v in RANK_CHANGE_SCHEMA.items() if k not in ("year", "region_code")},
 }
 """One row per unit-year with an index score: the index rank (ties share it), the tier code
-(NULL without tiers), the city and the rank within it, the unit's type that year (市辖区, 县级市
-or 县, from the registry) and the rank among the units of that type (分类评价), all for
-county-level units only (ties "min" among the ranked units), and the rank change columns
-above."""
+(NULL without tiers), the city and the rank within it (ties "min" among the ranked units), for
+county-level units only; for a level evaluated by type (分类评价, ``methodology.<level>.types``)
+the unit's type (市辖区, 县级市 or 县 from the registry, or its functional type), its index
+among its type, rank and tier among the units of its type (:data:`TYPE_SCORES_SCHEMA`); and
+the rank change columns above."""
+
+PROVINCE_INDEX_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int64(),
+    "level": pl.String(),
+    "base_year": pl.Int64(),
+    "node": pl.String(),
+    "score": pl.Float64(),
+}
+"""The province's own index against a base year (全省综合科技创新水平指数): one row per year and
+node (the index, each pillar, each indicator), ``score`` in % of the base year's (= 100),
+higher-is-worse indicators inverted; for a level whose methodology has ``province_index``."""
+
+CONTRIBUTIONS_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int64(),
+    "level": pl.String(),
+    "region_code": pl.String(),
+    "indicator": pl.String(),
+    "pillar": pl.String(),
+    "contribution": pl.Float64(),
+}
+"""One row per indicator with a score of a unit-year: its part of the unit's index in index
+points (pillar share × indicator share × normalised score); a unit-year's parts add up to its
+index (arithmetic methodologies only)."""
+
+DRIVERS_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int64(),
+    "level": pl.String(),
+    "region_code": pl.String(),
+    "previous_year": pl.Int64(),
+    "indicator": pl.String(),
+    "pillar": pl.String(),
+    "contribution": pl.Float64(),
+    "previous_contribution": pl.Float64(),
+    "change": pl.Float64(),
+}
+"""Drivers of change: one row per indicator of a unit-year compared with its previous year (its
+own or its predecessor's): the indicator's contribution then and now (0 when it had no score)
+and the difference; a unit-year's changes add up to ``rankings.score_change``."""
+
+STRENGTHS_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int64(),
+    "level": pl.String(),
+    "region_code": pl.String(),
+    "kind": pl.String(),
+    "position": pl.Int64(),
+    "indicator": pl.String(),
+    "indicator_rank": pl.Int64(),
+    "index_rank": pl.Int64(),
+    "units": pl.Int64(),
+}
+"""Strengths and weaknesses (优势与短板): one row per listed indicator of a unit-year; ``kind``
+``strength`` or ``weakness``, ``position`` 1 = the strongest (weakest) one, the unit's rank on
+the indicator and on the index among ``units`` ranked units that year."""
+
+COHERENCE_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int64(),
+    "level": pl.String(),
+    "node": pl.String(),
+    "parent": pl.String(),
+    "measure": pl.String(),
+    "value": pl.Float64(),
+    "flag": pl.String(),
+}
+"""The statistical coherence audit of a level's year (as the JRC audits the GII): per indicator
+its correlation with its pillar and with the index, its importance (share of the pillar's
+squared correlations) beside its nominal weight share; per pillar its correlation with the
+index, Cronbach's alpha and the share of variance of its first principal component. ``flag``
+``negative`` / ``weak`` for an indicator that correlates negatively or weakly with its pillar."""
 
 MISSING = "missing"
 """The ``method`` of an ``imputations`` row whose value stayed missing: the aggregation skipped

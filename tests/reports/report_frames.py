@@ -133,20 +133,21 @@ def make_report(
     **extra: Any,
 ) -> MonitoringReport:
     """The report of ``index`` (by default the toy cities or counties above); ``extra``:
-    further keywords of ``build_report`` (``imputations`` defaults to none)."""
+    further keywords of ``build_report`` (``imputations`` defaults to none, ``rankings`` to
+    those the scoring stage builds from the index and the test's tiers)."""
     if index is None:
         index = CITY_INDEX if level == "city" else COUNTY_INDEX
     scores, values, tiers = frames(system.frameworks[level], index)
+    rankings = build_rankings(scores, tiers if with_tiers else tiers.clear(), registry, level)
     return build_report(
         year,
         level,
         scores=scores,
         indicator_values=values,
-        rankings=build_rankings(scores, tiers if with_tiers else tiers.clear(), registry, level),
         registry=registry,
         system=system,
         notice=notice,
-        **{"imputations": NOTHING_IMPUTED, **extra},
+        **{"imputations": NOTHING_IMPUTED, "rankings": rankings, **extra},
     )
 
 

@@ -138,6 +138,10 @@ def test_data_from_names_and_notices_is_escaped(registry, toy_system):
 
 # ------------------------------------------------------------------------------ ranking
 
+CHANGE = 6
+"""The rank change column of a city ranking table with a previous year: rank, unit, index,
+previous index, index change, previous rank, rank change, then the tier."""
+
 
 def test_ranks_and_ties_render_as_given(registry, toy_system):
     report = make_report(registry, toy_system, "city")
@@ -179,7 +183,7 @@ def test_rank_changes_against_previous_year(registry, toy_system):
     assert [s.code for s in laiwu.successors] == [JINAN]
 
     zh = render_html(report, "zh")
-    rows = {r[1]: r[3] for r in table_rows(section(zh, "ranking"))}
+    rows = {r[1]: r[CHANGE] for r in table_rows(section(zh, "ranking"))}
     assert rows == {
         "济南市": "— （区划调整，不可比：由济南市、莱芜市合并）",
         "青岛市": "↓1",
@@ -197,7 +201,7 @@ def test_rank_changes_against_previous_year(registry, toy_system):
         "Rank changes are against 2018; previous ranks are re-ranked on this year&#39;s boundaries"
         in section(en, "summary")
     )
-    assert [" ".join(r[3].split()) for r in table_rows(section(en, "ranking"))] == [
+    assert [" ".join(r[CHANGE].split()) for r in table_rows(section(en, "ranking"))] == [
         "— (boundaries changed, not comparable: merged from Jinan, Laiwu)",
         "↓1",
         "↑1",
@@ -223,7 +227,7 @@ def test_a_merger_moves_no_other_unit(registry, toy_system):
     assert [r.unit.code for r in report.climbers] == [QINGDAO]
     assert report.reranked
     notes = {
-        line[1]: line[-len(report.pillars) - 5 : -len(report.pillars) - 2]
+        line[1]: line[-len(report.pillars) - 7 : -len(report.pillars) - 4]
         for line in render.ranking_table(report)[1:]
     }
     assert notes[JINAN] == [
@@ -393,7 +397,7 @@ def test_tiers_section_from_tier_codes_and_omitted_without_tiers(registry, toy_s
     zh = render_html(report, "zh")
     tiers = section(zh, "tiers")
     assert "综合排名第 1–2 位" in tiers and "综合排名第 3–5 位" in tiers  # the toy's max_rank 2, 5
-    assert [r[4] for r in table_rows(section(zh, "ranking"))][:3] == [
+    assert [r[CHANGE + 1] for r in table_rows(section(zh, "ranking"))][:3] == [
         "第一梯队",
         "第一梯队",
         "第二梯队",
@@ -513,11 +517,12 @@ def test_unranked_unit_and_unit_without_scores_this_year(registry, toy_system):
         (JINAN, 1, 75.0),
         (QINGDAO, None, None),
     ]
-    assert report.rows[1].change == RankChange(previous_rank=2)  # no current rank: no change
+    # no current rank: no change
+    assert report.rows[1].change == RankChange(previous_rank=2, previous_score=60.0)
     (zibo,) = report.departed  # Zibo still exists but has no 2019 scores
     assert zibo.still_exists and zibo.previous_rank == 3
     zh = render_html(report, "zh")
-    assert table_rows(section(zh, "ranking"))[1][:4] == ["—", "青岛市", "—", "—"]
+    assert table_rows(section(zh, "ranking"))[1][:7] == ["—", "青岛市", "—", "60.00", "—", "2", "—"]
     assert "淄博市（2018年排名第3）本年无数据" in section(zh, "summary")
     (panel,) = chart_panels(report, "zh")
     assert [b.label for b in panel.bars] == ["1. 济南市"]
@@ -607,12 +612,13 @@ def test_write_reports_files_and_csv(registry, toy_system, level, tmp_path):
     assert {r[column["地区 Region (en)"]] for r in body} == {r.unit.name.en for r in report.rows}
     assert [r[column["排名 Rank"]] for r in body] == [str(r.rank) for r in report.rows]
     pillars = toy_system.frameworks[level].pillars
-    assert header[-len(pillars) - 2 : -2] == [f"{p.name_zh} {p.name_en}" for p in pillars]
-    assert header[-2:] == [
+    assert header[-len(pillars) - 4 : -4] == [f"{p.name_zh} {p.name_en}" for p in pillars]
+    assert header[-2:] == ["上年指数 Previous index", "指数变化（点） Index change (points)"]
+    assert header[-4:-2] == [
         "插补或缺失的指标 Imputed or missing indicators",
         "过半指标为插补或缺失值的领域 Pillars resting mostly on imputed or missing values",
     ]
-    assert {tuple(r[-2:]) for r in body} == {("", "")}  # nothing imputed
+    assert {tuple(r[-4:-2]) for r in body} == {("", "")}  # nothing imputed
     if level == "county":
         assert body[0][column["所属市 City (zh)"]] == "济南市"
         assert body[0][column["所属市 City (en)"]] == "Jinan"

@@ -132,6 +132,12 @@ def test_jinans_2019_change_is_against_jinan_and_laiwu_restated_for_2018(
     assert jinan["previous_score"] == pytest.approx(index_2018["score"][0], rel=1e-12)
     assert jinan["previous_score"] not in (pytest.approx(own[JINAN]), pytest.approx(own[LAIWU]))
     assert jinan["score_change"] == pytest.approx(now[JINAN] - index_2018["score"][0], rel=1e-12)
+    # its previous rank is the restated Jinan's among the 2018 cities (Laiwu gone)
+    others = [s for code, s in own.items() if code not in (JINAN, LAIWU)]
+    assert jinan["previous_rank"] == 1 + sum(s > jinan["previous_score"] for s in others)
+    assert jinan["previous_rank_restated"]
+    current = rankings.filter(pl.col("year") == 2019, pl.col("region_code") == JINAN)["rank"][0]
+    assert jinan["rank_change"] == jinan["previous_rank"] - current
     qingdao = rankings.filter(pl.col("year") == 2019, pl.col("region_code") == "370200").row(
         0, named=True
     )

@@ -254,6 +254,28 @@ def test_previous_ranks_are_restated_on_this_years_boundaries(registry) -> None:
     assert first["rank_in_parent"].null_count() == first.height
 
 
+def test_a_merged_unit_is_ranked_in_the_previous_year_rescored_on_its_boundaries(
+    registry,
+) -> None:
+    """Given 2018 re-scored on 2019 boundaries (Jinan with Laiwu: 70), Jinan's previous rank is
+    its place in that panel (3rd behind Qingdao 80 and Yantai 72), and so is everyone's."""
+    scores = index_scores(
+        "city",
+        {
+            2018: {QINGDAO: (80.0, 1), JINAN: (75.0, 2), YANTAI: (72.0, 3), LAIWU: (50.0, 4)},
+            2019: {JINAN: (82.0, 1), QINGDAO: (78.0, 2), YANTAI: (55.0, 3)},
+        },
+    )
+    rescored = {2019: {JINAN: 70.0, QINGDAO: 80.0, YANTAI: 72.0}}
+    rankings = build_rankings(scores, pl.DataFrame(schema=TIERS_SCHEMA), registry, "city", rescored)
+    columns = ("previous_rank", "rank_change", "previous_score", "previous_rank_restated")
+    assert by_unit(rankings, 2019, *columns) == {
+        JINAN: (3, 2, 70.0, True),
+        QINGDAO: (1, -1, 80.0, False),
+        YANTAI: (2, -1, 72.0, True),
+    }
+
+
 def test_recoded_units_are_compared_with_their_predecessor_and_new_ones_are_new(
     registry,
 ) -> None:
