@@ -22,7 +22,7 @@ from assets.partitions import DATA_YEARS, ONE_RUN, run_years
 from assets.resources import MonitorSettings, WarehouseResource
 from assets.sources import FRAMEWORK_VERSION, framework, level_files
 from assets.statistics import divisions, statistics_asset
-from innovation_monitor import stages
+from innovation_monitor import insight, stages
 from innovation_monitor.divisions import LEVELS
 
 
@@ -111,8 +111,34 @@ def lane(level: str) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefi
         return dg.AssetCheckResult(passed=report.success, metadata=report.to_metadata())
 
     @dg.asset(
-        name=f"{level}_reports",
+        name=f"{level}_insight",
         deps=[scores],
+        group_name=level,
+        kinds={"duckdb"},
+        pool=WAREHOUSE_POOL,
+        code_version=FRAMEWORK_VERSION,
+        metadata=table_definition("drivers"),
+    )
+    def analysis(
+        context: dg.AssetExecutionContext, settings: MonitorSettings, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
+        """What the scores say beyond the ranks: each indicator's contribution to the index,
+        the drivers of every unit's change on the previous year, strengths and weaknesses,
+        and the statistical coherence audit of indicators, pillars and index."""
+        with warehouse.get_connection() as con:
+            summary = insight.analyse_level(con, settings.system, level)
+            return materialized(context, summary, table_rows(con, "drivers", level))
+
+    @dg.asset_check(asset=analysis, name="drivers_add_up", blocking=True, pool=WAREHOUSE_POOL)
+    def drivers_add_up(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        """The drivers of every compared unit-year add up to its change in index points."""
+        with warehouse.get_connection() as con:
+            report = insight.check_drivers(con, level)
+        return dg.AssetCheckResult(passed=report.success, metadata=report.to_metadata())
+
+    @dg.asset(
+        name=f"{level}_reports",
+        deps=[scores, analysis],
         group_name=level,
         kinds={"html", "csv"},
         pool=WAREHOUSE_POOL,
@@ -129,8 +155,8 @@ def lane(level: str) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefi
             paths = stages.write_level_reports(con, settings.system, settings.registry, level, out)
         return reports_materialized(context, paths, out, Path(settings.output_dir))
 
-    assets = [statistics, indicators, scores, reports]
-    return assets, [statistics_checks, indicators_usable, scores_complete]
+    assets = [statistics, indicators, scores, analysis, reports]
+    return assets, [statistics_checks, indicators_usable, scores_complete, drivers_add_up]
 
 
 lanes = {level: lane(level) for level in LEVELS}

@@ -67,8 +67,8 @@ def test_every_warehouse_step_is_in_the_warehouse_pool_and_no_other_is() -> None
     for op in ops:
         assert isinstance(op, dg.OpDefinition)
         assert (op.pool == WAREHOUSE_POOL) == ("warehouse" in op.required_resource_keys), op.name
-    # divisions, and per lane statistics, indicators, scores, reports and their checks
-    assert len([op for op in ops if isinstance(op, dg.OpDefinition) and op.pool]) == 1 + 7 * len(
+    # divisions, and per lane statistics, indicators, scores, insight, reports and their checks
+    assert len([op for op in ops if isinstance(op, dg.OpDefinition) and op.pool]) == 1 + 9 * len(
         LEVELS
     )
 
@@ -86,7 +86,7 @@ def test_scoring_assets_carry_the_framework_hash_as_code_version() -> None:
     graph = defs.resolve_asset_graph()
     assert file_sha256(INDICATORS_FILE) == FRAMEWORK_VERSION
     for level in LEVELS:
-        for name in ("indicators", "scores", "reports"):
+        for name in ("indicators", "scores", "insight", "reports"):
             assert graph.get(dg.AssetKey(f"{level}_{name}")).code_version == FRAMEWORK_VERSION
         parents = graph.get(dg.AssetKey(f"{level}_statistics")).parent_keys
         assert {dg.AssetKey(files_asset(level)), dg.AssetKey(FRAMEWORK)} <= parents
@@ -233,7 +233,7 @@ def test_materializing_lane_by_lane_keeps_the_city_lane_when_the_county_check_fa
             if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
         ]
         assert blocking == ["county_statistics:valid"]
-        for level in ("statistics", "indicators", "scores", "reports"):
+        for level in ("statistics", "indicators", "scores", "insight", "reports"):
             key = dg.AssetKey(f"city_{level}")
             assert instance.get_latest_materialization_event(key) is not None
         materialized = instance.get_materialized_partitions(dg.AssetKey("city_statistics"))
@@ -261,3 +261,46 @@ def test_an_unreadable_county_file_does_not_stop_the_city_lane(
     capsys.readouterr()
     assert main([*args, "--level", "county"]) == 1
     assert COUNTY_FILE in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_drivers_that_do_not_add_up_stop_the_lane_before_its_reports(
+    clean: tuple[Path, PipelineRun], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The insight asset's blocking check: drivers of change off by 0.01 index points for one
+    unit-year fail it, and the city reports are not written."""
+    from innovation_monitor.scoring import drivers
+
+    real = drivers.drivers_of_change
+
+    def off_by_a_little(*args: object) -> object:
+        frame = real(*args)  # type: ignore[arg-type]
+        first = frame.with_row_index().get_column("index") == 0
+        return frame.with_columns(change=frame["change"] + first.cast(float) * 0.01)
+
+    monkeypatch.setattr(drivers, "drivers_of_change", off_by_a_little)
+    data, run = clean[0], PipelineRun(tmp_path / "warehouse.duckdb", tmp_path / "out")
+    resources = {
+        "settings": MonitorSettings(data_dir=str(data), output_dir=str(run.out)),
+        "warehouse": WarehouseResource(database=str(run.warehouse)),
+    }
+    definitions = [*defs.assets, *defs.asset_checks]  # type: ignore[misc]
+    with dg.DagsterInstance.ephemeral() as instance:
+        register_years(instance, folder_years(data), exact=True)
+        result = dg.materialize(
+            definitions,
+            selection=LANE_KEYS["city"],
+            resources=resources,
+            instance=instance,
+            raise_on_error=False,
+            tags=range_tags(folder_years(data), every_year=True),
+        )
+        assert not result.success
+        failed = [
+            e.asset_check_key.to_user_string()
+            for e in result.get_asset_check_evaluations()
+            if not e.passed
+        ]
+        assert failed == ["city_insight:drivers_add_up"]
+        assert instance.get_latest_materialization_event(dg.AssetKey("city_insight")) is not None
+        assert instance.get_latest_materialization_event(dg.AssetKey("city_reports")) is None

@@ -27,7 +27,7 @@ from tests.corpus.conftest import cut_sample
 pytestmark = pytest.mark.slow
 
 SOURCES = {FRAMEWORK, *(files_asset(level) for level in LEVELS)}
-LANE = ("statistics", "indicators", "scores", "reports")
+LANE = ("statistics", "indicators", "scores", "insight", "reports")
 
 GRAPH_QUERY = """
 {
@@ -175,6 +175,7 @@ def _check_graph(data: dict) -> None:
             "statistics:warnings": False,
             "indicators:usable": True,
             "scores:complete": True,
+            "insight:drivers_add_up": True,
         }.items()
     }
     assert location["schedules"] == [
