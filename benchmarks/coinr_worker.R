@@ -10,6 +10,13 @@
 #                                               whose units are the unit-years, so treatment and
 #                                               min-max pool all years as ours do; JSON with wall,
 #                                               CPU, per-step CPU and peak RSS; index to OUT
+#   Rscript coinr_worker.R uncertainty N SEED STATS [RANKS]
+#                                               get_sensitivity(SA_type = "UA") of the example coin
+#                                               with N replications: weights of levels 2 and 3
+#                                               ±25 % (get_noisy_weights), min-max [1, 100] or
+#                                               z-score (10, 2), arithmetic or geometric mean;
+#                                               RankStats to STATS, every replication's ranks to
+#                                               RANKS; JSON with wall and CPU
 suppressPackageStartupMessages(library(COINr))
 
 args <- commandArgs(trailingOnly = TRUE)
@@ -84,6 +91,31 @@ if (mode == "asem") {
   say(sprintf(paste0('{"wall": %.9f, "cpu": %.9f, "peak_rss_mib": %.3f, "rss_before_mib": %.3f,',
                      ' "steps_cpu": {%s}}'),
               d[["elapsed"]], cpu_seconds(d), peak, before, step_json))
+} else if (mode == "uncertainty") {
+  n <- as.integer(args[2])
+  set.seed(as.integer(args[3]))
+  coin <- build_example_coin(quietly = TRUE)
+  noise <- data.frame(Level = c(2, 3), NoiseFactor = c(0.25, 0.25))
+  specs <- list(
+    Weights = list(Address = "$Log$Aggregate$w", Type = "discrete",
+                   Distribution = get_noisy_weights(coin$Meta$Weights$Original, noise, n)),
+    Normalisation = list(Address = "$Log$Normalise$global_specs", Type = "discrete",
+                         Distribution = list(list(f_n = "n_minmax", f_n_para = list(c(1, 100))),
+                                             list(f_n = "n_zscore", f_n_para = list(c(10, 2))))),
+    Aggregation = list(Address = "$Log$Aggregate$f_ag", Type = "discrete",
+                       Distribution = c("a_amean", "a_gmean"))
+  )
+  t <- proc.time()
+  res <- suppressMessages(get_sensitivity(coin, specs, N = n, SA_type = "UA", dset = "Aggregated",
+                                          iCode = "Index", quietly = TRUE,
+                                          check_addresses = FALSE))
+  d <- proc.time() - t
+  utils::write.csv(res$RankStats, args[4], row.names = FALSE)
+  if (length(args) >= 5) {
+    utils::write.csv(res$Ranks, args[5], row.names = FALSE)
+  }
+  say(sprintf('{"wall": %.9f, "cpu": %.9f, "replications": %d}',
+              d[["elapsed"]], cpu_seconds(d), n))
 } else {
   stop("unknown mode ", mode)
 }

@@ -123,6 +123,18 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--build", type=Path, required=True, help="BUILD.yaml (list of steps)")
     score.add_argument("--out", type=Path, required=True, help="output folder")
 
+    uncertainty = commands.add_parser(
+        "uncertainty",
+        help="Monte Carlo uncertainty and Sobol sensitivity of a build's ranks (COINr-style)",
+    )
+    uncertainty.add_argument("--data", type=Path, required=True, help="iData CSV")
+    uncertainty.add_argument("--meta", type=Path, required=True, help="iMeta CSV")
+    uncertainty.add_argument("--build", type=Path, required=True, help="BUILD.yaml")
+    uncertainty.add_argument(
+        "--spec", type=Path, required=True, help="UA.yaml (replications, seed, perturb)"
+    )
+    uncertainty.add_argument("--out", type=Path, required=True, help="output folder")
+
     template = commands.add_parser("template", help="write the Excel template for data providers")
     # None: _template fills in the template module's defaults (it loads openpyxl, so not here).
     template.add_argument("--year", type=int, default=None)
@@ -236,6 +248,14 @@ def _score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _uncertainty(args: argparse.Namespace) -> int:
+    from innovation_monitor.composite.uncertainty import run_uncertainty_files
+
+    for path in run_uncertainty_files(args.data, args.meta, args.build, args.spec, args.out):
+        print(path)
+    return 0
+
+
 def _template(args: argparse.Namespace) -> int:
     from innovation_monitor.divisions import DivisionRegistry
     from innovation_monitor.framework import load_indicator_system
@@ -277,6 +297,7 @@ _COMMANDS = {
     "report": _report,
     "ui": _ui,
     "score": _score,
+    "uncertainty": _uncertainty,
     "template": _template,
 }
 

@@ -207,6 +207,32 @@ def run_build(data: pd.DataFrame, framework: Framework, steps: Any, *, keep: boo
     return build
 
 
+def replay_steps(
+    data: Data, framework: Framework, steps: Sequence[Step], *, normalised: bool = False
+) -> tuple[Data, Framework]:
+    """Run parsed ``steps`` over a data set already inside a build, keeping nothing (COINr's
+    ``Regen(from = ...)``): ``data`` and ``framework`` are what the build had before the first
+    of them, ``normalised`` whether it had normalised by then. An uncertainty analysis computes
+    the steps before the first perturbed one once and replays the rest per alternative."""
+    for name, params in steps:
+        func = STEPS[name]
+        _check_keywords(name, func, params)
+        if name == "weight" and _data_driven(params.get("method")) and not normalised:
+            raise FrameworkError(
+                f"weight {{method: {params['method']}}} needs normalised, direction-adjusted "
+                "data: put the weight step after normalise"
+            )
+        output, record = func(data, framework, **params)
+        if name == "weight":
+            framework = output
+        else:
+            if record.dropped_indicators:
+                framework = framework.without(record.dropped_indicators)
+            data = output
+        normalised = normalised or name == "normalise"
+    return data, framework
+
+
 def dataset_view(data: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     """The columns a data set is written with: ids, then indicators and aggregates present."""
     codes = [c for c in (*framework.indicators, *framework.aggregates) if c in data.columns]
