@@ -97,6 +97,21 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--indicator", default=None, help="only this indicator (code or name)")
     explain.add_argument("--lang", choices=["zh", "en", "both"], default="zh")
 
+    whatif = commands.add_parser(
+        "whatif",
+        help="the smallest change of one statistic that moves a unit up a rank or a tier",
+    )
+    _options(whatif, "warehouse", "indicators")
+    whatif.add_argument("--region", required=True, help="unit code or name, e.g. 济宁市")
+    whatif.add_argument("--indicator", required=True, help="indicator code or name")
+    whatif.add_argument("--year", type=int, default=None, help="default: the latest scored year")
+    whatif.add_argument("--level", choices=LANES, default=None, help="default: the unit's level")
+    whatif.add_argument("--goal", choices=["rank", "tier"], default="rank")
+    whatif.add_argument(
+        "--variable", default=None, help="the statistic to change (default: the numerator)"
+    )
+    whatif.add_argument("--lang", choices=["zh", "en", "both"], default="zh")
+
     targets = commands.add_parser(
         "targets", help="progress towards the plan targets: latest value, gap, year reached"
     )
@@ -288,8 +303,44 @@ def _targets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _whatif(args: argparse.Namespace) -> int:
+    from innovation_monitor import warehouse
+    from innovation_monitor.divisions import DivisionRegistry, find_unit
+    from innovation_monitor.framework import load_indicator_system
+    from innovation_monitor.reports.whatif_text import whatif_text
+    from innovation_monitor.scoring.whatif import what_if
+
+    _existing_warehouse(args.warehouse)
+    system, registry = load_indicator_system(args.indicators), DivisionRegistry.load()
+    with warehouse.connect(args.warehouse, read_only=True) as con:
+        scored = warehouse.read(con, "scores")["year"].unique().to_list()
+        if not scored:
+            raise InnovationMonitorError(f"--warehouse {args.warehouse}: nothing scored; run first")
+        year = max(scored) if args.year is None else args.year
+        unit = find_unit(registry, args.region, year, args.level)
+        statistics = warehouse.read(con, "statistics", level=unit.level)
+    framework = system.frameworks[unit.level]
+    found = what_if(
+        statistics,
+        system,
+        registry,
+        framework,
+        region_code=unit.code,
+        year=year,
+        indicator=framework.find_indicator(args.indicator).code,
+        goal=args.goal,
+        variable=args.variable,
+    )
+    print(
+        "".join(whatif_text(found, system, registry, unit.level, lang) for lang in _langs(args)),
+        end="",
+    )
+    return 0
+
+
 _COMMANDS = {
     "run": _run,
+    "whatif": _whatif,
     "targets": _targets,
     "publish": _publish,
     "explain": _explain,

@@ -19,7 +19,7 @@ import duckdb
 import polars as pl
 
 from innovation_monitor import editions, warehouse
-from innovation_monitor.divisions import LEVELS, Division, DivisionRegistry
+from innovation_monitor.divisions import LEVELS, Division, DivisionRegistry, find_unit
 from innovation_monitor.errors import DataError
 from innovation_monitor.explain.contributions import (
     Weights,
@@ -54,59 +54,6 @@ _CODE = re.compile(r"[a-z][a-z0-9_]*")
 
 def _named(division: Division) -> Named:
     return Named(division.code, Bilingual(division.name_zh, division.name_en))
-
-
-def _level_of(registry: DivisionRegistry, region: str, year: int) -> str:
-    """The level of the unit ``region`` names in ``year``, when only one level has it."""
-    found = [lv for lv in LEVELS if registry.match(region, year, lv) is not None]
-    if len(found) == 1:
-        return found[0]
-    if found:
-        raise DataError(
-            f"{region!r} names both a city and a county-level unit in {year}; give the level "
-            f"(one of {', '.join(LEVELS)}) / 该名称同时对应市和县级单位，请指定层级"
-        )
-    raise _unknown_region(registry, region, year, None)
-
-
-def _unknown_region(
-    registry: DivisionRegistry, region: str, year: int, level: str | None
-) -> DataError:
-    kind = f"{level}-level unit" if level else "city or county-level unit"
-    rivals = registry.candidates(region, year, level)
-    if len(rivals) > 1:
-        listed = ", ".join(f"{d.code} {d.name_zh}" for d in rivals)
-        return DataError(
-            f"{region!r} names {len(rivals)} units in {year} ({listed}); give the code / "
-            "该名称对应多个地区，请给出地区代码"
-        )
-    units = registry.valid_in(year, level)
-    example = ", ".join(f"{d.code} {d.name_zh}" for d in units[:2])
-    return DataError(
-        f"no {kind} {region!r} in {year}; expected the 6-digit code or the name of one of the "
-        f"{len(units)} such units of {year} (e.g. {example}) / {year}年没有该地区"
-    )
-
-
-def _unit(registry: DivisionRegistry, region: str, year: int, level: str) -> Division:
-    division = registry.match(region.strip(), year, level)
-    if division is None:
-        raise _unknown_region(registry, region, year, level)
-    return division
-
-
-def _focus(framework: MonitoringFramework, indicator: str | None) -> Indicator | None:
-    """The indicator asked for, by code or name; DataError listing the level's indicators."""
-    if indicator is None:
-        return None
-    for ind in framework.indicators:
-        if indicator.strip() in (ind.code, ind.name_zh, ind.name_en):
-            return ind
-    listed = ", ".join(f"{i.code} ({i.name_zh})" for i in framework.indicators)
-    raise DataError(
-        f"indicator {indicator!r} is not in the {framework.level} framework of "
-        f"indicators.yaml; expected one of {listed} / 该层级指标体系中没有此指标"
-    )
 
 
 @dataclass(frozen=True)
@@ -162,7 +109,8 @@ def explain(
     year = edition if year is None else year
     if year is None:
         raise DataError("explain needs a data year or an edition (--year or --edition)")
-    resolved = _level_of(registry, region.strip(), year) if level is None else level
+    division = find_unit(registry, region, year, level)
+    resolved = division.level
     framework = system.frameworks[resolved]
     status = None if edition is None else editions.edition_status(con, resolved, edition)
     published = None if edition is None else editions.Edition.read(con, resolved, edition)
@@ -175,8 +123,7 @@ def explain(
             f"{', '.join(map(str, sorted(years))) or 'none (run the pipeline)'} / "
             f"{year}年未评分"
         )
-    division = _unit(registry, region, year, resolved)
-    focus = _focus(framework, indicator)
+    focus = None if indicator is None else framework.find_indicator(indicator)
     scores = store.rows("scores", [year]).filter(pl.col("region_code") == division.code)
     ranking = rankings.filter(pl.col("region_code") == division.code)
     if scores.is_empty() or ranking.is_empty():

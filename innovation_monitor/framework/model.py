@@ -287,6 +287,18 @@ class MonitoringFramework:
         """Every variable code some indicator reads."""
         return frozenset().union(*(i.variables for i in self.indicators))
 
+    def find_indicator(self, text: str) -> Indicator:
+        """The indicator a person asks for by code or name (Chinese or English); DataError
+        listing the level's indicators."""
+        for ind in self.indicators:
+            if text.strip() in (ind.code, ind.name_zh, ind.name_en):
+                return ind
+        listed = ", ".join(f"{i.code} ({i.name_zh})" for i in self.indicators)
+        raise DataError(
+            f"indicator {text!r} is not in the {self.level} framework of indicators.yaml; "
+            f"expected one of {listed} / 该层级指标体系中没有此指标"
+        )
+
     def indicator(self, code: str) -> Indicator:
         """The indicator ``code``; FrameworkError naming the framework if unknown."""
         for ind in self.indicators:

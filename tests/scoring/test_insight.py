@@ -16,6 +16,7 @@ from innovation_monitor.scoring.drivers import index_contributions, unexplained_
 from innovation_monitor.scoring.schemas import SCORES_SCHEMA
 from innovation_monitor.scoring.strengths import StrengthRule, strengths_and_weaknesses
 from innovation_monitor.scoring.whatif import what_if
+from pipelines.cli import main
 from tests.corpus.conftest import cut_sample
 
 
@@ -218,3 +219,21 @@ def test_what_if_says_when_there_is_no_goal_to_reach(
         what_if(*args, region_code=first, year=2019, indicator="rd_intensity", goal="tier")
     with pytest.raises(DataError, match="does not read variable 'gdp_x'"):
         what_if(*args, region_code=first, year=2019, indicator="rd_intensity", variable="gdp_x")
+
+
+def test_the_whatif_command_words_the_answer_and_its_proof(
+    analysed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, rankings = _statistics(analysed, "city")
+    code = rankings["region_code"][7]
+    args = ["whatif", "--warehouse", str(analysed), "--region", code]
+    assert main([*args, "--indicator", "R&D经费投入强度", "--lang", "both"]) == 0
+    out = capsys.readouterr().out
+    assert "若其他数据不变，R&D经费内部支出（万元）需要由" in out and "排名上升至少一位" in out
+    assert f"第 {rankings['rank'][7]} 名" in out and f"第 {rankings['rank'][7] - 1} 名" in out
+    assert "everything else unchanged" in out
+    assert main([*args, "--indicator", "研发"]) == 2
+    assert "expected one of rd_intensity" in capsys.readouterr().err
+    first = ["whatif", "--warehouse", str(analysed), "--region", rankings["region_code"][0]]
+    assert main([*first, "--indicator", "rd_intensity"]) == 2
+    assert "first already" in capsys.readouterr().err
