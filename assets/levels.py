@@ -124,9 +124,10 @@ def lane(level: str) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefi
     ) -> dg.MaterializeResult:
         """What the scores say beyond the ranks: each indicator's contribution to the index,
         the drivers of every unit's change on the previous year, strengths and weaknesses,
-        and the statistical coherence audit of indicators, pillars and index."""
+        the statistical coherence audit of indicators, pillars and index, and every rank's
+        5–95 % interval under the methodology's uncertainty spec."""
         with warehouse.get_connection() as con:
-            summary = insight.analyse_level(con, settings.system, level)
+            summary = insight.analyse_level(con, settings.system, settings.registry, level)
             return materialized(context, summary, table_rows(con, "drivers", level))
 
     @dg.asset_check(asset=analysis, name="drivers_add_up", blocking=True, pool=WAREHOUSE_POOL)

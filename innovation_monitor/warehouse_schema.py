@@ -22,8 +22,10 @@ from innovation_monitor.scoring.schemas import (
     EVALUATIONS_SCHEMA,
     IMPUTATIONS_SCHEMA,
     PROVINCE_INDEX_SCHEMA,
+    RANK_INTERVALS_SCHEMA,
     RANKINGS_SCHEMA,
     SCORES_SCHEMA,
+    SENSITIVITY_SCHEMA,
     STRENGTHS_SCHEMA,
 )
 from innovation_monitor.validation.outcomes import VALIDATION_RESULTS_SCHEMA
@@ -157,6 +159,18 @@ TABLES: dict[str, Table] = {
             primary_key=(*_KEY, "kind", "position"),
         ),
         Table(
+            "rank_intervals",
+            RANK_INTERVALS_SCHEMA,
+            not_null=(*_KEY, "nominal"),
+            primary_key=_KEY,
+        ),
+        Table(
+            "sensitivity",
+            SENSITIVITY_SCHEMA,
+            not_null=("year", "level", "input"),
+            primary_key=("year", "level", "input"),
+        ),
+        Table(
             "coherence",
             COHERENCE_SCHEMA,
             not_null=("year", "level", "node", "parent", "measure"),
@@ -196,9 +210,9 @@ EDITION_TABLES = (
     "drivers",
     "strengths",
     "coherence",
+    "rank_intervals",
+    "sensitivity",
 )
-#: the tables the analysis stage writes from the scores (``stages.analyse_level``)
-INSIGHT_TABLES = ("contributions", "drivers", "strengths", "coherence")
 #: an edition's status: the draft is what the last run scored, through its edition year
 DRAFT = "draft"
 PUBLISHED = "published"

@@ -38,7 +38,7 @@ def _run(con, data: Path, out: Path, system, registry, edition: int | None = Non
         stages.score_level(
             con, system, registry, level, edition=edition, framework_sha256=FRAMEWORK_SHA
         )
-        insight.analyse_level(con, system, level)
+        insight.analyse_level(con, system, registry, level)
         stages.write_level_reports(con, system, registry, level, out, langs=("zh",))
 
 

@@ -30,7 +30,13 @@ import numpy as np
 import pandas as pd
 
 from innovation_monitor.composite.build import Step, load_build, replay_steps, run_build
-from innovation_monitor.composite.dataset import Data, check_data, id_columns, period_indices
+from innovation_monitor.composite.dataset import (
+    UNIT,
+    Data,
+    check_data,
+    id_columns,
+    period_indices,
+)
 from innovation_monitor.composite.framework import Framework
 from innovation_monitor.composite.perturbation import (
     Draws,
@@ -77,10 +83,15 @@ class Analysis:
 
 
 def prepare_uncertainty(
-    data: pd.DataFrame, framework: Framework, steps: Sequence[Step], spec: UncertaintySpec
+    data: pd.DataFrame,
+    framework: Framework,
+    steps: Sequence[Step],
+    spec: UncertaintySpec,
+    unranked: Sequence[str] = (),
 ) -> Analysis:
     """Check the spec against the build, run the nominal build and the steps before the first
-    perturbed step (COINr's ``Regen(from = ...)`` starts there)."""
+    perturbed step (COINr's ``Regen(from = ...)`` starts there). ``unranked`` units are built
+    with the others (a reference unit such as the province) but never ranked among them."""
     inputs = Inputs.resolve(spec, steps, framework)
     nominal = run_build(data, framework, list(steps), keep=False)
     assert nominal.results is not None  # the build ends with its aggregate (checked above)
@@ -93,6 +104,9 @@ def prepare_uncertainty(
     scores = nominal.results.scores
     ids = scores[id_columns(scores)].reset_index(drop=True)
     periods = [rows for _, rows in period_indices(ids)]
+    if unranked:
+        ranked = ~ids[UNIT].astype(str).isin([str(u) for u in unranked]).to_numpy()
+        periods = [rows[ranked[rows]] for rows in periods]
     values = scores[target].to_numpy(dtype=float)
     ranks = _ranks(values[:, np.newaxis], periods)[:, 0].astype(float)
     ranks[ranks == 0] = np.nan
@@ -279,11 +293,16 @@ class UncertaintyResult:
 
 
 def run_uncertainty(
-    data: pd.DataFrame, framework: Framework, steps: Sequence[Step], spec: UncertaintySpec
+    data: pd.DataFrame,
+    framework: Framework,
+    steps: Sequence[Step],
+    spec: UncertaintySpec,
+    unranked: Sequence[str] = (),
 ) -> UncertaintyResult:
     """The uncertainty analysis (and, when the spec asks, the sensitivity analysis) of a
-    build; the same spec and seed give the same result, to the bit."""
-    analysis = prepare_uncertainty(data, framework, steps, spec)
+    build; the same spec and seed give the same result, to the bit. ``unranked`` units (a
+    reference unit) are scored but not ranked: their rows hold no rank statistics."""
+    analysis = prepare_uncertainty(data, framework, steps, spec, unranked)
     draws = analysis.inputs.random_draws(spec.replications, spec.seed)
     tally = RankTally(np.zeros((len(analysis.ids), analysis.max_rank + 1), dtype=np.int64))
     shifts = evaluate_draws(analysis, draws, tally)

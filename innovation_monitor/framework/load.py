@@ -412,6 +412,7 @@ class _Builder:
                 self.fail,
             ),
             province_base_year=base,
+            uncertainty=raw.get("uncertainty"),
         )
 
     def _evaluation(

@@ -227,6 +227,8 @@ class Methodology:
     """The unit types ranked, tiered and imputed together (分类评价), if the level has them."""
     province_base_year: int | None = None
     """The base year (= 100) of the province's own index, if the level shows it."""
+    uncertainty: Mapping[str, Any] | None = None
+    """The uncertainty analysis spec of the level's ranks (checked when it is run)."""
 
     @property
     def reference_units(self) -> tuple[str, ...]:

@@ -149,6 +149,37 @@ squared correlations) beside its nominal weight share; per pillar its correlatio
 index, Cronbach's alpha and the share of variance of its first principal component. ``flag``
 ``negative`` / ``weak`` for an indicator that correlates negatively or weakly with its pillar."""
 
+RANK_INTERVALS_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int64(),
+    "level": pl.String(),
+    "region_code": pl.String(),
+    "nominal": pl.Int64(),
+    "mean": pl.Float64(),
+    "median": pl.Float64(),
+    "q05": pl.Float64(),
+    "q95": pl.Float64(),
+    "mean_abs_shift": pl.Float64(),
+    "best": pl.Int64(),
+    "worst": pl.Int64(),
+}
+"""Rank uncertainty (排名区间): one row per ranked unit-year, over the replications of the
+methodology's ``uncertainty`` spec: the rank as published (``nominal``), the mean and median
+rank, the 5th and 95th percentile rank (linear interpolation), the mean absolute shift from the
+nominal rank and the best and worst rank any replication gave."""
+
+SENSITIVITY_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int64(),
+    "level": pl.String(),
+    "input": pl.String(),
+    "s1": pl.Float64(),
+    "s1_conf": pl.Float64(),
+    "st": pl.Float64(),
+    "st_conf": pl.Float64(),
+}
+"""Which methodological choice the ranks are most sensitive to: one row per uncertain input of
+the spec (a level's weights, a step's alternatives), for the edition year, with its first-order
+and total Sobol indices on the mean absolute rank shift and their 95 % confidence half-widths."""
+
 MISSING = "missing"
 """The ``method`` of an ``imputations`` row whose value stayed missing: the aggregation skipped
 it and rescaled the weights of the others."""

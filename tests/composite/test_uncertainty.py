@@ -171,6 +171,41 @@ def test_rank_statistics_are_numpys_over_every_replication():
     assert stats["nominal"].tolist() == nominal.tolist()
 
 
+def test_an_unranked_reference_unit_is_built_but_never_ranked_among_the_units():
+    """U00 (a reference unit, e.g. the province) is scored with the others but holds no rank
+    statistics, and the others' ranks are theirs among themselves: numpy's over every
+    replication's scores with U00's row left out."""
+    data, framework = panel_data(), panel_framework()
+    perturb = [{"weights": {"level": 2, "noise": 0.5}}]
+    the_spec = spec(perturb, sensitivity=False)
+    steps = parse_steps(BUILD)
+    result = run_uncertainty(data, framework, steps, the_spec, unranked=["U00"])
+    stats = result.rank_stats
+    reference = stats["uCode"] == "U00"
+    assert stats.loc[reference, ["nominal", "mean", "q05", "q95"]].isna().all().all()
+    analysis = prepare_uncertainty(data, framework, steps, the_spec)
+    draws = analysis.inputs.random_draws(the_spec.replications, the_spec.seed)
+    others = ~reference.to_numpy()
+    expected = numpy_rank_stats(
+        replication_scores(analysis, draws)[others], data[others].reset_index(drop=True)
+    )
+    pd.testing.assert_frame_equal(
+        stats.loc[others, list(expected.columns)].reset_index(drop=True),
+        expected,
+        check_exact=False,
+        rtol=0,
+        atol=1e-12,
+    )
+    for year in YEARS:  # ranks 1..n among the others, no place taken by U00
+        nominal = stats.loc[others & (stats["Time"] == year).to_numpy(), "nominal"]
+        assert sorted(nominal.dropna().astype(int)) == sorted(
+            run_build(data[others], framework, steps)
+            .results.ranks.query("Time == @year")["Index"]
+            .dropna()
+            .astype(int)
+        )
+
+
 def test_no_perturbation_collapses_onto_the_nominal_ranks():
     perturb = [
         {"weights": {"level": 1, "noise": 0}},

@@ -34,7 +34,7 @@ def analysed(
         for level in ("city", "county"):
             stages.compute_level_indicators(con, system, level)
             stages.score_level(con, system, registry, level)
-            insight.analyse_level(con, system, level)
+            insight.analyse_level(con, system, registry, level)
     return path
 
 
@@ -237,3 +237,26 @@ def test_the_whatif_command_words_the_answer_and_its_proof(
     first = ["whatif", "--warehouse", str(analysed), "--region", rankings["region_code"][0]]
     assert main([*first, "--indicator", "rd_intensity"]) == 2
     assert "first already" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("level", ["city", "county"])
+def test_every_rank_has_its_interval_and_the_province_none(analysed: Path, level: str) -> None:
+    """The shipped spec (weights of indicators and pillars ±25 %, 1,000 replications): every
+    ranked unit-year has an interval around its published rank; the province, the cities'
+    yardstick, is never ranked (the cities' nominal ranks are 1 to 16, none taken by it)."""
+    with warehouse.connect(analysed, read_only=True) as con:
+        intervals = warehouse.read(con, "rank_intervals", level=level)
+        rankings = warehouse.read(con, "rankings", level=level)
+        sensitivity = warehouse.read(con, "sensitivity", level=level)
+    key = ["year", "region_code"]
+    joined = rankings.drop_nulls("rank").join(intervals, on=key, how="left")
+    assert joined.height == rankings.drop_nulls("rank").height == intervals.height
+    assert (joined["nominal"] == joined["rank"]).all()
+    assert (joined["q05"] <= joined["median"]).all() and (joined["median"] <= joined["q95"]).all()
+    assert (joined["best"] <= joined["q05"]).all() and (joined["q95"] <= joined["worst"]).all()
+    assert "370000" not in set(intervals["region_code"])
+    if level == "city":
+        assert sorted(intervals.filter(pl.col("year") == 2019)["nominal"]) == list(range(1, 17))
+    assert (intervals["q95"] > intervals["q05"]).any()  # the weights move some ranks
+    assert set(sensitivity["input"]) == {"weights_level_1", "weights_level_2"}
+    assert set(sensitivity["year"]) == {2019}
