@@ -57,7 +57,7 @@ def rank_intervals(
         )
         .sort("year", "region_code")
     )
-    latest = int(values["year"].max())
+    latest = max(values["year"].to_list())
     sensitivity = (
         pl.DataFrame(schema=SENSITIVITY_SCHEMA)
         if result.sensitivity is None
