@@ -11,18 +11,26 @@ The spec says which methodological choices are uncertain::
         alternatives:                       # these, each equally likely
           - {method: minmax, range: [1, 100]}
           - {method: zscore, mean: 10, sd: 2}
+      - exclude: [Goods, Services]          # none of them, or one left out; `all`: any one
     sensitivity: {samples: 512, bootstrap: 100}   # optional (these defaults); false: none
 
 Each entry is one uncertain input. ``weights`` is COINr's ``get_noisy_weights``: every node of
 iMeta level ``level`` gets its weight multiplied by its own U(1 − noise, 1 + noise) factor, so
 level 2 perturbs the pillars' weights, which build level 3. A ``step`` entry replaces that step
 of the build, parameters and all, by one alternative (list the build's own to keep it in play).
+``exclude`` is COINr's ``exclude_iCodes`` with a discrete distribution: each replication keeps
+every indicator or leaves one of the listed out, each of the n + 1 cases equally likely; an
+indicator left out is aggregated with weight 0, so its pillar's other weights are rescaled (as
+rebuilding without it would, for builds whose steps treat indicators one by one; a data-driven
+``weight`` step is not refitted).
 
 A replication is a row of uniform numbers u in [0, 1), one per variable: one per node of a
 ``weights`` input (factor 1 + noise · (2u − 1), as COINr), one per ``step`` input (alternative
 i, counted from 0, when i/n ≤ u < (i + 1)/n for n alternatives: COINr's ``cut`` of the sample
-into n equal intervals). The uncertainty analysis draws the rows from the seeded Generator; the
-sensitivity analysis takes them from SALib's Sobol design, so both map them the same way.
+into n equal intervals), one per ``exclude`` input (case i of its n + 1 the same way: 0 keeps
+every indicator, i leaves out the i-th listed). The uncertainty analysis draws the rows from
+the seeded Generator; the sensitivity analysis takes them from SALib's Sobol design, so both map
+them the same way.
 """
 
 from __future__ import annotations
@@ -67,7 +75,19 @@ class StepChoice:
         return self.step
 
 
-Perturbation = WeightNoise | StepChoice
+@dataclass(frozen=True)
+class Exclusion:
+    """One indicator left out at a time: none, or one of ``indicators`` (``()``: any indicator
+    of the framework), each case equally likely."""
+
+    indicators: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return "exclude"
+
+
+Perturbation = WeightNoise | StepChoice | Exclusion
 
 
 @dataclass(frozen=True)
@@ -165,6 +185,16 @@ def _step(value: Mapping[str, Any], keys: list[str | int], where: _Where) -> Ste
     return StepChoice(str(name), tuple(parsed))
 
 
+def _exclusion(value: Any, keys: list[str | int], where: _Where) -> Exclusion:
+    if value == "all":
+        return Exclusion(())
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise where.error(keys, f"is {value!r}; expected 'all' or a list of indicator codes")
+    if len(set(value)) != len(value):
+        raise where.error(keys, "lists an indicator twice")
+    return Exclusion(tuple(value))
+
+
 def _sensitivity(value: Any, where: _Where) -> Sensitivity | None:
     if value is False:
         return None
@@ -209,11 +239,15 @@ def parse_uncertainty_spec(
         keys: list[str | int] = ["perturb", i]
         if isinstance(item, Mapping) and set(item) == {"weights"}:
             perturb.append(_weights(item["weights"], [*keys, "weights"], where))
+        elif isinstance(item, Mapping) and set(item) == {"exclude"}:
+            perturb.append(_exclusion(item["exclude"], [*keys, "exclude"], where))
         elif isinstance(item, Mapping) and "step" in item:
             perturb.append(_step(item, keys, where))
         else:
             raise where.error(
-                keys, "expected 'weights: {level, noise}' or 'step: NAME' with 'alternatives'"
+                keys,
+                "expected 'weights: {level, noise}', 'step: NAME' with 'alternatives', or "
+                "'exclude: [indicator, …]'",
             )
     names = [p.name for p in perturb]
     repeated = sorted({n for n in names if names.count(n) > 1})
@@ -259,6 +293,7 @@ class Inputs:
     steps: tuple[Step, ...]
     nodes: tuple[tuple[str, ...], ...]  # per weights input, the codes at its level
     positions: tuple[int, ...]  # per step input, its step's position in the build
+    excluded: tuple[str, ...] = ()  # the indicators an exclude input may leave out
 
     @classmethod
     def resolve(cls, spec: UncertaintySpec, steps: Sequence[Step], framework: Framework) -> Inputs:
@@ -269,9 +304,17 @@ class Inputs:
                 f"{names})"
             )
         positions, nodes = [], []
+        excluded: tuple[str, ...] = ()
         for i, p in enumerate(spec.perturb):
             where = f"{spec.source}: perturb[{i}]"
-            if isinstance(p, StepChoice):
+            if isinstance(p, Exclusion):
+                excluded = p.indicators or tuple(framework.indicators)
+                unknown = sorted(set(excluded) - set(framework.indicators))
+                if unknown:
+                    raise FrameworkError(
+                        f"{where}: exclude: {unknown} are not indicators of the framework"
+                    )
+            elif isinstance(p, StepChoice):
                 if names.count(p.step) != 1:
                     found = "is not a step" if p.step not in names else "appears twice"
                     raise FrameworkError(
@@ -287,7 +330,7 @@ class Inputs:
                 )
             else:
                 nodes.append(framework.codes_at(p.level))
-        return cls(spec, tuple(steps), tuple(nodes), tuple(positions))
+        return cls(spec, tuple(steps), tuple(nodes), tuple(positions), excluded)
 
     @property
     def variables(self) -> list[tuple[str, int]]:
@@ -315,8 +358,16 @@ class Inputs:
         for p in self.spec.perturb:
             if isinstance(p, WeightNoise):
                 for code in next(weights):
-                    factors[code] = 1.0 + p.noise * (2.0 * uniform[:, column] - 1.0)
+                    noise = 1.0 + p.noise * (2.0 * uniform[:, column] - 1.0)
+                    factors[code] = factors[code] * noise if code in factors else noise
                     column += 1
+            elif isinstance(p, Exclusion):
+                n = len(self.excluded) + 1
+                case = np.minimum((uniform[:, column] * n).astype(np.int64), n - 1)
+                for j, code in enumerate(self.excluded, start=1):
+                    kept = (case != j).astype(float)
+                    factors[code] = factors[code] * kept if code in factors else kept
+                column += 1
             else:
                 n = len(p.alternatives)
                 choices.append(np.minimum((uniform[:, column] * n).astype(np.int64), n - 1))

@@ -19,7 +19,7 @@ from innovation_monitor.composite.uncertainty import (
     replication_scores,
     run_uncertainty,
 )
-from innovation_monitor.errors import DataError
+from innovation_monitor.errors import DataError, FrameworkError
 
 YEARS = (2020, 2021, 2022)
 CODES = [f"i{j}" for j in range(1, 8)]
@@ -315,3 +315,34 @@ def test_the_asem_uncertainty_keeps_the_builds_nominal_ranks(asem, builds_dir):
     ]
     # as in COINr's vignette, the aggregation method matters most
     assert result.sensitivity.set_index("input")["ST"].idxmax() == "aggregate"
+
+
+def test_leaving_one_indicator_out_equals_a_build_without_it():
+    """``exclude``: each replication keeps every indicator or leaves one listed indicator out;
+    a replication that left i2 out scores as a build of the framework without i2 does (its
+    pillar's other weights rescaled), one that kept all as the nominal build."""
+    data, framework = panel_data(missing=0.0), panel_framework()
+    the_spec = spec([{"exclude": ["i2", "i6"]}], sensitivity=False)
+    steps = parse_steps(BUILD)
+    analysis = prepare_uncertainty(data, framework, steps, the_spec)
+    draws = analysis.inputs.random_draws(the_spec.replications, the_spec.seed)
+    scores = replication_scores(analysis, draws)
+    for code in ("i2", "i6", None):
+        kept = np.ones(len(draws), bool)
+        for other in ("i2", "i6"):
+            left_out = draws.factors[other] == 0
+            kept &= left_out if other == code else ~left_out
+        assert kept.any(), code  # every case is drawn in 300 replications
+        tree = framework if code is None else framework.without([code])
+        expected = run_build(data, tree, steps).results.scores["Index"].to_numpy()
+        np.testing.assert_allclose(
+            scores[:, kept], expected[:, None].repeat(kept.sum(), 1), atol=1e-9
+        )
+
+
+def test_an_exclusion_of_an_unknown_indicator_is_refused():
+    the_spec = spec([{"exclude": ["i2", "nope"]}], sensitivity=False)
+    with pytest.raises(FrameworkError, match=r"exclude: \['nope'\] are not indicators"):
+        prepare_uncertainty(panel_data(), panel_framework(), parse_steps(BUILD), the_spec)
+    with pytest.raises(FrameworkError, match="expected 'all' or a list of indicator codes"):
+        spec([{"exclude": 3}])
