@@ -58,6 +58,28 @@ def _per_level(value: Any, levels: range, name: str, default: Any) -> dict[int, 
     return out
 
 
+def level_parameters(
+    framework: Framework,
+    method: str | Mapping[int, str],
+    p: float | Mapping[int, float] | None,
+    dat_thresh: float | Mapping[int, float] | None,
+    where: str = "aggregate",
+) -> tuple[dict[int, Any], dict[int, Any], dict[int, Any]]:
+    """The aggregate step's parameters resolved level by level and checked: per level made
+    (2 up to the top, in order) the method, the power and the data threshold (shared by the build's
+    aggregation and the uncertainty analysis's, so both read a step the same way)."""
+    levels = range(2, framework.max_level + 1)
+    methods = _per_level(method, levels, "method", "arithmetic")
+    powers = _per_level(p, levels, "p", None)
+    thresholds = _per_level(dat_thresh, levels, "dat_thresh", None)
+    for level, name in methods.items():
+        check_method(name, AGGREGATORS, f"{where} level {level}")
+    for level, share in thresholds.items():
+        if share is not None:
+            check_share(share, f"{where}: dat_thresh for level {level}")
+    return methods, powers, thresholds
+
+
 def _aggregator(name: str, p: Any, where: str) -> Aggregator:
     """The method of one level; the level's power ``p`` goes to a method that takes one."""
     cls = AGGREGATORS[name]
@@ -78,15 +100,7 @@ def aggregate(
     holds the aggregates first, top level first, then the other columns, so that the build's
     results can show its matrix as it is."""
     where = "aggregate"
-    levels = range(2, framework.max_level + 1)
-    methods = _per_level(method, levels, "method", "arithmetic")
-    powers = _per_level(p, levels, "p", None)
-    thresholds = _per_level(dat_thresh, levels, "dat_thresh", None)
-    for level, name in methods.items():
-        check_method(name, AGGREGATORS, f"{where} level {level}")
-    for level, share in thresholds.items():
-        if share is not None:
-            check_share(share, f"{where}: dat_thresh for level {level}")
+    methods, powers, thresholds = level_parameters(framework, method, p, dat_thresh)
     # the result's layout: the aggregates top level first, then the other columns
     made = sorted(framework.aggregates, key=lambda c: -framework[c].level)
     codes = made + [c for c in data.codes if c not in set(made)]
@@ -95,7 +109,7 @@ def aggregate(
     for code in codes[len(made) :]:
         X[:, at[code]] = data.X[:, data.positions[code]]
     rows = []
-    for level in levels:
+    for level in methods:
         aggregator = _aggregator(methods[level], powers[level], f"{where} level {level}")
         # a weighted mean is row by row: a block of rows at a time bounds the temporaries
         step = ROWS if aggregator.mean else max(1, len(data))

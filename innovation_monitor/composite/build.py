@@ -160,6 +160,21 @@ def _data_driven(method: Any) -> bool:
     return method in WEIGHTERS and WEIGHTERS[method].data_driven
 
 
+def _step_function(
+    name: str, params: Mapping[str, Any], normalised: bool
+) -> Callable[..., tuple[Any, StepRecord]]:
+    """The function of step ``name``, its keywords and its place checked (a data-driven weight
+    step needs normalised data)."""
+    func = STEPS[name]
+    _check_keywords(name, func, params)
+    if name == "weight" and _data_driven(params.get("method")) and not normalised:
+        raise FrameworkError(
+            f"weight {{method: {params['method']}}} needs normalised, direction-adjusted "
+            "data: put the weight step after normalise"
+        )
+    return func
+
+
 def run_build(data: pd.DataFrame, framework: Framework, steps: Any, *, keep: bool = True) -> Build:
     """Run ``steps`` (anything :func:`parse_steps` accepts) in order over ``data`` (COINr's
     iData) and ``framework`` (its iMeta).
@@ -179,13 +194,7 @@ def run_build(data: pd.DataFrame, framework: Framework, steps: Any, *, keep: boo
     normalised = False
     labels: list[str] = []
     for name, params in parsed:
-        func = STEPS[name]
-        _check_keywords(name, func, params)
-        if name == "weight" and _data_driven(params.get("method")) and not normalised:
-            raise FrameworkError(
-                f"weight {{method: {params['method']}}} needs normalised, direction-adjusted "
-                "data: put the weight step after normalise"
-            )
+        func = _step_function(name, params, normalised)
         output, record = func(current, build.framework, **params)
         if name == "weight":
             build.framework = output
@@ -215,13 +224,7 @@ def replay_steps(
     of them, ``normalised`` whether it had normalised by then. An uncertainty analysis computes
     the steps before the first perturbed one once and replays the rest per alternative."""
     for name, params in steps:
-        func = STEPS[name]
-        _check_keywords(name, func, params)
-        if name == "weight" and _data_driven(params.get("method")) and not normalised:
-            raise FrameworkError(
-                f"weight {{method: {params['method']}}} needs normalised, direction-adjusted "
-                "data: put the weight step after normalise"
-            )
+        func = _step_function(name, params, normalised)
         output, record = func(data, framework, **params)
         if name == "weight":
             framework = output

@@ -18,11 +18,10 @@ from typing import Any
 import numpy as np
 
 # the aggregate step's own helpers: a level's method and parameters, and its weighted mean
-from innovation_monitor.composite.aggregate import _aggregator, _per_level, _scores
-from innovation_monitor.composite.aggregators import AGGREGATORS, Aggregator, Children
+from innovation_monitor.composite.aggregate import _aggregator, _scores, level_parameters
+from innovation_monitor.composite.aggregators import Aggregator, Children
 from innovation_monitor.composite.dataset import Data, row_label
 from innovation_monitor.composite.framework import Framework
-from innovation_monitor.composite.spec import check_method, check_share
 from innovation_monitor.errors import DataError, FrameworkError
 
 FAST = ("arithmetic", "geometric", "harmonic", "generalised")
@@ -46,15 +45,7 @@ def aggregate_weight_sets(
     """The scores of aggregate ``target`` (rows × ``sets``) when node ``code`` has weight
     ``weights[code][s]`` in weight set s (nodes not in ``weights`` keep the framework's weight).
     The keywords are the aggregate step's (``topsis`` ranks beside the index; ignored here)."""
-    levels = range(2, framework.max_level + 1)
-    methods = _per_level(method, levels, "method", "arithmetic")
-    powers = _per_level(p, levels, "p", None)
-    thresholds = _per_level(dat_thresh, levels, "dat_thresh", None)
-    for level, name in methods.items():
-        check_method(name, AGGREGATORS, f"aggregate level {level}")
-    for level, share in thresholds.items():
-        if share is not None:
-            check_share(share, f"aggregate: dat_thresh for level {level}")
+    methods, powers, thresholds = level_parameters(framework, method, p, dat_thresh)
     top = framework[target]
     if top.level < 2:
         raise FrameworkError(f"uncertainty: target {target!r} is an indicator, not an aggregate")

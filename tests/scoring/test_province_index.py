@@ -15,16 +15,21 @@ from tests.scoring.test_province_reference import RATIO_STEPS, _document, _stati
 from tests.toy_framework import build_toy
 
 
-def test_the_province_index_is_its_growth_on_the_base_year_by_hand(
-    registry: DivisionRegistry,
-) -> None:
+def _index(registry: DivisionRegistry, base_year: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The toy cities' province index against ``base_year``, and their statistics."""
     system = build_toy(
-        _document(reference="province", steps=RATIO_STEPS, province_index={"base_year": 2022})
+        _document(reference="province", steps=RATIO_STEPS, province_index={"base_year": base_year})
     )
     city = system.frameworks["city"]
     statistics = _statistics(registry)
     values = with_reference(compute_indicators(statistics, city), statistics, system, city)
-    index = province_index(values, city)
+    return province_index(values, city), statistics
+
+
+def test_the_province_index_is_its_growth_on_the_base_year_by_hand(
+    registry: DivisionRegistry,
+) -> None:
+    index, statistics = _index(registry, 2022)
     assert set(index["base_year"]) == {2022} and set(index["level"]) == {"city"}
     sums = {
         (year, variable): value
@@ -47,12 +52,6 @@ def test_the_province_index_is_its_growth_on_the_base_year_by_hand(
 def test_no_index_without_its_base_year_and_none_without_the_province(
     registry: DivisionRegistry,
 ) -> None:
-    system = build_toy(
-        _document(reference="province", steps=RATIO_STEPS, province_index={"base_year": 2016})
-    )
-    city = system.frameworks["city"]
-    statistics = _statistics(registry)
-    values = with_reference(compute_indicators(statistics, city), statistics, system, city)
-    assert province_index(values, city).is_empty()  # the scoring stage's summary says why
+    assert _index(registry, 2016)[0].is_empty()  # the scoring stage's summary says why
     with pytest.raises(FrameworkError, match=r"province_index: the province's own index needs"):
         build_toy(_document(province_index={"base_year": 2022}))
