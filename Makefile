@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 export DAGSTER_HOME := $(abspath .dagster_home)
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: setup run test test-fast ui lint sample template docs bench clean
+.PHONY: setup run test test-fast ui notebooks lint sample template docs bench clean
 
 setup: $(STAMP)
 
@@ -42,6 +42,17 @@ test-fast: setup
 
 ui: setup
 	$(VENV)/bin/innovation-monitor ui
+
+# JupyterLab with the project's environment, notebooks/ as its root, bound to 127.0.0.1 only (no
+# browser opened: it prints the URL to open, with its token; allowed as root, as in a container).
+# JupyterLab is the optional dependency group `notebooks`, added here only, so `make test` never
+# needs it. Ctrl-C stops it.
+NOTEBOOKS_PORT ?= 8888
+
+notebooks: setup
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON) --group notebooks
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(NOTEBOOKS_PORT) \
+		--ServerApp.open_browser=False --ServerApp.allow_root=True --ServerApp.root_dir=notebooks
 
 lint: setup
 	$(VENV)/bin/ruff check .
