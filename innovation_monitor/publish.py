@@ -1,7 +1,8 @@
 """``innovation-monitor report``: the reports of both levels from an existing warehouse.
 
 Unlike the reports stage of a run, this opens the warehouse read-only and writes nothing to it,
-so reports can be re-published (another folder, one language, some years) without re-scoring.
+so reports can be re-published (another folder, one language, some years or formats) without
+re-scoring. A year the warehouse has no scores of is an error naming the years it has.
 """
 
 from collections.abc import Iterable, Sequence
@@ -9,7 +10,9 @@ from pathlib import Path
 
 from innovation_monitor import warehouse
 from innovation_monitor.divisions import LEVELS, DivisionRegistry
-from innovation_monitor.framework import load_indicator_system
+from innovation_monitor.errors import DataError
+from innovation_monitor.framework import INDEX_CODE, load_indicator_system
+from innovation_monitor.reports.outputs import FORMATS
 from innovation_monitor.stages import write_level_reports
 
 
@@ -20,13 +23,37 @@ def publish_reports(
     indicators_file: Path | str | None = None,
     years: Iterable[int] | None = None,
     langs: Sequence[str] = ("zh", "en"),
+    formats: Sequence[str] = FORMATS,
 ) -> list[Path]:
-    """Reports for both levels from an existing warehouse (read only)."""
+    """Reports for both levels from an existing warehouse (read only), in ``formats``."""
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown or not formats:
+        raise DataError(f"report format(s) {unknown or formats} unknown; choose from {FORMATS}")
     system = load_indicator_system(Path(indicators_file) if indicators_file else None)
     registry = DivisionRegistry.load()
+    wanted = None if years is None else sorted(set(years))
+    if not Path(warehouse_path).exists():
+        raise DataError(f"warehouse {warehouse_path} does not exist; run innovation-monitor run")
     with warehouse.connect(warehouse_path, read_only=True) as con:
+        if wanted is not None:
+            scored = {
+                int(y)
+                for level in LEVELS
+                for y in warehouse.read(con, "scores", level=level)
+                .filter(node=INDEX_CODE)["year"]
+                .unique()
+                .to_list()
+            }
+            missing = [y for y in wanted if y not in scored]
+            if missing:
+                raise DataError(
+                    f"the warehouse {warehouse_path} has no scores of {missing}; it has "
+                    f"{sorted(scored) or 'none'}: run innovation-monitor run for those years"
+                )
         return [
             path
             for level in LEVELS
-            for path in write_level_reports(con, system, registry, level, out_dir, years, langs)
+            for path in write_level_reports(
+                con, system, registry, level, out_dir, wanted, langs, formats
+            )
         ]

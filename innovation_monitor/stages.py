@@ -18,12 +18,16 @@ from innovation_monitor.errors import DataError, IngestError
 from innovation_monitor.framework import INDEX_CODE, IndicatorSystem
 from innovation_monitor.indicators import compute_indicators
 from innovation_monitor.ingest import IngestResult, check_coverage, ingest_directory
-from innovation_monitor.reports import build_report, data_notice, write_reports
+from innovation_monitor.reports import build_report, data_notice
 from innovation_monitor.reports.county_evaluation import (
     county_evaluation_rows,
     write_county_evaluation,
 )
+from innovation_monitor.reports.insight_views import with_insight
+from innovation_monitor.reports.outputs import FORMATS, ReportWriter
+from innovation_monitor.reports.provenance import report_provenance
 from innovation_monitor.reports.render import notice_line
+from innovation_monitor.reports.workbook import WorkbookTables
 from innovation_monitor.scoring.evaluation import evaluate_period
 from innovation_monitor.scoring.rankings import build_rankings
 from innovation_monitor.scoring.tiers import assign_tiers
@@ -337,8 +341,10 @@ def write_level_reports(
     out_dir: Path | str,
     years: Iterable[int] | None = None,
     langs: Sequence[str] = ("zh", "en"),
+    formats: Sequence[str] = FORMATS,
 ) -> list[Path]:
-    """Reports (HTML per language, CSV ranking) of a level for each scored year asked for.
+    """Reports of a level for each scored year asked for: HTML per language and the CSV
+    ranking, PDF per language, the Excel workbook (``formats``; :mod:`.reports.outputs`).
 
     Each year's report shows the plan targets' progress on the data up to that year (as the
     ``targets`` command computes it), so an earlier year's report does not quote later data."""
@@ -356,6 +362,11 @@ def write_level_reports(
     evaluations = warehouse.read(con, "evaluations", years=wanted, level=level)
     province_index = warehouse.read(con, "province_index", level=level)
     statistics = warehouse.read(con, "statistics", level=level)
+    insight = {
+        name: warehouse.read(con, name, years=wanted, level=level)
+        for name in ("rank_intervals", "strengths", "drivers")
+    }
+    stored = {name: warehouse.read(con, name) for name in ("editions", "builds")}
     series = target_series(statistics, values, system, registry)
     unsourced = sorted(set(wanted) - set(sources["year"].to_list()))
     if unsourced:
@@ -365,31 +376,43 @@ def write_level_reports(
             "to their files: run innovation-monitor run on the data folder again"
         )
     paths: list[Path] = []
-    for year in wanted:
-        report = build_report(
-            year,
-            level,
-            scores=scores,
-            indicator_values=values,
-            rankings=rankings,
-            registry=registry,
-            system=system,
-            notice=data_notice(sources.filter(pl.col("year") == year)),
-            imputations=imputations,
-            quality=quality,
-            quarantine=quarantine,
-            evaluations=evaluations,
-            target_progress=target_progress(system.targets, series.filter(pl.col("year") <= year)),
-            province_index=province_index,
-        )
-        paths += write_reports(report, Path(out_dir), langs=tuple(langs))
-        if level == "county":  # for the comprehensive county evaluation
-            rows = county_evaluation_rows(
-                rankings, scores, registry, system.frameworks[level], year
+    with ReportWriter(out_dir, langs, formats) as writer:
+        for year in wanted:
+            report = build_report(
+                year,
+                level,
+                scores=scores,
+                indicator_values=values,
+                rankings=rankings,
+                registry=registry,
+                system=system,
+                notice=data_notice(sources.filter(pl.col("year") == year)),
+                imputations=imputations,
+                quality=quality,
+                quarantine=quarantine,
+                evaluations=evaluations,
+                target_progress=target_progress(
+                    system.targets, series.filter(pl.col("year") <= year)
+                ),
+                province_index=province_index,
             )
-            notice = [notice_line(report)]
-            paths += write_county_evaluation(rows, Path(out_dir) / str(year), notice)
-    return paths
+            report = with_insight(report, **insight, scores=scores)
+            of_year = pl.col("year") == year
+            writer.write(
+                report,
+                framework=system.frameworks[level],
+                tables=WorkbookTables(statistics.filter(of_year), quality.filter(of_year)),
+                provenance=report_provenance(
+                    year, level, sources=sources, validation=quality, **stored
+                ),
+            )
+            if level == "county":  # for the comprehensive county evaluation
+                rows = county_evaluation_rows(
+                    rankings, scores, registry, system.frameworks[level], year
+                )
+                notice = [notice_line(report)]
+                paths += write_county_evaluation(rows, Path(out_dir) / str(year), notice)
+    return writer.paths + paths
 
 
 def publish_edition(

@@ -126,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="write reports from the scores in the warehouse")
     _options(report, "warehouse", "out", "years", "indicators")
     report.add_argument("--lang", choices=["zh", "en", "both"], default="both")
+    report.add_argument(
+        "--edition", type=int, default=None, help="the edition year's reports (same as --years Y)"
+    )
+    report.add_argument(
+        "--format", default="html,pdf,xlsx", help="comma-separated: html (with the CSV), pdf, xlsx"
+    )
 
     ui = commands.add_parser("ui", help="start the Dagster UI on 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
@@ -232,12 +238,17 @@ def _report(args: argparse.Namespace) -> int:
     from innovation_monitor.publish import publish_reports
 
     langs = _langs(args)
+    years = parse_years(args.years) if args.years else None
+    if args.edition is not None:
+        years = [args.edition]
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
     paths = publish_reports(
         args.warehouse,
         args.out,
         indicators_file=args.indicators,
-        years=parse_years(args.years) if args.years else None,
+        years=years,
         langs=langs,
+        formats=formats,
     )
     for path in paths:
         print(path)

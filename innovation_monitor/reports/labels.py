@@ -7,6 +7,7 @@ and a translation fix is a one-line change.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from innovation_monitor.reports.labels_output import OUTPUT_LABELS
 from innovation_monitor.reports.units_en import UNITS_EN as UNITS_EN
 from innovation_monitor.reports.units_en import unit_text as unit_text
 
@@ -283,6 +284,7 @@ LABELS: dict[str, Bilingual] = {
     ),
     "no_data": Bilingual("无数据", "no data"),
 }
+LABELS |= {key: Bilingual(*texts) for key, texts in OUTPUT_LABELS.items()}
 
 
 def label(key: str) -> Bilingual:

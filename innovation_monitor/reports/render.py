@@ -95,7 +95,7 @@ class ChartPanel:
     bars: tuple[Bar, ...]
 
 
-def render_html(report: MonitoringReport, lang: str = "zh") -> str:
+def render_html(report: MonitoringReport, lang: str = "zh", figures: Sequence[Any] = ()) -> str:
     """The report as one self-contained HTML page (inline CSS and SVG, no JavaScript)."""
     _check_lang(lang)
     template = _environment().get_template("report.html.j2")
@@ -103,6 +103,7 @@ def render_html(report: MonitoringReport, lang: str = "zh") -> str:
         report=report,
         lang=lang,
         chart=chart_panels(report, lang),
+        figures=figures,
         comparisons=COMPARISONS,
         bar_height=CHART_BAR_HEIGHT,
         punct=PUNCTUATION[lang],
@@ -113,7 +114,7 @@ def render_html(report: MonitoringReport, lang: str = "zh") -> str:
 
 
 def write_reports(
-    report: MonitoringReport, out_dir: Path, langs: Sequence[str] = LANGS
+    report: MonitoringReport, out_dir: Path, langs: Sequence[str] = LANGS, figures: Any = None
 ) -> list[Path]:
     """Write ``<out_dir>/<year>/<level>_report.<lang>.html`` for each language and
     ``<out_dir>/<year>/<level>_ranking.csv``; returns the paths written."""
@@ -125,7 +126,7 @@ def write_reports(
     for lang in langs:
         path = folder / f"{report.level}_report.{lang}.html"
         with _replacing(path, "utf-8") as handle:
-            handle.write(render_html(report, lang))
+            handle.write(render_html(report, lang, (figures or {}).get(lang, ())))
         written.append(path)
     csv_path = folder / f"{report.level}_ranking.csv"
     with _replacing(csv_path, "utf-8-sig") as handle:

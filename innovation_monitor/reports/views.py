@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from innovation_monitor.reports.labels import SYNTHETIC_BANNER, Bilingual, label
+from innovation_monitor.reports.views_insight import ProfileInsight
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class RankingRow:
     type_score: float | None = None
     rank_in_type: int | None = None
     tier_in_type: Named | None = None
+    interval: tuple[int, int] | None = None  # 5 %–95 % rank interval (``rank_intervals``)
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,7 @@ class UnitProfile:
     cells: tuple[ProfileCell, ...]
     rank_history: tuple[tuple[int, int | None], ...]
     flagged: tuple[PillarFlag, ...] = ()
+    insight: ProfileInsight = field(default_factory=ProfileInsight)
 
     @property
     def estimated(self) -> tuple[ProfileCell, ...]:

@@ -1,0 +1,75 @@
+"""Benchmark (not a test): building one year's reports from a warehouse, per format and level.
+
+The reports are written for every year of every run, so their cost is part of each run. Timed
+in-process on an existing warehouse (``make run`` builds ``data/warehouse.duckdb``), after one
+warm-up (matplotlib, Typst and fonts loaded), as the median of ``--repeat`` runs of
+``stages.write_level_reports`` for one year, both languages, into a temporary folder:
+
+* each level alone in each format (``html`` includes the ranking CSV and the charts),
+* each level in all formats together (the PDFs compile in threads while the charts are drawn),
+* both levels in all formats: what a run spends per year.
+
+    .venv/bin/python benchmarks/bench_reports.py --warehouse data/warehouse.duckdb --year 2023
+"""
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from innovation_monitor import stages, warehouse
+from innovation_monitor.divisions import DivisionRegistry
+from innovation_monitor.framework import load_indicator_system
+from innovation_monitor.paths import DEFAULT_WAREHOUSE
+
+
+def median_seconds(work: Callable[[], object], repeat: int) -> float:
+    """Median wall time of ``repeat`` runs after one warm-up."""
+    work()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
+    parser.add_argument("--year", type=int, default=2023)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    system = load_indicator_system(None)
+    registry = DivisionRegistry.load()
+    with (
+        warehouse.connect(args.warehouse, read_only=True) as con,
+        tempfile.TemporaryDirectory() as out,
+    ):
+
+        def build(levels: Sequence[str], formats: Sequence[str]) -> Callable[[], object]:
+            return lambda: [
+                stages.write_level_reports(
+                    con, system, registry, level, out, [args.year], ("zh", "en"), formats
+                )
+                for level in levels
+            ]
+
+        print(f"{time.strftime('%Y-%m-%d %H:%M')}  load average {os.getloadavg()[0]:.2f}")
+        print(f"{'levels':<14}{'formats':<16}{'median s':>9}")
+        cases: list[tuple[Sequence[str], Sequence[str]]] = [
+            ((level,), (fmt,)) for level in ("city", "county") for fmt in ("html", "pdf", "xlsx")
+        ]
+        cases += [(("city",), ("html", "pdf", "xlsx")), (("county",), ("html", "pdf", "xlsx"))]
+        cases += [(("city", "county"), ("html", "pdf", "xlsx"))]
+        for levels, formats in cases:
+            seconds = median_seconds(build(levels, formats), args.repeat)
+            print(f"{'+'.join(levels):<14}{','.join(formats):<16}{seconds:>9.2f}")
+        print(f"load average after {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
