@@ -27,6 +27,7 @@ import duckdb
 import polars as pl
 
 from innovation_monitor import warehouse
+from innovation_monitor.divisions.registry import statistics_levels
 from innovation_monitor.errors import DataError
 from innovation_monitor.framework import MonitoringFramework, build_steps
 from innovation_monitor.ingest.fingerprint import file_sha256
@@ -119,9 +120,10 @@ def frozen_rows(
 ) -> pl.DataFrame:
     """Rows of ``table`` for frozen goalposts: the reference edition's own rows for its data
     years (a revised or missing file does not move them), ``current`` for later years."""
-    kept = warehouse.read(
-        con, f"edition_{table}", level=reference.level, edition=reference.edition
-    ).drop("edition")
+    levels = statistics_levels(reference.level) if table == "statistics" else reference.level
+    kept = warehouse.read(con, f"edition_{table}", level=levels, edition=reference.edition).drop(
+        "edition"
+    )
     later = current.filter(pl.col("year") > reference.edition)
     return pl.concat([kept, later.select(kept.columns)])
 

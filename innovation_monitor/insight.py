@@ -10,6 +10,7 @@ import polars as pl
 
 from innovation_monitor import warehouse
 from innovation_monitor.divisions import DivisionRegistry
+from innovation_monitor.divisions.registry import statistics_levels
 from innovation_monitor.framework import IndicatorSystem
 from innovation_monitor.summaries import CheckResult, StageSummary
 
@@ -44,7 +45,7 @@ def analyse_level(
     contributions = index_contributions(scores, framework, weights.by_node)
     values = warehouse.read(con, "indicator_values", years=years, level=level)
     if framework.methodology.reference is not None:
-        statistics = warehouse.read(con, "statistics", years=years, level=level)
+        statistics = warehouse.read(con, "statistics", years=years, level=statistics_levels(level))
         values = with_reference(values, statistics, system, framework)
     types = unit_type_map(framework, registry, values["region_code"].unique().to_list())
     intervals, sensitivity = rank_intervals(values, framework, types)

@@ -14,6 +14,7 @@ import polars as pl
 
 from innovation_monitor import editions, warehouse
 from innovation_monitor.divisions import LEVELS, DivisionRegistry
+from innovation_monitor.divisions.registry import PROVINCE_LEVEL, statistics_levels
 from innovation_monitor.errors import DataError, IngestError
 from innovation_monitor.framework import INDEX_CODE, IndicatorSystem
 from innovation_monitor.indicators import compute_indicators
@@ -100,9 +101,11 @@ def load_statistics(
 
 
 def _of_levels(result: IngestResult, levels: list[str]) -> IngestResult:
-    """The part of an ingest that belongs to ``levels``: their slices, and the rows of no level
-    (a long file's unreadable rows), which belong to every level's load of their file."""
-    mine = pl.col("level").is_in(levels) | pl.col("level").is_null()
+    """The part of an ingest that belongs to ``levels``: their slices, the rows of no level
+    (a long file's unreadable rows), which belong to every level's load of their file, and
+    with the cities the province's own rows of their tables."""
+    own = [*levels, PROVINCE_LEVEL] if "city" in levels else levels
+    mine = pl.col("level").is_in(own) | pl.col("level").is_null()
     return IngestResult(
         statistics=result.statistics.filter(mine),
         quarantine=result.quarantine.filter(mine),
@@ -271,7 +274,7 @@ def score_level(
     # with frozen goalposts the published years' own cells
     statistics = pl.DataFrame()
     if framework.methodology.reference is not None or scores_each_year_alone(framework):
-        statistics = warehouse.read(con, "statistics", years=years, level=level)
+        statistics = warehouse.read(con, "statistics", years=years, level=statistics_levels(level))
         if frozen is not None:
             statistics = editions.frozen_rows(con, frozen, "statistics", statistics)
     values = with_reference(values, statistics, system, framework)

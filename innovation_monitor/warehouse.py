@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from innovation_monitor.divisions import LEVELS, DivisionRegistry
+from innovation_monitor.divisions.registry import PROVINCE_LEVEL, statistics_levels
 from innovation_monitor.errors import DataError
 from innovation_monitor.ingest.result import IngestResult
 from innovation_monitor.paths import DEFAULT_WAREHOUSE
@@ -228,12 +229,16 @@ def load(
     its years and levels), plus ``slices``: extra slices to replace as well, emptied where the
     result has no rows for them, so that a slice whose file was removed does not linger (pass
     every year × level the warehouse must mirror). Rows of the result's files without a level
-    are replaced when their year is NULL or among the years written. One transaction.
+    are replaced when their year is NULL or among the years written; the province's own rows
+    (level ``province``, from the city tables) with the city slice of their year. One
+    transaction.
     """
     extra = {(int(year), level) for year, level in slices or ()}
     unknown = sorted({level for _, level in extra} - set(LEVELS))
     if unknown:
         raise DataError(f"slices name unknown level(s) {unknown}; expected one of {list(LEVELS)}")
+    # the province's own statistics come from the city tables: replaced with their slices
+    extra |= {(year, PROVINCE_LEVEL) for year, level in result.slices | extra if level == "city"}
     frames = {
         "statistics": result.statistics,
         "quarantine": result.quarantine,
@@ -327,7 +332,8 @@ def archive_edition(
 ) -> None:
     """Keep the draft of ``level`` (data years up to ``edition``) as that edition, in one
     transaction: its ``editions`` row and a copy of each of :data:`EDITION_TABLES` (its build is
-    in ``builds`` already). Published rows are only ever inserted."""
+    in ``builds`` already; a city edition keeps the province's own statistics it was scored
+    against). Published rows are only ever inserted."""
     frame = _conform(TABLES["editions"], pl.DataFrame([record], schema=EDITIONS_SCHEMA))
     create_schema(con)
     with _registered(con, {"editions": frame}) as views, _transaction(con):
@@ -336,8 +342,8 @@ def archive_edition(
             columns = ", ".join(TABLES[name].column_names)
             con.execute(
                 f"INSERT INTO edition_{name} (edition, {columns}) "
-                f"SELECT ?, {columns} FROM {name} WHERE level = ? AND year <= ?",
-                [edition, level, edition],
+                f"SELECT ?, {columns} FROM {name} WHERE list_contains(?, level) AND year <= ?",
+                [edition, list(statistics_levels(level)), edition],
             )
 
 
@@ -357,11 +363,11 @@ def read(
     table_name: str,
     *,
     years: Iterable[int] | None = None,
-    level: str | None = None,
+    level: str | tuple[str, ...] | None = None,
     edition: int | None = None,
 ) -> pl.DataFrame:
-    """Rows of one table, optionally for some years, one level and one edition (the tables a
-    published edition keeps), in a stable order.
+    """Rows of one table, optionally for some years, one level (or several) and one edition
+    (the tables a published edition keeps), in a stable order.
 
     For ``divisions``, ``years`` selects the units valid in any of those data years.
     """
@@ -379,8 +385,8 @@ def read(
             )
         params.append(year_list)
     if level is not None:
-        conditions.append("level = ?")
-        params.append(level)
+        conditions.append("list_contains(?, level)")
+        params.append([level] if isinstance(level, str) else list(level))
     if edition is not None:
         if "edition" not in spec.schema:
             raise DataError(f"table {spec.name!r} is not kept by edition")

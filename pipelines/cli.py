@@ -317,6 +317,7 @@ def _targets(args: argparse.Namespace) -> int:
 def _whatif(args: argparse.Namespace) -> int:
     from innovation_monitor import warehouse
     from innovation_monitor.divisions import DivisionRegistry, find_unit
+    from innovation_monitor.divisions.registry import statistics_levels
     from innovation_monitor.framework import load_indicator_system
     from innovation_monitor.reports.whatif_text import whatif_text
     from innovation_monitor.scoring.whatif import what_if
@@ -329,7 +330,7 @@ def _whatif(args: argparse.Namespace) -> int:
             raise InnovationMonitorError(f"--warehouse {args.warehouse}: nothing scored; run first")
         year = max(scored) if args.year is None else args.year
         unit = find_unit(registry, args.region, year, args.level)
-        statistics = warehouse.read(con, "statistics", level=unit.level)
+        statistics = warehouse.read(con, "statistics", level=statistics_levels(unit.level))
     framework = system.frameworks[unit.level]
     found = what_if(
         statistics,

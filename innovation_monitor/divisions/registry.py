@@ -26,6 +26,16 @@ from innovation_monitor.text import compact
 
 DIVISIONS_FILE = Path(__file__).with_name("divisions.csv")
 PROVINCE_CODE = "370000"
+PROVINCE_LEVEL = "province"
+"""The level of the province's own statistics (a 全省 row of a city table): the reference of
+the cities' index when the data give it, never a unit that is validated, ranked or scored."""
+
+
+def statistics_levels(level: str) -> tuple[str, ...]:
+    """The statistics a level is scored from: the cities' with the province's own rows."""
+    return (level, PROVINCE_LEVEL) if level == "city" else (level,)
+
+
 PROVINCE_NAMES = ("山东省", "山东")
 COVERAGE_START = 2014
 """First data year the registry describes; earlier units are not in it."""

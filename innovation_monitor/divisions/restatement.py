@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from innovation_monitor.divisions.registry import PROVINCE_CODE, DivisionRegistry
+from innovation_monitor.divisions.registry import PROVINCE_CODE, PROVINCE_LEVEL, DivisionRegistry
 from innovation_monitor.errors import DataError
 
 if TYPE_CHECKING:
@@ -142,12 +142,33 @@ def province_statistics(
         schema={"year": pl.Int64, "from_code": pl.String, "to_code": pl.String},
         orient="row",
     )
-    return _aggregate(
+    summed = _aggregate(
         values,
         system,
         lambda summable: _sum_along(summable, walk, level="city"),
         weight_variable,
     ).with_columns(pl.lit("city").alias("level"))
+    return _with_own(summed, statistics)
+
+
+def _with_own(summed: pl.DataFrame, statistics: pl.DataFrame) -> pl.DataFrame:
+    """The province's summed statistics with its own figures in their place where the data give
+    them (rows of level ``province``: a 全省 row of a city table), since the province's own
+    statistics include what no city reports (provincial institutions, the province's own
+    budget); variables it does not report stay the cities' sum."""
+    own = statistics.filter(
+        (pl.col("level") == PROVINCE_LEVEL) & pl.col("value").is_not_null()
+    ).select(
+        "year",
+        pl.lit("city").alias("level"),
+        pl.lit(PROVINCE_CODE).alias("region_code"),
+        "variable",
+        pl.col("value").cast(pl.Float64),
+    )
+    if own.is_empty():
+        return summed
+    kept = summed.join(own.select("year", "variable"), on=["year", "variable"], how="anti")
+    return pl.concat([kept, own.select(summed.columns)]).sort("year", "variable")
 
 
 def _aggregate(
@@ -206,8 +227,9 @@ def province_indicators(
     """The province's values of the city indicators (region code 370000): each indicator's
     formula over the sums of its variables (:func:`province_statistics`), every year, across
     the cities that report all of them that year — so a city's gap leaves the province's ratio
-    a ratio of sums over the other cities instead of no reference at all. The column ``cities``
-    says how many cities it rests on (all of them, unless one has a gap)."""
+    a ratio of sums over the other cities instead of no reference at all — or over the
+    province's own figures where ``statistics`` hold them (level ``province``). The column
+    ``cities`` says how many cities it rests on (all of them, unless one has a gap)."""
     from innovation_monitor.indicators import compute_indicators
 
     framework = system.frameworks["city"]
@@ -242,6 +264,8 @@ def province_indicators(
         summed = _aggregate(
             subset, system, partial(_sum_along, walk=walk, level="city"), weight_variable
         ).with_columns(pl.lit("city").alias("level"))
+        own = statistics.filter(pl.col("variable").is_in(sorted(variables)))
+        summed = _with_own(summed, own)
         counted = complete.group_by("year").agg(pl.len().cast(pl.Int64).alias("cities"))
         parts.append(
             compute_indicators(summed, framework)

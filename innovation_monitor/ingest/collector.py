@@ -191,8 +191,11 @@ class Collector:
         column: ResolvedColumn,
         raw: object,
         origin: CellOrigin,
+        table_level: str | None = None,
     ) -> None:
-        """A cell of a known region: a candidate statistic, or quarantined with its reason."""
+        """A cell of a known region: a candidate statistic, or quarantined with its reason
+        (under ``table_level``, the level of the table the cell is in, when that differs: a
+        province row of a city table is checked with the cities)."""
         variable = column.variable
         try:
             if column.problem is not None or variable is None:
@@ -200,7 +203,7 @@ class Collector:
             number = parse_number(raw)
             value = to_canonical(number, column.factor, variable, variable.range_for(level))
         except CellProblem as problem:
-            self.reject(year, level, origin, str(problem), problem.kind)
+            self.reject(year, table_level or level, origin, str(problem), problem.kind)
             return
         self.candidates.append(
             Candidate(year, level, region_code, variable.code, value, variable.unit, origin)

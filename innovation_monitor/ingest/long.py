@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from innovation_monitor.divisions.registry import PROVINCE_CODE, PROVINCE_LEVEL
 from innovation_monitor.ingest.cleaning import CellProblem, cell_text
 from innovation_monitor.ingest.collector import CellOrigin, Collector, StatedUnit
 from innovation_monitor.ingest.discovery import parse_year
@@ -46,6 +47,12 @@ def collect_long(
         if run.years is not None and year not in run.years:
             continue
         found = run.regions.match(region_raw, None, year, entry.level)
+        unit = cell_text(row.get(positions["unit"])) if "unit" in positions else None
+        stated = StatedUnit(unit, f"{table.labels.get('unit', 'unit')} column")
+        if found.province:  # the province's own figure: the cities' reference
+            resolved = run.column(cell_text(variable_raw) or "", "city", stated)
+            run.value(year, PROVINCE_LEVEL, PROVINCE_CODE, resolved, raw, origin, "city")
+            continue
         if found.division is None:
             guessed = _guess_level(region_raw, entry)
             slices.add((year, guessed))
@@ -53,8 +60,6 @@ def collect_long(
             continue
         level = found.division.level
         slices.add((year, level))
-        unit = cell_text(row.get(positions["unit"])) if "unit" in positions else None
-        stated = StatedUnit(unit, f"{table.labels.get('unit', 'unit')} column")
         resolved = run.column(cell_text(variable_raw) or "", level, stated)
         run.value(year, level, found.division.code, resolved, raw, origin)
     return slices

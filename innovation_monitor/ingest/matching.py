@@ -28,10 +28,14 @@ if TYPE_CHECKING:
     from innovation_monitor.divisions import Division, DivisionRegistry
     from innovation_monitor.framework import IndicatorSystem, Variable
 
-PROVINCE_TOTALS = frozenset(
-    {"全省", "全省合计", "全省总计", "山东省", "山东", "山东省合计", "合计", "总计", "370000"}
+PROVINCE_NAMES = frozenset(
+    {"全省", "全省合计", "全省总计", "山东省", "山东", "山东省合计", "370000"}
 )
-"""Summary rows of a city table: the province, not a unit (their cells go to the quarantine)."""
+"""The province's own row of a city table: its statistics are kept apart (level ``province``)
+as the reference of the cities' index; in a county table it is a total row."""
+TOTAL_NAMES = frozenset({"合计", "总计"})
+"""Summary rows that may be the province or a subtotal: no unit (their cells go to the
+quarantine)."""
 
 YEARS_SEARCHED = 30
 """How far from the data year to look for a unit to explain why a name is not valid then."""
@@ -103,6 +107,7 @@ class RegionMatch:
     reason: str = ""
     city: Division | None = None
     kind: QuarantineKind = PROBLEM
+    province: bool = False  # the province's own row of a city table
 
 
 class RegionMatcher:
@@ -129,8 +134,12 @@ class RegionMatcher:
         code_text, name_text = region_text(code), region_text(name)
         if code_text is None and name_text is None:
             return RegionMatch(None, "no region (neither a region code nor a name in this row)")
-        if code_text in PROVINCE_TOTALS or name_text in PROVINCE_TOTALS:
-            return RegionMatch(None, "province total row", kind=TOTAL_ROW)
+        if code_text in PROVINCE_NAMES or name_text in PROVINCE_NAMES:
+            return RegionMatch(
+                None, "province total row", kind=TOTAL_ROW, province=level in ("city", None)
+            )
+        if code_text in TOTAL_NAMES or name_text in TOTAL_NAMES:
+            return RegionMatch(None, "total row", kind=TOTAL_ROW)
         try:
             if code_text is not None:
                 division = self._lookup(code_text, year, level, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from innovation_monitor.divisions.registry import PROVINCE_CODE, PROVINCE_LEVEL
 from innovation_monitor.errors import DataError, IngestError
 from innovation_monitor.ingest.cleaning import cell_text
 from innovation_monitor.ingest.collector import CellOrigin, Collector, StatedUnit
@@ -77,6 +78,9 @@ def collect_wide(
                 region,
                 column.header or None,
             )
+            if found.province:  # the province's own figure: the cities' reference
+                run.value(year, PROVINCE_LEVEL, PROVINCE_CODE, resolved, raw, origin, level)
+                continue
             if found.division is None:
                 run.reject(year, level, origin, found.reason, found.kind)
                 continue

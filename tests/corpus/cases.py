@@ -104,7 +104,13 @@ def _development_zone(data: Path) -> None:
 def _total_row(data: Path) -> None:
     rows, _ = editing.read_rows(data / CITY)
     template = rows[editing.row_index(rows, "370100")]
-    editing.add_row(data / CITY, ["370000", "全省合计", *template[2:]], "370100")
+    editing.add_row(data / CITY, ["", "合计", *template[2:]], "370100")
+
+
+def _province_row(data: Path) -> None:
+    rows, _ = editing.read_rows(data / CITY)
+    template = rows[editing.row_index(rows, "370100")]
+    editing.add_row(data / CITY, ["370000", "全省", *template[2:]], "370100")
 
 
 def _duplicate_row(data: Path) -> None:
@@ -199,7 +205,9 @@ CASES = [
         quarantined=("declared_gap", "not available"),
     ),
     Case("development_zone", _development_zone, LOADED, quarantined=("development_zone", "zone")),
-    Case("province_total_row", _total_row, LOADED, quarantined=("total_row", "total")),
+    Case("total_row", _total_row, LOADED, quarantined=("total_row", "total")),
+    # the province's own figures: loaded apart as the cities' reference (level province)
+    Case("province_own_row", _province_row, LOADED),
     Case(
         "county_sum_below_city", _scaled(CITY, "370100", "地区生产总值", 3.0), LOADED, ("370100",)
     ),

@@ -309,11 +309,29 @@ def test_every_value_cell_ends_up_in_statistics_or_quarantine(write_csv, ingest)
     assert result.statistics.height + result.quarantine.height == 4 * 3
 
 
-def test_a_province_total_row_is_recorded_not_loaded(write_csv, ingest) -> None:
-    write_csv("city/2020.csv", ["地区,计数N", "全省,500", "济南市,5"])
+def test_the_provinces_own_row_is_kept_apart_and_a_plain_total_is_quarantined(
+    write_csv, ingest
+) -> None:
+    """A 全省 row of a city table holds the province's own figures (level province, 370000:
+    the cities' reference, never a unit); an unusable cell of it is quarantined with the
+    cities, where their blocking check sees it; a bare 合计 row may be a subtotal and stays a
+    quarantined total row."""
+    write_csv(
+        "city/2020.csv",
+        ["地区,计数N,变量X(亿元)", "全省,500,约9", "合计,499,1", "济南市,5,2"],
+    )
     result = ingest("city/2020.csv")
-    [row] = quarantined(result, "province total row")
-    assert (row["region_text"], row["raw_value"]) == ("全省", "500")
+    own = result.statistics.filter(pl.col("level") == "province")
+    assert own.select("region_code", "variable", "value").rows() == [("370000", "n", 500.0)]
+    [problem] = quarantined(result, "not a number")
+    assert (problem["level"], problem["region_text"], problem["raw_value"]) == (
+        "city",
+        "全省",
+        "约9",
+    )
+    totals = quarantined(result, "total row")
+    assert {(r["region_text"], r["raw_value"]) for r in totals} == {("合计", "499"), ("合计", "1")}
+    assert result.slices == {(2020, "city")}
 
 
 def test_a_variable_not_collected_at_the_level_is_quarantined(write_csv, ingest) -> None:
@@ -426,7 +444,9 @@ def test_a_long_file(write_csv, ingest) -> None:
     assert set(by_row) == {6, 7, 8, 9}
     assert by_row[6]["reason"].startswith("invalid year ('20x0';")
     assert (by_row[6]["year"], by_row[6]["level"]) == (None, None)
-    assert by_row[7]["reason"] == "province total row"
+    # the province's own row is read as its figures, checked with the cities: x needs a unit
+    assert by_row[7]["level"] == "city"
+    assert by_row[7]["reason"].startswith("no unit stated")
     assert by_row[8]["reason"].startswith("unknown column ('foo'")
     assert by_row[9]["reason"].startswith(
         "region not valid in 2020 ('371200' is not a unit then: 371200 莱芜市"
@@ -528,7 +548,7 @@ def test_a_file_outside_the_data_directory_is_refused(tmp_path: Path, toy_system
         )
 
 
-REGION_CELLS = ["济南市", "青岛", "370300", "全省", "火星市", "莱芜市", "", "历下区"]
+REGION_CELLS = ["济南市", "青岛", "370300", "全省", "合计", "火星市", "莱芜市", "", "历下区"]
 VALUE_CELLS = ["12000", "1,234", "１２３", "…", "-", "", "-7", "abc", "0.5", "99999999"]
 
 
@@ -553,15 +573,16 @@ def test_every_cell_is_accounted_for_exactly_once(toy_system, registry, regions,
         lines = [",".join(["地区", *headers])] + [",".join(f'"{c}"' for c in row) for row in rows]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         result = ingest_file(path, toy_system, registry, data_dir=Path(folder))
-    not_units = {"火星市", "莱芜市", "全省", "", "历下区"}  # in a 2020 city table
+    not_units = {"火星市", "莱芜市", "全省", "合计", "", "历下区"}  # in a 2020 city table
     noted = sum(1 for row in rows if row[0] in not_units and not any(row[1:]))  # notes, blanks
     assert result.statistics.height + result.quarantine.height == (len(rows) - noted) * len(headers)
     for row in result.statistics.iter_rows(named=True):
-        assert row["region_code"] in {"370100", "370200", "370300"}
+        assert row["region_code"] in {"370100", "370200", "370300", "370000"}
+        assert (row["level"] == "province") == (row["region_code"] == "370000")  # its own row
         assert row["variable"] in {"x", "n", "y"}
     for row in result.quarantine.iter_rows(named=True):
         assert row["kind"] in QUARANTINE_KINDS
-        total = row["region_text"] == "全省"
+        total = row["region_text"] == "合计"
         assert (row["kind"] == "total_row") == total, row
         gap = row["reason"].startswith("not available")
         assert (row["kind"] == "declared_gap") == (gap and not total), row

@@ -107,9 +107,18 @@ def test_a_county_in_a_city_table(regions) -> None:
     assert found.reason == "county-level unit in a city table (370102 历下区)"
 
 
-@pytest.mark.parametrize("name", ["全省", "山东省", "合计", "总计"])
-def test_province_totals_are_not_units(regions, name: str) -> None:
-    assert regions.match(None, name, 2020, "city").reason == "province total row"
+@pytest.mark.parametrize("name", ["全省", "山东省", "370000"])
+def test_the_province_is_no_unit_but_its_own_row_in_a_city_table(regions, name: str) -> None:
+    found = regions.match(name, None, 2020, "city")
+    assert found.division is None and found.province
+    assert found.reason == "province total row"
+    assert not regions.match(name, None, 2020, "county").province  # a county table's total
+
+
+@pytest.mark.parametrize("name", ["合计", "总计"])
+def test_plain_totals_are_not_units(regions, name: str) -> None:
+    found = regions.match(None, name, 2020, "city")
+    assert (found.division, found.province, found.reason) == (None, False, "total row")
 
 
 def test_unknown_regions_codes_and_conflicts(regions) -> None:

@@ -92,7 +92,7 @@ def test_a_long_file_sets_kinds_too(tmp_path: Path, write_csv, toy_system, regis
         [
             "region_code,year,variable,value",
             "370100,20x0,x,1",
-            "370000,2020,x,1",
+            "合计,2020,x,1",
             "370100,2020,计数N,…",
             "370171,2020,计数N,4",
             "370100,2020,foo,1",

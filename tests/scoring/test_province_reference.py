@@ -16,6 +16,7 @@ from innovation_monitor.framework import INDEX_CODE, IndicatorSystem, build_indi
 from innovation_monitor.indicators import compute_indicators
 from innovation_monitor.scoring.panel import score_panel
 from innovation_monitor.scoring.tiers import assign_tiers
+from tests.corpus import editing
 from tests.corpus.conftest import cut_sample
 from tests.toy_framework import TOY_PATH, toy_document
 
@@ -142,3 +143,70 @@ def test_jinans_2019_change_is_against_jinan_and_laiwu_restated_for_2018(
         0, named=True
     )
     assert qingdao["score_change"] == pytest.approx(now["370200"] - own["370200"], rel=1e-12)
+
+
+def test_the_provinces_own_figures_replace_the_sum_of_its_cities_where_the_data_give_them(
+    registry: DivisionRegistry,
+) -> None:
+    """The province's own x (level province, a 全省 row) is above its cities' sum (provincial
+    institutions report to no city): its indicator a = x / y × 100 takes the own x over the
+    summed y it does not report; b = z / y stays the ratio of sums."""
+    system = build_indicator_system(
+        _document(reference="province", steps=RATIO_STEPS, tiers=BANDS), TOY_PATH
+    )
+    statistics = _statistics(registry)
+    city = statistics.filter(pl.col("year") == 2023)
+    sums = dict(city.group_by("variable").agg(pl.col("value").sum()).iter_rows())
+    own = pl.DataFrame(
+        [(2023, "province", PROVINCE_CODE, "x", 1.25 * sums["x"])],
+        schema=statistics.schema,
+        orient="row",
+    )
+    with_own = province_indicators(pl.concat([statistics, own]), system)
+    summed = province_indicators(statistics, system)
+
+    def value(frame: pl.DataFrame, indicator: str, year: int = 2023) -> float:
+        return frame.filter(pl.col("indicator") == indicator, pl.col("year") == year)["value"][0]
+
+    assert value(with_own, "a") == pytest.approx(1.25 * sums["x"] / sums["y"] * 100, rel=1e-12)
+    assert value(with_own, "b") == pytest.approx(value(summed, "b"), rel=1e-12)
+    assert value(with_own, "a", 2022) == pytest.approx(value(summed, "a", 2022), rel=1e-12)
+
+
+def test_a_provinces_own_row_is_loaded_as_the_reference_and_goes_with_its_file(
+    tmp_path: Path, system: IndicatorSystem, registry: DivisionRegistry
+) -> None:
+    """On the sample's 2019 city table with a 全省 row (Jinan's figures ×3, so its ratios are
+    Jinan's): the row is stored as the province's own statistics, the cities are scored against
+    it (not the sum of their figures), and reloading the table without the row removes it."""
+    data = cut_sample(tmp_path / "data", years=(2019,))
+    table = next((data / "city").glob("2019.*"))
+    original = table.read_bytes()
+    rows, _ = editing.read_rows(table)
+    jinan = rows[editing.row_index(rows, JINAN)]
+    tripled = [f"{float(c) * 3:.0f}" if c.replace(".", "").isdigit() else c for c in jinan[2:]]
+    editing.add_row(table, [PROVINCE_CODE, "全省", *tripled], JINAN)
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        stages.load_divisions(con, registry)
+
+        def jinan_index() -> float:
+            stages.load_statistics(con, data, system, registry, levels=["city"])
+            stages.compute_level_indicators(con, system, "city")
+            stages.score_level(con, system, registry, "city")
+            scores = warehouse.read(con, "scores", level="city")
+            return scores.filter(pl.col("node") == INDEX_CODE, pl.col("region_code") == JINAN)[
+                "score"
+            ][0]
+
+        with_row = jinan_index()
+        own = warehouse.read(con, "statistics", level="province")
+        assert set(own["region_code"]) == {PROVINCE_CODE} and own.height > 10
+        assert (
+            warehouse.read(con, "indicator_values")
+            .filter(pl.col("region_code") == PROVINCE_CODE)
+            .is_empty()
+        )  # a reference, not a unit
+        table.write_bytes(original)
+        without = jinan_index()
+        assert warehouse.read(con, "statistics", level="province").is_empty()
+    assert with_row != pytest.approx(without, rel=1e-3)  # another yardstick, another index
