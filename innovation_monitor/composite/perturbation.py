@@ -12,7 +12,8 @@ The spec says which methodological choices are uncertain::
           - {method: minmax, range: [1, 100]}
           - {method: zscore, mean: 10, sd: 2}
       - exclude: [Goods, Services]          # none of them, or one left out; `all`: any one
-    sensitivity: {samples: 512, bootstrap: 100}   # optional (these defaults); false: none
+    sensitivity: {samples: 512, bootstrap: 100}   # optional (these defaults); false: none;
+                                                  # per_unit: true adds each unit's rank
 
 Each entry is one uncertain input. ``weights`` is COINr's ``get_noisy_weights``: every node of
 iMeta level ``level`` gets its weight multiplied by its own U(1 − noise, 1 + noise) factor, so
@@ -48,7 +49,7 @@ from innovation_monitor.errors import FrameworkError
 from innovation_monitor.yaml_file import YamlDocument, load_yaml
 
 SPEC_KEYS = ("replications", "seed", "target", "perturb", "sensitivity")
-SENSITIVITY_DEFAULTS = {"samples": 512, "bootstrap": 100}
+SENSITIVITY_DEFAULTS: dict[str, Any] = {"samples": 512, "bootstrap": 100, "per_unit": False}
 
 
 @dataclass(frozen=True)
@@ -93,10 +94,12 @@ Perturbation = WeightNoise | StepChoice | Exclusion
 @dataclass(frozen=True)
 class Sensitivity:
     """The variance-based sensitivity analysis: Sobol design of ``samples`` base points (a power
-    of two), confidence intervals from ``bootstrap`` resamples."""
+    of two), confidence intervals from ``bootstrap`` resamples, and with ``per_unit`` the indices
+    on each unit's rank too (one SALib analysis per unit: for a few hundred units)."""
 
     samples: int
     bootstrap: int
+    per_unit: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,7 +205,7 @@ def _sensitivity(value: Any, where: _Where) -> Sensitivity | None:
         return Sensitivity(**SENSITIVITY_DEFAULTS)
     spec = {
         **SENSITIVITY_DEFAULTS,
-        **_mapping(value, ["sensitivity"], ("samples", "bootstrap"), where),
+        **_mapping(value, ["sensitivity"], ("samples", "bootstrap", "per_unit"), where),
     }
     samples = spec["samples"]
     if not _whole(samples, 2) or samples & (samples - 1):
@@ -212,7 +215,11 @@ def _sensitivity(value: Any, where: _Where) -> Sensitivity | None:
         )
     if not _whole(spec["bootstrap"], 1):
         raise where.error(["sensitivity", "bootstrap"], f"is {spec['bootstrap']!r}; expected ≥ 1")
-    return Sensitivity(int(samples), int(spec["bootstrap"]))
+    if not isinstance(spec["per_unit"], bool):
+        raise where.error(
+            ["sensitivity", "per_unit"], f"is {spec['per_unit']!r}; expected true or false"
+        )
+    return Sensitivity(int(samples), int(spec["bootstrap"]), spec["per_unit"])
 
 
 def parse_uncertainty_spec(

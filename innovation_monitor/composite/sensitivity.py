@@ -9,7 +9,8 @@ intervals). A ``weights`` input has one variable per node it perturbs, analysed 
 so it is one input with one pair of indices; a ``step`` input is one variable, mapped to an
 alternative as :mod:`.perturbation` says. When the output does not vary at all (nothing is
 perturbed, or nothing that changes a rank) no input has an effect: every index is 0, where the
-estimators would divide 0 by 0.
+estimators would divide 0 by 0; a spec with a single uncertain input gives it S1 = ST = 1 (all
+of the variance is its own; SALib cannot group one input's variables).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from innovation_monitor.composite.perturbation import Sensitivity
-from innovation_monitor.composite.uncertainty import Analysis, evaluate_draws
+from innovation_monitor.composite.uncertainty import Analysis, draw_ranks, evaluate_draws
 from innovation_monitor.errors import DataError
 
 COLUMNS = ("input", "S1", "S1_conf", "ST", "ST_conf")
@@ -71,11 +72,16 @@ def sobol_indices(
         raise DataError(
             "sensitivity: a replication's mean absolute rank shift is missing (no unit ranked)"
         )
-    if np.ptp(output) == 0:
+    if np.ptp(output) == 0 or len(names) == 1:
+        # nothing varies: no input has an effect; one input: it has all of it (S1 = ST = 1;
+        # SALib cannot group the variables of a single input)
+        share = np.full(len(names), 0.0 if np.ptp(output) == 0 else 1.0)
         zeros = np.zeros(len(names))
-        return pd.DataFrame(dict(zip(COLUMNS, [names, zeros, zeros, zeros, zeros], strict=True)))
+        return pd.DataFrame(dict(zip(COLUMNS, [names, share, zeros, share, zeros], strict=True)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
+        # a unit's rank is constant on some cross-samples: expected, the estimate holds
+        warnings.filterwarnings("ignore", "Constant values encountered", UserWarning)
         found = sobol.analyze(
             _problem(variables),
             output,
@@ -100,3 +106,21 @@ def run_sensitivity(analysis: Analysis, settings: Sensitivity, seed: int) -> pd.
     design = sobol_design(variables, settings.samples, seed)
     output = evaluate_draws(analysis, analysis.inputs.draws(design))
     return sobol_indices(variables, output, settings.bootstrap, seed)
+
+
+def unit_sensitivity(analysis: Analysis, settings: Sensitivity, seed: int) -> pd.DataFrame:
+    """Sobol indices of every input on each ranked unit's rank (one SALib analysis per unit
+    over the same design): which choice moves this unit; rows ``uCode (Time), input, S1, …``.
+    A unit whose rank never moves has indices 0; one unranked in the nominal build (a reference
+    unit) or in some replication (a score missing under an alternative) none."""
+    variables = analysis.inputs.variables
+    design = sobol_design(variables, settings.samples, seed)
+    ranks = draw_ranks(analysis, analysis.inputs.draws(design)).astype(float)
+    ranked = ~np.isnan(analysis.nominal_ranks) & (ranks > 0).all(axis=1)
+    frames = []
+    for row in np.flatnonzero(ranked):
+        indices = sobol_indices(variables, ranks[row], settings.bootstrap, seed)
+        ids = analysis.ids.iloc[[row] * len(indices)].reset_index(drop=True)
+        frames.append(pd.concat([ids, indices], axis=1))
+    columns = [*analysis.ids.columns, *COLUMNS]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)

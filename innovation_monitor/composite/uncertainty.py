@@ -271,6 +271,16 @@ def _shifts(ranks: np.ndarray, nominal: np.ndarray) -> np.ndarray:
         return diff.sum(axis=0) / both.sum(axis=0)
 
 
+def draw_ranks(analysis: Analysis, draws: Draws) -> np.ndarray:
+    """Every row's rank of the target in each draw (rows × draws; 0: not ranked), the output a
+    sensitivity analysis of each unit's rank reads."""
+    out = np.zeros((len(analysis.ids), len(draws)), dtype=np.int32)
+    for group, members in _blocks(analysis, draws):
+        scores = _group_scores(analysis, group, draws.take(members))
+        out[:, members] = _ranks(scores, analysis.periods)
+    return out
+
+
 def evaluate_draws(analysis: Analysis, draws: Draws, tally: RankTally | None = None) -> np.ndarray:
     """Each draw's mean absolute rank shift of the target; the ranks go to ``tally``."""
     out = np.empty(len(draws))
@@ -290,6 +300,7 @@ class UncertaintyResult:
     units: pd.DataFrame  # uCode (Time), score, nominal, mean_abs_shift, best, worst
     replications: pd.DataFrame  # replication, alternative per step, factors, mean_abs_shift
     sensitivity: pd.DataFrame | None = None  # input, S1, S1_conf, ST, ST_conf
+    unit_sensitivity: pd.DataFrame | None = None  # uCode (Time), input, S1, …: per_unit
 
 
 def run_uncertainty(
@@ -326,12 +337,14 @@ def run_uncertainty(
     for code, factor in draws.factors.items():
         table[f"factor_{code}"] = factor
     table["mean_abs_shift"] = shifts
-    sensitivity = None
+    sensitivity = per_unit = None
     if spec.sensitivity is not None:
-        from innovation_monitor.composite.sensitivity import run_sensitivity
+        from innovation_monitor.composite.sensitivity import run_sensitivity, unit_sensitivity
 
         sensitivity = run_sensitivity(analysis, spec.sensitivity, spec.seed)
-    return UncertaintyResult(rank_stats, units, pd.DataFrame(table), sensitivity)
+        if spec.sensitivity.per_unit:
+            per_unit = unit_sensitivity(analysis, spec.sensitivity, spec.seed)
+    return UncertaintyResult(rank_stats, units, pd.DataFrame(table), sensitivity, per_unit)
 
 
 def _read_csv(path: Path, error: type[InnovationMonitorError], what: str) -> pd.DataFrame:
@@ -351,7 +364,8 @@ def run_uncertainty_files(
     """Read COINr-style iData and iMeta CSVs, a BUILD.yaml and a UA.yaml; write
     ``rank_stats.csv`` (uCode, [Time,] nominal, mean, median, q05, q95), ``units.csv`` (score,
     mean absolute rank shift, best and worst rank), ``replications.csv`` (each replication's
-    draw and mean absolute rank shift) and, when the spec asks, ``sensitivity.csv``."""
+    draw and mean absolute rank shift) and, when the spec asks, ``sensitivity.csv`` (and
+    ``unit_sensitivity.csv``: the indices on each unit's rank)."""
     data = _read_csv(Path(data_csv), IngestError, "data")
     imeta = _read_csv(Path(meta_csv), FrameworkError, "metadata")
     framework = Framework.from_imeta(imeta, source=str(meta_csv))
@@ -368,6 +382,8 @@ def run_uncertainty_files(
     }
     if result.sensitivity is not None:
         tables["sensitivity.csv"] = result.sensitivity
+    if result.unit_sensitivity is not None:
+        tables["unit_sensitivity.csv"] = result.unit_sensitivity
     written = []
     for name, table in tables.items():
         table.to_csv(out / name, index=False)

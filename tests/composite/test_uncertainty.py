@@ -346,3 +346,41 @@ def test_an_exclusion_of_an_unknown_indicator_is_refused():
         prepare_uncertainty(panel_data(), panel_framework(), parse_steps(BUILD), the_spec)
     with pytest.raises(FrameworkError, match="expected 'all' or a list of indicator codes"):
         spec([{"exclude": 3}])
+
+
+def test_sobol_indices_on_each_units_rank():
+    """``per_unit``: one pair of indices per input and ranked unit-year; a unit whose rank
+    nothing moves has 0; with the pillar weights and the aggregation perturbed, a unit's
+    indices say which of the two moves it (estimates within [-0.1, 1.1] as Monte Carlo
+    allows), and the aggregation matters to some unit."""
+    data, framework = panel_data(missing=0.0), panel_framework()
+    quiet = spec(
+        [{"weights": {"level": 2, "noise": 0.0}}],
+        sensitivity={"samples": 64, "bootstrap": 10, "per_unit": True},
+    )
+    result = run_uncertainty(data, framework, parse_steps(BUILD), quiet)
+    per_unit = result.unit_sensitivity
+    assert per_unit is not None
+    assert list(per_unit.columns) == ["uCode", "Time", "input", "S1", "S1_conf", "ST", "ST_conf"]
+    assert len(per_unit) == len(data)  # every unit-year, one input
+    assert (per_unit[["S1", "ST"]] == 0).all().all()
+    noisy = spec(
+        [
+            {"weights": {"level": 2, "noise": 0.9}},
+            {
+                "step": "aggregate",
+                "alternatives": [{"method": "arithmetic"}, {"method": "geometric"}],
+            },
+        ],
+        sensitivity={"samples": 256, "bootstrap": 10, "per_unit": True},
+    )
+    moved = run_uncertainty(data, framework, parse_steps(BUILD), noisy).unit_sensitivity
+    assert moved is not None and len(moved) == 2 * len(data)
+    assert set(moved["input"]) == {"weights_level_2", "aggregate"}
+    assert moved["ST"].between(-0.1, 1.1).all()
+    assert (moved.loc[moved["input"] == "aggregate", "ST"] > 0.1).any()
+
+
+def test_per_unit_must_be_a_yes_or_no():
+    with pytest.raises(FrameworkError, match=r"per_unit: is 'yes'; expected true or false"):
+        spec([{"weights": {"level": 2, "noise": 0.1}}], sensitivity={"per_unit": "yes"})
