@@ -40,7 +40,7 @@ def test_missing_data_dir_is_one_clear_error(
 def test_report_without_warehouse(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     status = main(["report", "--warehouse", str(tmp_path / "none.duckdb"), "--out", str(tmp_path)])
     assert status == EXIT_USER_ERROR
-    assert "does not exist; load statistics into it first" in capsys.readouterr().err
+    assert "does not exist; run innovation-monitor run" in capsys.readouterr().err
 
 
 def _score_args(folder: Path) -> list[str]:

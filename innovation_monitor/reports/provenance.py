@@ -4,7 +4,9 @@ and every input file with its SHA-256 (``editions``, ``builds``, ``sources``,
 ``validation_results``).
 
 Read from stored rows only, so the PDF and the workbook name exactly what the warehouse holds;
-an unpublished draft has no code revision or framework hash of its own and says so.
+an unpublished draft has no code revision, framework hash, run or load time of its own and says
+so: a rerun of the draft from the same inputs must give the same report, byte for byte, and only
+a published edition's record is fixed.
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ def report_provenance(
         known = sorted(i for i in ids.get_column("run_id").unique().to_list() if i)
         run_id = known[-1] if known else None
     published = bool(edition_row) and edition_row["status"] == "published"  # type: ignore[index]
+    if not published:  # a draft's run and load time change with every rerun
+        run_id, loaded = None, None
     return Provenance(
         edition=edition,
         published=published,
