@@ -10,6 +10,7 @@ from pathlib import Path
 
 from innovation_monitor import warehouse
 from innovation_monitor.divisions import LEVELS, DivisionRegistry
+from innovation_monitor.editions import edition_status
 from innovation_monitor.errors import DataError
 from innovation_monitor.framework import INDEX_CODE, load_indicator_system
 from innovation_monitor.reports.outputs import FORMATS
@@ -24,8 +25,11 @@ def publish_reports(
     years: Iterable[int] | None = None,
     langs: Sequence[str] = ("zh", "en"),
     formats: Sequence[str] = FORMATS,
+    edition: int | None = None,
 ) -> list[Path]:
-    """Reports for both levels from an existing warehouse (read only), in ``formats``."""
+    """Reports for both levels from an existing warehouse (read only), in ``formats``; with
+    ``edition``, that edition's report from the rows it holds (a published edition's frozen
+    copy), an error naming the editions held when a level has no such edition."""
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown or not formats:
         raise DataError(f"report format(s) {unknown or formats} unknown; choose from {FORMATS}")
@@ -35,7 +39,10 @@ def publish_reports(
     if not Path(warehouse_path).exists():
         raise DataError(f"warehouse {warehouse_path} does not exist; run innovation-monitor run")
     with warehouse.connect(warehouse_path, read_only=True) as con:
-        if wanted is not None:
+        if edition is not None:
+            for level in LEVELS:
+                edition_status(con, level, edition)
+        elif wanted is not None:
             scored = {
                 int(y)
                 for level in LEVELS
@@ -54,6 +61,6 @@ def publish_reports(
             path
             for level in LEVELS
             for path in write_level_reports(
-                con, system, registry, level, out_dir, wanted, langs, formats
+                con, system, registry, level, out_dir, wanted, langs, formats, edition
             )
         ]

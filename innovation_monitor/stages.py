@@ -345,30 +345,38 @@ def write_level_reports(
     years: Iterable[int] | None = None,
     langs: Sequence[str] = ("zh", "en"),
     formats: Sequence[str] = FORMATS,
+    edition: int | None = None,
 ) -> list[Path]:
     """Reports of a level for each scored year asked for: HTML per language and the CSV
     ranking, PDF per language, the Excel workbook (``formats``; :mod:`.reports.outputs`).
 
-    Each year's report shows the plan targets' progress on the data up to that year (as the
-    ``targets`` command computes it), so an earlier year's report does not quote later data."""
+    With ``edition``, the report of that edition year alone, laid out from the rows the edition
+    holds (:func:`editions.edition_rows`): a published edition's frozen copy, whatever was loaded
+    or scored since. Each year's report shows the plan targets' progress on the data up to that
+    year (as the ``targets`` command computes it), so an earlier year's report does not quote
+    later data."""
     from innovation_monitor.scoring.targets import target_progress, target_series
 
-    scores = warehouse.read(con, "scores", level=level)
+    def read(table: str, years: list[int] | None = None) -> pl.DataFrame:
+        if edition is None:
+            return warehouse.read(con, table, years=years, level=level)
+        return editions.edition_rows(con, table, level=level, edition=edition, years=years)
+
+    if edition is not None:
+        years = [edition]
+    scores = read("scores")
     scored_years = sorted(scores["year"].unique().to_list())
     wanted = [y for y in scored_years if years is None or y in set(years)]
-    values = warehouse.read(con, "indicator_values", level=level)
-    rankings = warehouse.read(con, "rankings", level=level)
-    imputations = warehouse.read(con, "imputations", years=wanted, level=level)
-    quality = warehouse.read(con, "validation_results", years=wanted, level=level)
-    quarantine = warehouse.read(con, "quarantine", years=wanted, level=level)
-    sources = warehouse.read(con, "sources", years=wanted, level=level)
-    evaluations = warehouse.read(con, "evaluations", years=wanted, level=level)
-    province_index = warehouse.read(con, "province_index", level=level)
-    statistics = warehouse.read(con, "statistics", level=level)
-    insight = {
-        name: warehouse.read(con, name, years=wanted, level=level)
-        for name in ("rank_intervals", "strengths", "drivers")
-    }
+    values = read("indicator_values")
+    rankings = read("rankings")
+    imputations = read("imputations", wanted)
+    quality = read("validation_results", wanted)
+    quarantine = read("quarantine", wanted)
+    sources = read("sources", wanted)
+    evaluations = read("evaluations", wanted)
+    province_index = read("province_index")
+    statistics = read("statistics")
+    insight = {name: read(name, wanted) for name in ("rank_intervals", "strengths", "drivers")}
     stored = {name: warehouse.read(con, name) for name in ("editions", "builds")}
     series = target_series(statistics, values, system, registry)
     unsourced = sorted(set(wanted) - set(sources["year"].to_list()))

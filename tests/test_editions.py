@@ -251,3 +251,35 @@ def test_publish_and_explain_from_the_command_line(
     assert "As edition 2022 holds it (published, data years 2021–2022)" in capsys.readouterr().out
     assert main([*args, "--edition", "2020"]) == 2
     assert "no city edition 2020: published 2022" in capsys.readouterr().err
+
+
+def test_report_of_a_published_edition_is_laid_out_from_its_frozen_rows(
+    published, system, registry, tmp_path: Path
+) -> None:
+    """After a revised 2021 file and a 2023 draft, ``report --edition 2022`` gives the ranking
+    the edition was published with, not the draft's re-scored 2022; an edition the warehouse
+    does not hold is an error naming those it holds."""
+    from innovation_monitor.publish import publish_reports
+
+    data, out, con = published
+    editing.set_cell(data / "city/2021.csv", "370200", "科学技术支出", "123456")
+    for level in LEVELS:
+        for path in (SAMPLE_DIR / level).glob("2023.*"):
+            shutil.copy(path, data / level / path.name)
+    _run(con, data, out, system, registry)
+    con.close()
+    again, draft = tmp_path / "again", tmp_path / "draft"
+    written = publish_reports(
+        tmp_path / "w.duckdb", again, edition=2022, langs=("zh",), formats=("html",)
+    )
+    publish_reports(tmp_path / "w.duckdb", draft, years=[2022], langs=("zh",), formats=("html",))
+    rankings = sorted(p for p in written if p.suffix == ".csv" and "ranking" in p.name)
+    assert rankings and all(p.parent == again / "2022" for p in rankings)
+    for path in rankings:
+        frozen = out / EDITIONS_DIR / "2022" / path.name
+        assert path.read_bytes() == frozen.read_bytes(), path.name
+    assert (draft / "2022" / "city_ranking.csv").read_bytes() != (
+        again / "2022" / "city_ranking.csv"
+    ).read_bytes()
+    with pytest.raises(DataError, match=r"no city edition 2020: published 2022; draft 2023"):
+        publish_reports(tmp_path / "w.duckdb", tmp_path / "x", edition=2020, formats=("html",))
