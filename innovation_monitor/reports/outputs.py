@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from innovation_monitor.errors import DataError
 from innovation_monitor.framework import MonitoringFramework
 from innovation_monitor.reports.charts import Figure, report_figures
 from innovation_monitor.reports.provenance import Provenance
@@ -24,10 +25,13 @@ FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx")
 
 
 def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
-    """The formats asked for, in the usual order; ValueError naming an unknown one."""
+    """The formats asked for, in the usual order; a DataError naming an unknown one or none."""
     unknown = sorted(set(formats) - set(FORMATS))
-    if unknown:
-        raise ValueError(f"unknown report format(s) {unknown}; expected some of {list(FORMATS)}")
+    if unknown or not formats:
+        raise DataError(
+            f"report format(s) {unknown or list(formats)} unknown; choose from {list(FORMATS)} "
+            "/ 报告格式无效"
+        )
     return tuple(f for f in FORMATS if f in formats)
 
 

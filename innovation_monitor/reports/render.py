@@ -43,6 +43,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from innovation_monitor.reports.charts_profile import profile_charts
 from innovation_monitor.reports.labels import LANGS, PUNCTUATION, Bilingual, label, unit_text
 from innovation_monitor.reports.views import Estimate, MonitoringReport, PillarFlag, RankingRow
 from innovation_monitor.scoring.targets import TREND_YEARS
@@ -104,6 +105,7 @@ def render_html(report: MonitoringReport, lang: str = "zh", figures: Sequence[An
         lang=lang,
         chart=chart_panels(report, lang),
         figures=figures,
+        profile_charts=profile_charts(report, lang),
         comparisons=COMPARISONS,
         bar_height=CHART_BAR_HEIGHT,
         punct=PUNCTUATION[lang],

@@ -111,6 +111,8 @@ def render_workbook(
         charts = _Sheet(book, "图表 Charts", ["图表 Charts"], formats)
         for figure in drawn:
             charts.append([f"{figure.title.zh} {figure.title.en}"])
+            if figure.note:
+                charts.append([f"{figure.note.zh} {figure.note.en}"])
             charts.sheet.insert_image(
                 charts.row,
                 0,

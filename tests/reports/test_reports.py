@@ -74,7 +74,7 @@ def test_both_languages_render_for_both_levels(registry, toy_system, level):
         assert "<script" not in html  # no JavaScript
         assert '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei"' in html
         assert "size: A4" in html and "break-before: page" in html
-        assert html.count("<svg") == 1
+        assert html.count("<svg") == 1 + len(report.profiles)  # the index, each profile's
 
 
 def test_default_language_is_chinese(registry, toy_system):
