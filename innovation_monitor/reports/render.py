@@ -18,9 +18,9 @@ Its layout (documented here because data users script against it):
   changed boundaries (``备注 Note`` says which). The last two columns list the unit's indicators
   whose value is not its own figure of the year (``估``/``*`` imputed, with how; ``缺``/``†``
   missing) and its pillars resting mostly on such values (more than half of their indicators);
-  then ``上年指数 Previous index`` and ``指数变化（点） Index change (points)``, the stored previous
-  index on this year's boundaries and the change in index points (added last, so the columns
-  before keep their places).
+  then ``上年指数 Previous index`` and ``指数变化（点） Index change (points)`` (the stored previous
+  index on this year's boundaries, the change in index points), then ``排名区间 Rank interval 5%``
+  and ``95%`` (rank interval; each added last, so the columns before keep their places).
 
 Files are written to a temporary file in the same folder and renamed into place, so a crash
 never leaves a truncated report where a complete one was.
@@ -206,6 +206,7 @@ def ranking_table(report: MonitoringReport) -> list[list[str]]:
     header += [f"{p.name.zh} {p.name.en}" for p in report.pillars]
     header += [both("estimated_indicators"), both("flagged_pillars")]
     header += [both("previous_score"), both("score_change")]
+    header += [both("rank_interval", f" {q}%") for q in (5, 95)]
 
     profiles = {p.unit.code: p for p in report.profiles}
     indicators = {i.code: i.name for i in report.indicators}
@@ -219,12 +220,9 @@ def ranking_table(report: MonitoringReport) -> list[list[str]]:
                 parent.name.en if parent else "",
                 _csv_int(row.rank_in_parent),
             ]
-        line += [
-            _csv_number(row.score),
-            _csv_int(row.change.previous_rank),
-            _csv_int(row.change.change),
-            _change_note(row),
-        ]
+        change = row.change
+        line += [_csv_number(row.score), _csv_int(change.previous_rank), _csv_int(change.change)]
+        line.append(_change_note(row))
         if report.has_tiers:
             line += [row.tier.name.zh, row.tier.name.en] if row.tier else ["", ""]
         line += [_csv_number(row.pillars[p.code].score) for p in report.pillars]
@@ -245,6 +243,7 @@ def ranking_table(report: MonitoringReport) -> list[list[str]]:
             _both_lists([flag_text(f) for f in profile.flagged]),
             _csv_number(row.change.previous_score),
             _csv_number(row.change.score_change),
+            *(_csv_int(rank) for rank in row.interval or (None, None)),
         ]
         table.append(line)
     return table

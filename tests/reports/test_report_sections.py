@@ -4,6 +4,7 @@ fallers, the tier rules, the evaluation cycle and its advanced units, the county
 type, plan-target progress and the province's own index; from hand-made frames on the toy
 framework (``tests/toy_framework.py``), as ``test_reports.py`` builds them."""
 
+import dataclasses
 import re
 
 import polars as pl
@@ -82,10 +83,18 @@ def test_the_ranking_shows_the_stored_index_and_rank_changes(registry, toy_syste
     assert rows["淄博市"] == ["70.00", "40.00", "+30.00", "4", "↑1"]
     assert rows["潍坊市"] == ["70.00", "—", "—", "—", "新增"]
     header = render.ranking_table(report)[0]
-    assert header[-2:] == ["上年指数 Previous index", "指数变化（点） Index change (points)"]
-    csv_rows = {line[1]: line[-2:] for line in render.ranking_table(report)[1:]}
-    assert csv_rows[QINGDAO] == ["80.0000", "-2.0000"]
-    assert csv_rows[WEIFANG] == ["", ""]
+    assert header[-4:-2] == ["上年指数 Previous index", "指数变化（点） Index change (points)"]
+    csv_rows = {line[1]: line[-4:] for line in render.ranking_table(report)[1:]}
+    assert csv_rows[QINGDAO] == ["80.0000", "-2.0000", "", ""]  # no rank interval stored
+    assert csv_rows[WEIFANG] == ["", "", "", ""]
+    rows = tuple(
+        dataclasses.replace(r, interval=(1, 3)) if r.unit.code == QINGDAO else r
+        for r in report.rows
+    )
+    csv_rows = {
+        line[1]: line for line in render.ranking_table(dataclasses.replace(report, rows=rows))[1:]
+    }
+    assert csv_rows[QINGDAO][-2:] == ["1", "3"]
 
 
 def test_the_first_year_has_no_change_columns(registry, toy_system):

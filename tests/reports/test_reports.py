@@ -227,7 +227,7 @@ def test_a_merger_moves_no_other_unit(registry, toy_system):
     assert [r.unit.code for r in report.climbers] == [QINGDAO]
     assert report.reranked
     notes = {
-        line[1]: line[-len(report.pillars) - 7 : -len(report.pillars) - 4]
+        line[1]: line[-len(report.pillars) - 9 : -len(report.pillars) - 6]
         for line in render.ranking_table(report)[1:]
     }
     assert notes[JINAN] == [
@@ -612,13 +612,14 @@ def test_write_reports_files_and_csv(registry, toy_system, level, tmp_path):
     assert {r[column["地区 Region (en)"]] for r in body} == {r.unit.name.en for r in report.rows}
     assert [r[column["排名 Rank"]] for r in body] == [str(r.rank) for r in report.rows]
     pillars = toy_system.frameworks[level].pillars
-    assert header[-len(pillars) - 4 : -4] == [f"{p.name_zh} {p.name_en}" for p in pillars]
-    assert header[-2:] == ["上年指数 Previous index", "指数变化（点） Index change (points)"]
-    assert header[-4:-2] == [
+    assert header[-len(pillars) - 6 : -6] == [f"{p.name_zh} {p.name_en}" for p in pillars]
+    assert header[-2:] == ["排名区间 Rank interval 5%", "排名区间 Rank interval 95%"]
+    assert header[-4:-2] == ["上年指数 Previous index", "指数变化（点） Index change (points)"]
+    assert header[-6:-4] == [
         "插补或缺失的指标 Imputed or missing indicators",
         "过半指标为插补或缺失值的领域 Pillars resting mostly on imputed or missing values",
     ]
-    assert {tuple(r[-4:-2]) for r in body} == {("", "")}  # nothing imputed
+    assert {tuple(r[-6:-4]) for r in body} == {("", "")}  # nothing imputed
     if level == "county":
         assert body[0][column["所属市 City (zh)"]] == "济南市"
         assert body[0][column["所属市 City (en)"]] == "Jinan"
