@@ -152,9 +152,9 @@ def _scores(
 ) -> np.ndarray:
     """One aggregate of the rows of ``x`` (units × children): missing where the share of
     present children is below ``threshold`` or nothing is present."""
-    share = np.mean(~np.isnan(x), axis=1)
+    share = np.count_nonzero(~np.isnan(x), axis=1) / x.shape[1]  # as np.mean of the flags
     enough = share >= threshold if threshold is not None else share >= 0
-    x_used = np.where(enough[:, np.newaxis], x, np.nan)
+    x_used = x if enough.all() else np.where(enough[:, np.newaxis], x, np.nan)
     ctx.refuse(
         np.isinf(x_used),
         x_used,

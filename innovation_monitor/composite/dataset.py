@@ -14,7 +14,7 @@ hand each other :class:`Data` and never check, convert or copy a whole frame aga
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
@@ -54,42 +54,66 @@ def row_label(data: pd.DataFrame, row: int) -> str:
     return f"{unit} in {data[TIME].iloc[row]}" if TIME in data.columns else unit
 
 
+def column_dtypes(data: pd.DataFrame) -> dict[Any, Any]:
+    """The dtype of each column by name (read as lists: iterating a frame's columns one by one
+    is slow when their names are pandas strings)."""
+    return dict(zip(data.columns.tolist(), data.dtypes.tolist(), strict=True))
+
+
 def check_data(data: pd.DataFrame, columns: Iterable[str], *, what: str = "data") -> None:
     """Raise one :class:`DataError` for the first problem: no ``uCode``, a row without
     ``Time`` in a panel, duplicate units, a framework column absent from the data, or a column
     that is not numeric."""
     if UNIT not in data.columns:
         raise DataError(f"{what}: no '{UNIT}' column (the unit code)")
-    if TIME in data.columns and data[TIME].isna().any():
+    panel = TIME in data.columns
+    if panel and data[TIME].isna().any():
         unit = data.loc[data[TIME].isna(), UNIT].iloc[0]
         raise DataError(f"{what}: unit {unit!r} has no '{TIME}'; every row of a panel needs one")
-    if TIME in data.columns:
-        key = pd.factorize(data[UNIT])[0].astype(np.int64)
-        times, levels = pd.factorize(data[TIME])
-        dup = pd.Series(key * (len(levels) + 1) + times).duplicated(keep=False).to_numpy()
-    else:
-        dup = data[UNIT].duplicated(keep=False).to_numpy()
-    if dup.any():
-        per = "unit and period" if TIME in data.columns else "unit"
-        raise DataError(
-            f"{what}: {row_label(data, int(np.flatnonzero(dup)[0]))} appears more than once; "
-            f"expected one row per {per}"
-        )
+    units = data[UNIT]
+    if not units.is_unique:  # else no (unit, period) pair can repeat either
+        if panel:
+            key = pd.factorize(units)[0].astype(np.int64)
+            times, levels = pd.factorize(data[TIME])
+            dup = pd.Series(key * (len(levels) + 1) + times).duplicated(keep=False).to_numpy()
+        else:
+            dup = units.duplicated(keep=False).to_numpy()
+        if dup.any():
+            per = "unit and period" if panel else "unit"
+            raise DataError(
+                f"{what}: {row_label(data, int(np.flatnonzero(dup)[0]))} appears more than "
+                f"once; expected one row per {per}"
+            )
     cols = list(columns)
-    absent = [c for c in cols if c not in data.columns]
+    dtypes = column_dtypes(data)
+    absent = [c for c in cols if c not in dtypes]
     if absent:
         raise DataError(
             f"{what}: indicator {absent[0]!r} is in the framework but not in the data columns"
         )
-    check_numeric(data, cols, what=what)
+    check_numeric(data, cols, what=what, dtypes=dtypes)
 
 
-def check_numeric(data: pd.DataFrame, columns: Iterable[str], *, what: str) -> None:
-    """A :class:`DataError` naming the first value of ``columns`` that is not a number."""
-    dtypes = dict(zip(data.columns, data.dtypes, strict=True))
+def _is_number(dtype: Any) -> bool:
+    """A numeric dtype other than boolean (a numpy one told by its kind, which is quicker)."""
+    if isinstance(dtype, np.dtype):
+        return dtype.kind in "iufc"
+    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+
+
+def check_numeric(
+    data: pd.DataFrame,
+    columns: Iterable[str],
+    *,
+    what: str,
+    dtypes: Mapping[Any, Any] | None = None,
+) -> None:
+    """A :class:`DataError` naming the first value of ``columns`` that is not a number
+    (``dtypes``: :func:`column_dtypes` of ``data``, when the caller has them)."""
+    dtypes = column_dtypes(data) if dtypes is None else dtypes
     for col in columns:
         dtype = dtypes[col]
-        if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        if _is_number(dtype):
             continue
         series = data[col]
         if pd.api.types.is_bool_dtype(dtype):
@@ -108,6 +132,46 @@ def float_column(series: pd.Series) -> np.ndarray:
     if series.dtype == np.float64:
         return series.to_numpy()
     return pd.to_numeric(series, errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _positions(data: pd.DataFrame, names: Sequence[str]) -> list[int] | np.ndarray:
+    """The positions of the columns ``names`` (looked up in a dict: pandas' own lookup is slow
+    for string column names; with repeated column names pandas' lookup refuses, as before)."""
+    columns = data.columns.tolist()
+    position = {name: j for j, name in enumerate(columns)}
+    if len(position) < len(columns):
+        return data.columns.get_indexer(names)
+    return [position[name] for name in names]
+
+
+def column_arrays(data: pd.DataFrame, positions: Iterable[int]) -> list[Any]:
+    """The arrays a frame stores for its columns at ``positions``, as they are (a numpy or an
+    extension array each; only to be read). pandas' public ways to read a column, ``data[name]``
+    and ``iloc``, build a Series or a frame for each, which on a frame of many blocks (as
+    ``read_csv`` makes) is most of the time of reading it; ``_get_column_array``, pandas' own
+    accessor, is not."""
+    return [data._get_column_array(j) for j in positions]
+
+
+def _matrix(data: pd.DataFrame, codes: Sequence[str]) -> np.ndarray:
+    """The numeric columns ``codes`` of a frame as one float matrix, a column each, copied from
+    the arrays the frame stores (:func:`column_arrays`). Float columns that are all one block
+    (a consolidated frame) are read with ``iloc``, quick there, which gives the frame's own
+    values (a read-only view) when they lie in order."""
+    positions = _positions(data, codes)
+    arrays = column_arrays(data, positions)
+    base = getattr(arrays[0], "base", None) if arrays else None
+    if base is not None and all(
+        isinstance(a, np.ndarray) and a.dtype == np.float64 and a.base is base for a in arrays
+    ):
+        return np.asfortranarray(data.iloc[:, positions].to_numpy())
+    X = np.empty((len(data), len(arrays)), order="F")
+    for j, array in enumerate(arrays):
+        if isinstance(array, np.ndarray):
+            X[:, j] = array
+        else:  # an extension array (nullable, Arrow): its missing values become NaN
+            X[:, j] = array.to_numpy(dtype=np.float64, na_value=np.nan)
+    return X
 
 
 #: cells looked at once by the whole-matrix helpers (bounds their temporary arrays)
@@ -149,14 +213,9 @@ class Data:
         float matrix; the frame itself is shared (a shallow copy: editing it later does not
         reach the data set)."""
         codes = tuple(codes)
-        dtypes = dict(zip(data.columns, data.dtypes, strict=True))
-        if all(dtypes[c] == np.float64 for c in codes):
-            # float64 already: the frame's own values (a read-only view) when they lie in order
-            picked = data.iloc[:, data.columns.get_indexer(codes)]
-            X = np.asfortranarray(picked.to_numpy())
-        elif all(pd.api.types.is_numeric_dtype(dtypes[c]) for c in codes):
-            picked = data.iloc[:, data.columns.get_indexer(codes)]
-            X = np.asfortranarray(picked.to_numpy(dtype=np.float64, na_value=np.nan))
+        dtypes = column_dtypes(data)
+        if all(pd.api.types.is_numeric_dtype(dtypes[c]) for c in codes):
+            X = _matrix(data, codes)
         else:  # numbers written as text: converted one column at a time
             X = np.empty((len(data), len(codes)), order="F")
             for j, code in enumerate(codes):
@@ -213,12 +272,17 @@ class Data:
         return Data(self.frame, self.codes + tuple(new), X, order)
 
     def subset(self, rows: np.ndarray, drop: Sequence[str] = ()) -> Data:
-        """The rows ``rows`` (positions, in order) without the value columns ``drop``."""
+        """The rows ``rows`` (positions, in order) without the value columns ``drop``. The
+        frame's stale copies of the value columns that stay are left out (fewer columns to
+        take rows of; ``X`` holds those)."""
         gone = set(drop)
         keep = [j for j, c in enumerate(self.codes) if c not in gone]
+        codes = tuple(self.codes[j] for j in keep)
+        stay = set(codes)
+        others = [j for j, name in enumerate(self.frame.columns.tolist()) if name not in stay]
         return Data(
-            self.frame.iloc[rows].reset_index(drop=True),
-            tuple(self.codes[j] for j in keep),
+            self.frame.take(others, axis=1).take(rows).reset_index(drop=True),
+            codes,
             np.asfortranarray(self.X[np.ix_(rows, np.asarray(keep, dtype=np.intp))]),
             tuple(c for c in self.order if c not in gone),
         )

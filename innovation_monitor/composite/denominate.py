@@ -42,11 +42,9 @@ def denominate(
     overrides = per_indicator_specs(indicators, codes, where)
     plan: dict[str, tuple[str, float]] = {}
     for code in codes:
-        spec = resolve_params(
-            overrides.get(code, {}),
-            {"denominator": framework[code].denominator, "scale": scale},
-            f"{where}: indicator {code!r}",
-        )
+        spec: dict[str, Any] = {"denominator": framework[code].denominator, "scale": scale}
+        if code in overrides:
+            spec = resolve_params(overrides[code], spec, f"{where}: indicator {code!r}")
         if spec["denominator"] is not None:
             plan[code] = (str(spec["denominator"]), float(spec["scale"]))
     denominator_columns = sorted({d for d, _ in plan.values()})

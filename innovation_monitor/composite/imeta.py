@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from innovation_monitor.composite.dataset import column_arrays
 from innovation_monitor.composite.tree import (
     AGGREGATE,
     DATA_TYPES,
@@ -43,6 +45,11 @@ _IMETA_NAME_ZH = ("iName_zh", "name_zh")
 
 def _missing(value: Any) -> bool:
     """True for None, NaN and blank strings: the ways a table says 'no value'."""
+    kind = type(value)  # the common cells first, without the general checks below
+    if kind is str:
+        return value.strip() == ""
+    if kind is float:
+        return value != value  # NaN
     if value is None:
         return True
     if isinstance(value, str):
@@ -63,8 +70,9 @@ def clean_records(records: Iterable[Mapping[str, Any]], source: str) -> list[dic
     raw = [dict(r) for r in records]
     if not raw:
         raise FrameworkError(f"{source}: no indicators or aggregates")
+    known = set(NODE_KEYS)
     for rec in raw:
-        unknown = sorted(set(rec) - set(NODE_KEYS))
+        unknown = sorted(set(rec) - known)
         if unknown:
             code = rec.get("code", "?")
             raise FrameworkError(
@@ -95,7 +103,7 @@ def build_nodes(raw: list[dict[str, Any]], levels: Mapping[str, int], source: st
             )
         given_level = rec.get("level")
         if not _missing(given_level):
-            level = _as_int(given_level, f"{source}: node {code!r} level")
+            level = _as_int(given_level, source, code)
             if level != levels[code]:
                 raise FrameworkError(
                     f"{source}: levels inconsistent at {code!r}: it is given level {level} "
@@ -107,13 +115,13 @@ def build_nodes(raw: list[dict[str, Any]], levels: Mapping[str, int], source: st
                 code=code,
                 level=levels[code],
                 parent=rec["parent"],
-                weight=_as_float(rec.get("weight", 1.0), f"{source}: weight of {code!r}", 1.0),
-                direction=_as_direction(rec.get("direction", 1), f"{source}: {code!r}"),
+                weight=_as_float(rec.get("weight", 1.0), source, "weight of", code, 1.0),
+                direction=_as_direction(rec.get("direction", 1), source, code),
                 name_zh=_as_text(rec.get("name_zh")) or "",
                 name_en=_as_text(rec.get("name_en")) or "",
                 unit=_as_text(rec.get("unit")),
                 denominator=_as_text(rec.get("denominator")),
-                target=_as_float(rec.get("target"), f"{source}: target of {code!r}", None),
+                target=_as_float(rec.get("target"), source, "target of", code, None),
                 type=inferred_type,
             )
         )
@@ -135,12 +143,29 @@ def split_imeta(
     name_en_col = next((c for c in _IMETA_NAME_EN if c in imeta.columns), None)
     name_zh_col = next((c for c in _IMETA_NAME_ZH if c in imeta.columns), None)
     names = list(imeta.columns)
-    rows = imeta.to_numpy(dtype=object).tolist()  # Python values, as to_dict("records")
-    for row_no, row in enumerate((dict(zip(names, r, strict=True)) for r in rows), start=2):
-        code = row.get("iCode")
+    # the columns each record reads, by position (the last of a repeated name, as a dict)
+    at = {name: j for j, name in enumerate(names)}
+    fields = [(at[col], field) for col, field in _IMETA_COLUMNS.items() if col in at]
+    fields += [
+        (at[col], field)
+        for col, field in ((name_en_col, "name_en"), (name_zh_col, "name_zh"))
+        if col
+    ]
+    code_at, type_at = at["iCode"], at.get("Type")
+    # Python values, as to_dict("records") gives them, read column by column
+    columns = [
+        values.tolist()
+        if isinstance(values, np.ndarray)
+        else values.to_numpy(dtype=object).tolist()
+        for values in column_arrays(imeta, range(len(names)))
+    ]
+    rows = list(zip(*columns, strict=True))
+    for row_no, row in enumerate(rows, start=2):
+        code = row[code_at]
         if _missing(code):
             raise FrameworkError(f"{source}: row {row_no} has no iCode")
-        row_type = None if _missing(row.get("Type")) else str(row["Type"]).strip()
+        given = None if type_at is None else row[type_at]
+        row_type = None if _missing(given) else str(given).strip()
         if row_type in DATA_TYPES:
             if row_type == GROUP:
                 groups.append(str(code))
@@ -152,49 +177,47 @@ def split_imeta(
                 f"{source}: row {row_no} ({code}) has Type {row_type!r}; expected one of "
                 f"{list(TREE_TYPES + DATA_TYPES)}"
             )
-        rec = {
-            field: row[col]
-            for col, field in _IMETA_COLUMNS.items()
-            if col in row and not _missing(row[col])
-        }
-        if name_en_col and not _missing(row.get(name_en_col)):
-            rec["name_en"] = row[name_en_col]
-        if name_zh_col and not _missing(row.get(name_zh_col)):
-            rec["name_zh"] = row[name_zh_col]
-        records.append(rec)
+        records.append({field: row[j] for j, field in fields if not _missing(row[j])})
     return records, groups, denominators
 
 
-def _as_int(value: Any, what: str) -> int:
+# The readers below make their error messages only when they raise one: a framework is read
+# at every build, and making a message for each value beforehand cost more than the reading.
+
+
+def _as_int(value: Any, source: str, code: str) -> int:
+    """A node's level as a whole number."""
     try:
-        number = float(value)
+        number: float | None = float(value)
     except (TypeError, ValueError):
-        raise FrameworkError(f"{what} is {value!r}; expected a whole number") from None
-    if not number.is_integer():
-        raise FrameworkError(f"{what} is {value!r}; expected a whole number")
+        number = None
+    if number is None or not number.is_integer():
+        raise FrameworkError(f"{source}: node {code!r} level is {value!r}; expected a whole number")
     return int(number)
 
 
-def _as_float(value: Any, what: str, default: float | None) -> Any:
+def _as_float(value: Any, source: str, what: str, code: str, default: float | None) -> Any:
     if _missing(value):
         return default
     if isinstance(value, bool):
-        raise FrameworkError(f"{what} is {value!r}; expected a number")
+        raise FrameworkError(f"{source}: {what} {code!r} is {value!r}; expected a number")
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise FrameworkError(f"{what} is {value!r}; expected a number") from None
+        raise FrameworkError(f"{source}: {what} {code!r} is {value!r}; expected a number") from None
 
 
-def _as_direction(value: Any, what: str) -> int:
+def _as_direction(value: Any, source: str, code: str) -> int:
     if _missing(value):
         return 1
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise FrameworkError(f"{what} has direction {value!r}; expected 1 or -1") from None
+        raise FrameworkError(
+            f"{source}: {code!r} has direction {value!r}; expected 1 or -1"
+        ) from None
     if number not in (1.0, -1.0):
-        raise FrameworkError(f"{what} has direction {value!r}; expected 1 or -1")
+        raise FrameworkError(f"{source}: {code!r} has direction {value!r}; expected 1 or -1")
     return int(number)
 
 

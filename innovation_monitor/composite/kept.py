@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from innovation_monitor.composite.dataset import CHUNK, Data, float_column
+from innovation_monitor.composite.dataset import CHUNK, Data, column_dtypes, float_column
 
 #: a column changed in at most this share of its cells is kept as the changed cells
 PATCH_SHARE = 0.25
@@ -89,7 +89,7 @@ class Kept:
         shallow copy :meth:`Data.from_frame` made of the frame the build was given), the others
         from their converted values."""
         frame = data.frame
-        dtypes = dict(zip(frame.columns, frame.dtypes, strict=True))
+        dtypes = column_dtypes(frame)
         columns: dict[str, Column] = {
             code: FrameColumn(frame, code) if dtypes[code] == np.float64 else np.array(data.X[:, j])
             for j, code in enumerate(data.codes)

@@ -22,7 +22,7 @@ edition, under which the years it published keep their scores when a new year is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import partial
 from typing import Any
 
@@ -31,10 +31,15 @@ import pandas as pd
 
 from innovation_monitor.composite.dataset import TIME, UNIT, Data, checked_at_the_edge, row_label
 from innovation_monitor.composite.framework import Framework
-from innovation_monitor.composite.normalisers import NORMALISERS, Goalposts, Normaliser
+from innovation_monitor.composite.normalisers import NORMALISERS, Block, Fit, Normaliser
 from innovation_monitor.composite.record import StepRecord, records_frame
 from innovation_monitor.composite.spec import check_method, merged_spec, per_indicator_specs
+from innovation_monitor.composite.tree import Node
 from innovation_monitor.errors import DataError, FrameworkError
+
+#: cells scaled at once: many columns of a small data set, one of a large one (whose
+#: temporaries then stay the size of a column, as when every column was scaled on its own)
+CELLS = 1 << 16
 
 
 def _blocks(
@@ -97,6 +102,59 @@ def _refuse_non_positive(x: np.ndarray, data: pd.DataFrame, label: str, method: 
         )
 
 
+def _runs(
+    codes: list[str],
+    method: str,
+    params: Mapping[str, Any],
+    overrides: Mapping[str, Any],
+    where: str,
+) -> Iterator[tuple[Normaliser, str, list[str]]]:
+    """The indicators in order, in runs that one normaliser scales together (with the name of
+    its method): consecutive indicators with the same method and parameters when the method
+    scales many columns at once (``columnwise``), else one indicator each. A run is yielded
+    before the next indicator's method is made, so that errors come in indicator order."""
+    made: dict[tuple[str, str], Normaliser] = {}
+    run: list[str] = []
+    key = ("", "")
+    for code in codes:
+        own_method, own = merged_spec(method, params, overrides.get(code))
+        previous, key = key, (own_method, repr(own))
+        if run and (key != previous or not made[previous].columnwise):
+            yield made[previous], previous[0], run
+            run = []
+        if key not in made:
+            label = f"{where}: indicator {code!r}"
+            check_method(own_method, NORMALISERS, label)
+            normaliser = NORMALISERS[own_method](own, where=f"{label} {{method: {own_method}}}")
+            normaliser.check(label)
+            made[key] = normaliser
+        run.append(code)
+    if run:
+        yield made[key], key[0], run
+
+
+def _summary(
+    fitted: list[tuple[str, Normaliser, list[Node], list[Fit]]], periods: list[object]
+) -> pd.DataFrame:
+    """The record's summary (made when read): a row per indicator and period, with its method,
+    direction, parameters and fitted goalposts."""
+    rows: list[dict[str, Any]] = []
+    for own_method, normaliser, nodes, fits in fitted:
+        for i, fit in enumerate(fits):
+            node, period = nodes[i // len(periods)], periods[i % len(periods)]
+            row = {
+                "iCode": node.code,
+                "method": own_method,
+                "direction": node.direction,
+                **normaliser.params,
+            }
+            if period is not None:
+                row[TIME] = period
+            row.update(fit.params)
+            rows.append(row)
+    return records_frame(rows)
+
+
 @checked_at_the_edge
 def normalise(
     data: Data,
@@ -113,49 +171,44 @@ def normalise(
     global_opts = NORMALISERS[method](params, where=f"{where} {{method: {method}}}").params
     codes = list(framework.indicators)
     overrides = per_indicator_specs(indicators, codes, where)
-    blocks = _blocks(data, goalposts, where)
+    n = len(data)
+    periods, blocks = [], []
+    for period, rows, fit_rows, fit_period in _blocks(data, goalposts, where):
+        periods.append(period)
+        blocks.append(Block(_rows(rows, n), _rows(fit_rows, n), fit_period))
     out = np.array(data.X, order="F")
     units = data.frame[UNIT].to_numpy()
-    rows_out: list[dict[str, Any]] = []
+    fitted: list[tuple[str, Normaliser, list[Node], list[Fit]]] = []
     notes: list[str] = []
-    made: dict[tuple[str, str], Normaliser] = {}  # one per method and parameters
-    for code in codes:
-        node = framework[code]
-        own_method, own = merged_spec(method, params, overrides.get(code))
-        label = f"{where}: indicator {code!r}"
-        normaliser = made.get((own_method, repr(own)))
-        if normaliser is None:
-            check_method(own_method, NORMALISERS, label)
-            normaliser = NORMALISERS[own_method](own, where=f"{label} {{method: {own_method}}}")
-            normaliser.check(label)
-            made[(own_method, repr(own))] = normaliser
-        raw = data.X[:, data.positions[code]]
-        if normaliser.ratio and node.direction == -1:
-            _refuse_non_positive(raw, data.frame, label, own_method)
-        x = raw if normaliser.ratio else raw * node.direction
-        result = out[:, data.positions[code]]
-        result[:] = np.nan
-        for period, rows, fit_rows, fit_period in blocks:
-            fit, apply = _rows(fit_rows, len(x)), _rows(rows, len(x))
-            normaliser.fit(x[fit], Goalposts(node, units[fit], fit_period))
-            result[apply] = normaliser.transform(x[apply])
-            why = normaliser.degenerate()
-            if why:
-                notes.append(f"{code}{'' if period is None else f' ({period})'}: {why} → NaN")
-            row = {
-                "iCode": code,
-                "method": own_method,
-                "direction": node.direction,
-                **normaliser.params,
-            }
-            if period is not None:
-                row[TIME] = period
-            row.update(normaliser.fitted())
-            rows_out.append(row)
+    step = max(1, CELLS // max(1, n))  # columns scaled at once
+    runs = _runs(codes, method, params, overrides, where)
+    for normaliser, own_method, members in (
+        (normaliser, own_method, run[start : start + step])
+        for normaliser, own_method, run in runs
+        for start in range(0, len(run), step)
+    ):
+        nodes = [framework[code] for code in members]
+        raw = data.values(members)
+        if normaliser.ratio:
+            for j, node in enumerate(nodes):
+                if node.direction == -1:
+                    label = f"{where}: indicator {node.code!r}"
+                    _refuse_non_positive(raw[:, j], data.frame, label, own_method)
+            x = raw
+        else:
+            x = raw * np.array([node.direction for node in nodes])
+        scaled, fits = normaliser.normalise_columns(x, blocks, nodes, units)
+        out[:, [data.positions[code] for code in members]] = scaled
+        for i, fit in enumerate(fits):
+            if fit.degenerate:
+                period = periods[i % len(periods)]
+                where_fit = "" if period is None else f" ({period})"
+                notes.append(f"{nodes[i // len(periods)].code}{where_fit}: {fit.degenerate} → NaN")
+        fitted.append((own_method, normaliser, nodes, fits))
     record = StepRecord(
         step="normalise",
         params={"method": method, "goalposts": goalposts, **global_opts, "indicators": overrides},
-        summary=partial(records_frame, rows_out),
+        summary=partial(_summary, fitted, periods),
         notes=tuple(notes),
     )
     return Data(data.frame, data.codes, out, data.order), record

@@ -10,9 +10,9 @@ monotone: a higher direction-adjusted value never scores lower. The methods are 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, NamedTuple, Self
 
 import numpy as np
 
@@ -35,6 +35,27 @@ class Goalposts:
         return "" if self.period is None else f" in {self.period}"
 
 
+#: rows of a data set: every row (a slice, no copy) or their positions
+Rows = np.ndarray | slice
+
+
+@dataclass(frozen=True)
+class Block:
+    """Rows scaled together (``apply``), the rows their scale is fitted on (``fit``) and the
+    period of those (None when pooled or for a cross-section)."""
+
+    apply: Rows
+    fit: Rows
+    period: object = None
+
+
+class Fit(NamedTuple):
+    """What fitting one column on one block gave, for the step record."""
+
+    params: dict[str, Any]  # :meth:`Normaliser.fitted`
+    degenerate: str | None  # :meth:`Normaliser.degenerate`
+
+
 class Normaliser(Method, ABC):
     """Scales one indicator onto a common scale, higher always better."""
 
@@ -43,6 +64,9 @@ class Normaliser(Method, ABC):
     ratio: ClassVar[bool] = False
     #: fitted attributes the step record shows, in this order (names without the underscore)
     recorded: ClassVar[tuple[str, ...]] = ()
+    #: :meth:`normalise_columns` scales many columns at once (not one by one), so the step
+    #: hands it every indicator that shares the method and its parameters
+    columnwise: ClassVar[bool] = False
 
     @abstractmethod
     def fit(self, x: np.ndarray, goalposts: Goalposts) -> Self:
@@ -64,14 +88,47 @@ class Normaliser(Method, ABC):
         record's notes; None when they do not."""
         return None
 
+    def normalise_columns(
+        self, x: np.ndarray, blocks: Sequence[Block], nodes: Sequence[Node], units: np.ndarray
+    ) -> tuple[np.ndarray, list[Fit]]:
+        """Fit each column of ``x`` (the indicators ``nodes``; rows: the data set's, whose
+        unit codes are ``units``) on each block's fit rows and scale the block's rows with it:
+        the scaled matrix (NaN outside the blocks) and the :class:`Fit` of every column and
+        block, column by column. Here one column and block at a time, in that order, so the
+        first error is the first column's; a :attr:`columnwise` method does all at once."""
+        out = np.full(x.shape, np.nan, order="F")
+        fits = []
+        for j, node in enumerate(nodes):
+            column = x[:, j]
+            for block in blocks:
+                self.fit(column[block.fit], Goalposts(node, units[block.fit], block.period))
+                out[block.apply, j] = self.transform(column[block.apply])
+                fits.append(Fit(self.fitted(), self.degenerate()))
+        return out, fits
+
 
 NORMALISERS: Registry[Normaliser] = Registry("normalise", Normaliser)
+
+
+def _bounds(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's smallest and largest value (NaN for a column without values). A zero bound
+    is found again in the column alone: which zero (0 or −0) a reduction returns among both
+    depends on how it runs, and the column's own is what :meth:`_Range.fit` records."""
+    low = np.fmin.reduce(x, axis=0, initial=np.nan)
+    high = np.fmax.reduce(x, axis=0, initial=np.nan)
+    for j in np.flatnonzero((low == 0) | (high == 0)):
+        present = x[~np.isnan(x[:, j]), j]
+        low[j], high[j] = present.min(), present.max()
+    return low, high
 
 
 class _Range(Normaliser):
     """Fitted on the goalposts' minimum and maximum."""
 
     recorded = ("min", "max")
+    columnwise = True
+    min_: float | np.ndarray  # fitted; one per column while scaling many (normalise_columns)
+    max_: float | np.ndarray
 
     def fit(self, x: np.ndarray, goalposts: Goalposts) -> Self:
         present = x[~np.isnan(x)]
@@ -79,10 +136,33 @@ class _Range(Normaliser):
             self.min_, self.max_ = np.nan, np.nan
         else:
             self.min_, self.max_ = float(present.min()), float(present.max())
+        self.refuse(goalposts)
         return self
+
+    def refuse(self, goalposts: Goalposts) -> None:
+        """Raise when the fitted range cannot scale the values (see :class:`FractionOfMax`)."""
 
     def degenerate(self) -> str | None:
         return "zero range" if self.min_ == self.max_ else None
+
+    def normalise_columns(
+        self, x: np.ndarray, blocks: Sequence[Block], nodes: Sequence[Node], units: np.ndarray
+    ) -> tuple[np.ndarray, list[Fit]]:
+        """As the base class, but each block's columns are fitted and scaled at once: the
+        transform's arithmetic broadcasts over arrays of bounds, one per column, and gives the
+        same numbers as column by column."""
+        bounds = [_bounds(x[block.fit]) for block in blocks]
+        fits = []
+        for j, node in enumerate(nodes):
+            for block, (low, high) in zip(blocks, bounds, strict=True):
+                self.min_, self.max_ = float(low[j]), float(high[j])
+                self.refuse(Goalposts(node, units[block.fit], block.period))
+                fits.append(Fit(self.fitted(), self.degenerate()))
+        out = np.full(x.shape, np.nan, order="F")
+        for block, (low, high) in zip(blocks, bounds, strict=True):
+            self.min_, self.max_ = low, high
+            out[block.apply] = self.transform(x[block.apply])
+        return out, fits
 
 
 class _Ranks(Normaliser):
@@ -189,8 +269,7 @@ class DistanceToMax(_Range):
 class FractionOfMax(_Range):
     """x / max, for a positive maximum."""
 
-    def fit(self, x: np.ndarray, goalposts: Goalposts) -> Self:
-        super().fit(x, goalposts)
+    def refuse(self, goalposts: Goalposts) -> None:
         if self.max_ <= 0:
             raise DataError(
                 f"normalise: fraction_of_max of {goalposts.node.code!r}{goalposts.where()} "
@@ -198,7 +277,6 @@ class FractionOfMax(_Range):
                 "(x / max would reverse the order or divide by zero); choose another method "
                 "for this indicator"
             )
-        return self
 
     def transform(self, x: np.ndarray) -> np.ndarray:
         return x / self.max_

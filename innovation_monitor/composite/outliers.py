@@ -15,6 +15,7 @@ clipping reaches past its ends the summary is made again with wider ends.
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ WINDOW = 32
 
 def _as_columns(x: np.ndarray) -> np.ndarray:
     """``x`` as a matrix with one column per series along its first axis."""
-    return x.reshape(x.shape[0], int(np.prod(x.shape[1:], dtype=np.int64)))
+    return x.reshape(x.shape[0], math.prod(x.shape[1:]))
 
 
 def _shaped(values: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -45,9 +46,10 @@ def _from_sums(
     t1, t2, t3, t4 = sums
     with np.errstate(divide="ignore", invalid="ignore"):
         d = t1 / n
-        m2 = (t2 - 2 * d * t1 + n * d**2) / n
-        m3 = (t3 - 3 * d * t2 + 3 * d**2 * t1 - n * d**3) / n
-        m4 = (t4 - 4 * d * t3 + 6 * d**2 * t2 - 4 * d**3 * t1 + n * d**4) / n
+        d2, d3 = d**2, d**3  # each power once (the same numbers wherever it appears)
+        m2 = (t2 - 2 * d * t1 + n * d2) / n
+        m3 = (t3 - 3 * d * t2 + 3 * d2 * t1 - n * d3) / n
+        m4 = (t4 - 4 * d * t3 + 6 * d2 * t2 - 4 * d3 * t1 + n * d**4) / n
         zero = m2 <= (EPS * (centre + d)) ** 2
         skew = ((n - 1.0) * n) ** 0.5 / (n - 2.0) * m3 / m2**1.5
         kurt = 1.0 / (n - 2) / (n - 3) * ((n**2 - 1.0) * m4 / m2**2.0 - 3 * (n - 1) ** 2.0)
@@ -195,25 +197,25 @@ def _winsorise_failing(
         if live.size == 0:
             break
         up = skew_now[live] >= 0
-        values = ends.values[:, live]
-        blocked = np.where(
-            up, high[live] <= ends.inner_max[live], low[live] >= ends.inner_min[live]
-        )
-        if blocked.any():  # a column's clipping reached past its ends: widen them
+        rise, fall = live[up], live[~up]
+        inner_max, inner_min = ends.inner_max[rise], ends.inner_min[fall]
+        if (high[rise] <= inner_max).any() or (low[fall] >= inner_min).any():
+            # a column's clipping reached past its ends: widen them
             width *= 4
             ends = _ends(ordered, n, low, high, width)
             continue
         with np.errstate(invalid="ignore"):
-            below = np.where(values < high[live], values, -np.inf).max(axis=0)
-            above = np.where(values > low[live], values, np.inf).min(axis=0)
-            tied_high = np.sum(values >= high[live], axis=0)
-            tied_low = np.sum(values <= low[live], axis=0)
-        rise, fall = live[up], live[~up]
-        at_max[rise] = tied_high[up]
-        # the largest value left: below the maximum, or between the ends, or a clipped minimum
-        high[rise] = np.maximum(np.maximum(below[up], ends.inner_max[rise]), low[rise])
-        at_min[fall] = tied_low[~up]
-        low[fall] = np.minimum(np.minimum(above[~up], ends.inner_min[fall]), high[fall])
+            if rise.size:
+                values, top = ends.values[:, rise], high[rise]
+                at_max[rise] = np.sum(values >= top, axis=0)
+                # the largest value left: below the maximum, between the ends, a clipped minimum
+                below = np.where(values < top, values, -np.inf).max(axis=0)
+                high[rise] = np.maximum(np.maximum(below, inner_max), low[rise])
+            if fall.size:
+                values, bottom = ends.values[:, fall], low[fall]
+                at_min[fall] = np.sum(values <= bottom, axis=0)
+                above = np.where(values > bottom, values, np.inf).min(axis=0)
+                low[fall] = np.minimum(np.minimum(above, inner_min), high[fall])
         sk, kt = _clipped_moments(
             _Ends(
                 ends.values[:, live],

@@ -6,8 +6,9 @@ Ranks are within each period, higher score = better (rank 1), ties take the lowe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 import numpy as np
 import pandas as pd
@@ -55,13 +56,19 @@ def rank_scores(scores: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Results:
-    """Scores and ranks of every indicator and aggregate, plus effective weights; the ranks
-    and weights are made when first read, so a caller after the scores alone does not pay
-    for them."""
+    """Scores and ranks of every indicator and aggregate, plus effective weights; each is made
+    when first read (the scores from ``make_scores``), so a caller pays only for what it reads
+    (a build whose results no one reads does not make them at all)."""
 
-    scores: pd.DataFrame
+    make_scores: Callable[[], pd.DataFrame] = field(repr=False)
     framework: Framework
     topsis: pd.DataFrame | None = None
+
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        """The ids, then every aggregate and indicator, top level first (made when first
+        read)."""
+        return self.make_scores()
 
     @cached_property
     def effective_weights(self) -> pd.DataFrame:
@@ -129,14 +136,19 @@ def make_results(
         and aggregated.X.base is None
         and aggregated.codes[: len(codes)] == tuple(codes)
     ):
+        matrix = aggregated.X
         aggregated.X.flags.writeable = True  # handed on to the scores
-        matrix = aggregated.X[:, : len(codes)]
     else:
         if not isinstance(aggregated, Data):
             aggregated = Data.from_frame(aggregated, codes)
         matrix = np.array(aggregated.values(codes), order="F")
-    ids = {c: aggregated.frame[c].reset_index(drop=True) for c in id_columns(aggregated.frame)}
-    scores = pd.DataFrame(matrix, columns=codes, copy=False)
-    for i, (name, column) in enumerate(ids.items()):
-        scores.insert(i, name, column)
-    return Results(scores=scores, framework=framework, topsis=topsis)
+    return Results(partial(_scores, aggregated.frame, matrix, codes), framework, topsis)
+
+
+def _scores(frame: pd.DataFrame, matrix: np.ndarray, codes: list[str]) -> pd.DataFrame:
+    """The scores frame: the id columns of ``frame``, then the first ``len(codes)`` columns of
+    ``matrix`` (the matrix itself, not a copy)."""
+    scores = pd.DataFrame(matrix[:, : len(codes)], columns=codes, copy=False)
+    for i, name in enumerate(id_columns(frame)):
+        scores.insert(i, name, frame[name].reset_index(drop=True))
+    return scores

@@ -80,7 +80,7 @@ def screen(
     out = data.subset(np.flatnonzero(kept), dropped_indicators)
     gone = unit_codes[~kept].tolist()
     dropped_units = (
-        tuple(zip(gone, frame.loc[~kept, TIME].tolist(), strict=True))
+        tuple(zip(gone, frame[TIME][~kept].tolist(), strict=True))
         if TIME in frame.columns
         else tuple(gone)
     )

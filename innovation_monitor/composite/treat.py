@@ -22,7 +22,7 @@ from innovation_monitor.composite.normalise import fit_rows
 from innovation_monitor.composite.outliers import moments
 from innovation_monitor.composite.record import Changes, ColumnAction, StepRecord, columns_frame
 from innovation_monitor.composite.spec import check_method, merged_spec, per_indicator_specs
-from innovation_monitor.composite.treatments import TREATMENTS, WINSORISED, Treatment
+from innovation_monitor.composite.treatments import NONE, TREATMENTS, WINSORISED, Treatment
 from innovation_monitor.errors import FrameworkError
 
 PANEL_MODES = ("per_period", "pooled")
@@ -78,8 +78,10 @@ def treat(
         data.periods if per_period else [(None, np.arange(len(data)))]
     )
     out: np.ndarray | None = None
-    summaries: dict[str, dict[str, list[Any]]] = {}
+    summaries: list[dict[str, list[Any]]] = []  # one per group: its series in order
+    treated_codes: list[str] = []  # the codes of the groups' series, in that order
     actions: dict[str, ColumnAction] = {}
+    nb = len(blocks)
     for (own_method, _), members in groups.items():
         own_params = merged_spec(method, params, overrides.get(members[0]))[1]
         treatment = TREATMENTS[own_method](own_params, where=f"{where}: indicator {members[0]!r}")
@@ -93,21 +95,27 @@ def treat(
         else:
             out = np.array(data.X, order="F") if out is None else out
             series.scatter(treated, out)
-        summary = _summary(treatment, treated)
+        summary = _summary(treatment, treated, refitted=fit is not None)
         for i, code in enumerate(members):
-            here = slice(i * len(blocks), (i + 1) * len(blocks))
-            summaries[code] = {key: values[here] for key, values in summary.items()}
             labels = [
                 (rows, _winsorised_side if done == WINSORISED else done)
-                for (_, rows), done in zip(blocks, summaries[code]["treatment"], strict=True)
+                for (_, rows), done in zip(
+                    blocks, summary["treatment"][i * nb : (i + 1) * nb], strict=True
+                )
             ]
             actions[code] = labels if per_period else labels[0][1]
+        summaries.append(summary)
+        treated_codes += members
     result = Data(data.frame, data.codes, data.X if out is None else out, data.order)
     columns: dict[str, list[Any]] = {"iCode": [c for c in codes for _ in blocks]}
     if per_period:
         columns[TIME] = [period for _ in codes for period, _ in blocks]
-    for key in summaries[codes[0]]:
-        columns[key] = [value for code in codes for value in summaries[code][key]]
+    # the series in the framework's order of the codes, each code's blocks together
+    position = {code: i for i, code in enumerate(treated_codes)}
+    take = [position[code] * nb + b for code in codes for b in range(nb)]
+    for key in summaries[0]:
+        values = [value for summary in summaries for value in summary[key]]
+        columns[key] = [values[i] for i in take]
     details = columns_frame(columns)
     record = StepRecord(
         step="treat",
@@ -124,9 +132,17 @@ def treat(
     return result, record
 
 
-def _summary(treatment: Treatment, treated: np.ndarray) -> dict[str, list[Any]]:
-    """The record's summary of every series a treatment was fitted on, in series order."""
-    skew_after, kurtosis_after = moments(treated)
+def _summary(treatment: Treatment, treated: np.ndarray, refitted: bool) -> dict[str, list[Any]]:
+    """The record's summary of every series a treatment was fitted on, in series order.
+    Unless it was fitted on other rows (``refitted``: some periods only), a series left
+    untreated keeps its moments, so only the treated ones are worked out again."""
+    if refitted:
+        skew_after, kurtosis_after = moments(treated)
+    else:
+        skew_after, kurtosis_after = treatment.skew_.copy(), treatment.kurtosis_.copy()
+        done = np.flatnonzero(treatment.treatment_ != NONE)
+        if done.size:
+            skew_after[done], kurtosis_after[done] = moments(treated[:, done])
     passed_after = treatment.judge(skew_after, kurtosis_after)
     n = len(treatment.treatment_)
     return {

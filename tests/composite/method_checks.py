@@ -12,6 +12,7 @@ reports the first failure unshrunk.
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ from innovation_monitor.composite import Framework
 from innovation_monitor.composite.aggregators import AGGREGATORS, Children
 from innovation_monitor.composite.dataset import Data
 from innovation_monitor.composite.imputers import IMPUTERS
-from innovation_monitor.composite.normalisers import NORMALISERS, Goalposts
+from innovation_monitor.composite.normalisers import NORMALISERS, Block, Goalposts
 from innovation_monitor.composite.registry import Method, Registry
 from innovation_monitor.composite.spec import REQUIRED
 from innovation_monitor.composite.treatments import TREATMENTS
@@ -172,8 +173,38 @@ def _normaliser_checks(name: str, checks: settings) -> None:
         _same(fitted.transform(x)[goal], whole, "fit on goalpost rows, then transform")
         _never_reversed(raw * direction if normaliser.ratio else raw, out, "direction-adjusted")
         assert set(normaliser.fitted()) == set(normaliser.recorded), "recorded parameters"
+        _columns_as_each_alone(name, x, units, node, goal, rng)
 
     run()
+
+
+def _columns_as_each_alone(
+    name: str, x: np.ndarray, units: np.ndarray, node: Node, goal: np.ndarray, rng
+) -> None:
+    """``normalise_columns`` over several columns and blocks gives, bit for bit, what fitting
+    each column on each block alone gives, and the same fitted parameters (zeros of both signs
+    included: the record keeps the sign the column's own fit finds)."""
+    zeros = x.copy()
+    zeros[3:][rng.random(x.size - 3) < 0.4] = 0.0
+    zeros[3:][rng.random(x.size - 3) < 0.3] = -0.0
+    columns = np.column_stack([x, zeros, 3.0 * x])
+    nodes = [replace(node, code=code) for code in ("a", "b", "c")]
+    half = x.size // 2
+    blocks = [Block(np.arange(half), goal, 2020), Block(np.arange(half, x.size), slice(None))]
+    with np.errstate(divide="ignore"):  # a ratio of a zero (the step refuses those)
+        scaled, fits = make("normalise", name).normalise_columns(columns, blocks, nodes, units)
+        expected = np.full(columns.shape, np.nan)
+        alone = []
+        for j, column_node in enumerate(nodes):
+            for block in blocks:
+                one = make("normalise", name)
+                goalposts = Goalposts(column_node, units[block.fit], block.period)
+                one.fit(columns[block.fit, j], goalposts)
+                expected[block.apply, j] = one.transform(columns[block.apply, j])
+                alone.append((one.fitted(), one.degenerate()))
+    assert np.array_equal(scaled, expected, equal_nan=True), "columns together: values differ"
+    assert np.array_equal(np.signbit(scaled), np.signbit(expected)), "columns together: signs"
+    assert repr([tuple(fit) for fit in fits]) == repr(alone), "columns together: fitted"
 
 
 # --------------------------------------------------------------------------------- imputers
