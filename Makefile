@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 export DAGSTER_HOME := $(abspath .dagster_home)
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: setup run test test-fast ui notebooks lint sample template docs bench clean
+.PHONY: setup run test test-fast ui notebooks lint sample template docs bench bench-full clean
 
 setup: $(STAMP)
 
@@ -49,8 +49,12 @@ ui: setup
 # needs it. Ctrl-C stops it.
 NOTEBOOKS_PORT ?= 8888
 
+# The stamp is removed, so the next `make run` or `make test` syncs .venv back to the lock file's
+# default groups: JupyterLab's extra packages (jsonschema's format checkers among them, 3 s at
+# every import of jsonschema) do not stay in the pipeline's environment.
 notebooks: setup
 	$(UV) sync --frozen --compile-bytecode --python $(PYTHON) --group notebooks
+	rm -f $(STAMP)
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(NOTEBOOKS_PORT) \
 		--ServerApp.open_browser=False --ServerApp.allow_root=True --ServerApp.root_dir=notebooks
 
@@ -68,8 +72,14 @@ template: setup
 docs: setup
 	$(VENV)/bin/python -m innovation_monitor.reports.methodology_doc --out docs/methodology.md
 
+# Every benchmark (engine against HEAD~1 and COINr, scale, uncertainty on Dask, microdata, the
+# national path, the pipeline), < 10 minutes; rewrites BENCHMARKS.md. bench-full adds COINr on
+# the 3000-unit panel (about 5 minutes a build).
 bench: setup
-	$(VENV)/bin/python benchmarks/bench_engine.py
+	$(VENV)/bin/python benchmarks/run.py
+
+bench-full: setup
+	$(VENV)/bin/python benchmarks/run.py --full
 
 clean:
 	rm -rf $(VENV) .uv out data/warehouse.duckdb data/warehouse.duckdb.wal

@@ -153,7 +153,9 @@ def lane(level: str) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefi
         those of years no longer in the data removed) when the run succeeds."""
         out = warehouse.report_dir(settings.output_dir, level)
         with warehouse.get_connection() as con:
-            paths = stages.write_level_reports(con, settings.system, settings.registry, level, out)
+            paths = stages.write_level_reports(
+                con, settings.system, settings.registry, level, out, formats=settings.formats()
+            )
         return reports_materialized(context, paths, out, Path(settings.output_dir))
 
     assets = [statistics, indicators, scores, analysis, reports]

@@ -27,6 +27,7 @@ from innovation_monitor.paths import (
     INDICATORS_FILE,
     SAMPLE_DIR,
 )
+from innovation_monitor.reports.outputs import check_formats
 from innovation_monitor.staging import StagedRun
 
 
@@ -40,9 +41,16 @@ class MonitorSettings(dg.ConfigurableResource):
     """Score although cells were quarantined as unusable; the reports list the excluded cells."""
     edition: str = ""
     """The edition (a data year) to score as the draft; empty = the latest data year."""
+    divisions_file: str = ""
+    """Another province's (or the country's) division registry CSV; empty = Shandong's."""
+    report_formats: str = "html,pdf,xlsx"
+    """The report formats the run writes, comma-separated (``reports.outputs.FORMATS``)."""
 
     def edition_year(self) -> int | None:
         return int(self.edition) if self.edition else None
+
+    def formats(self) -> tuple[str, ...]:
+        return check_formats(self.report_formats.split(","))
 
     def framework_sha256(self) -> str:
         """The hash of the framework file this run reads (what an edition records)."""
@@ -54,7 +62,7 @@ class MonitorSettings(dg.ConfigurableResource):
 
     @cached_property
     def registry(self) -> DivisionRegistry:
-        return DivisionRegistry.load()
+        return DivisionRegistry.load(Path(self.divisions_file) if self.divisions_file else None)
 
 
 def settings_from_env() -> MonitorSettings:
@@ -66,6 +74,7 @@ def settings_from_env() -> MonitorSettings:
         indicators_file=env("INNOVATION_MONITOR_INDICATORS", str(INDICATORS_FILE)),
         accept_quarantine=env("INNOVATION_MONITOR_ACCEPT_QUARANTINE", "") == "1",
         edition=env("INNOVATION_MONITOR_EDITION", ""),
+        divisions_file=env("INNOVATION_MONITOR_DIVISIONS", ""),
     )
 
 

@@ -13,7 +13,7 @@ from innovation_monitor.divisions import LEVELS, DivisionRegistry
 from innovation_monitor.editions import edition_status
 from innovation_monitor.errors import DataError
 from innovation_monitor.framework import INDEX_CODE, load_indicator_system
-from innovation_monitor.reports.outputs import FORMATS
+from innovation_monitor.reports.outputs import FORMATS, check_formats
 from innovation_monitor.stages import write_level_reports
 
 
@@ -30,9 +30,7 @@ def publish_reports(
     """Reports for both levels from an existing warehouse (read only), in ``formats``; with
     ``edition``, that edition's report from the rows it holds (a published edition's frozen
     copy), an error naming the editions held when a level has no such edition."""
-    unknown = sorted(set(formats) - set(FORMATS))
-    if unknown or not formats:
-        raise DataError(f"report format(s) {unknown or formats} unknown; choose from {FORMATS}")
+    formats = check_formats(formats)
     system = load_indicator_system(Path(indicators_file) if indicators_file else None)
     registry = DivisionRegistry.load()
     wanted = None if years is None else sorted(set(years))

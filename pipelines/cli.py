@@ -36,6 +36,10 @@ def _options(parser: argparse.ArgumentParser, *names: str) -> None:
         "out": dict(type=Path, default=DEFAULT_OUTPUT_DIR, help="report folder"),
         "years": dict(default="", help="e.g. 2019-2023 or 2021,2023 (default: all)"),
         "indicators": dict(type=Path, default=INDICATORS_FILE, help="framework YAML"),
+        "format": dict(
+            default="html,pdf,xlsx",
+            help="report formats, comma-separated: html (with the CSV), pdf, xlsx",
+        ),
     }
     for name in names:
         parser.add_argument(f"--{name}", **options[name])
@@ -49,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="load, validate, score and report (the whole pipeline)")
-    _options(run, "data-dir", "warehouse", "out", "years", "indicators")
+    _options(run, "data-dir", "warehouse", "out", "years", "indicators", "format")
     run.add_argument(
         "--accept-quarantine",
         action="store_true",
@@ -69,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="the edition (data year) to score as the draft (default: the latest data year); "
         "a published edition is scored again only from its own inputs",
+    )
+    run.add_argument(
+        "--registry",
+        type=Path,
+        default=None,
+        help="the division registry CSV of another province or of the whole country (the "
+        "columns of innovation_monitor/divisions/divisions.csv; default: Shandong's)",
     )
 
     publish = commands.add_parser(
@@ -127,11 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
     _options(report, "warehouse", "out", "years", "indicators")
     report.add_argument("--lang", choices=["zh", "en", "both"], default="both")
     report.add_argument(
-        "--edition", type=int, default=None, help="the edition year's reports (same as --years Y)"
+        "--edition",
+        type=int,
+        default=None,
+        help="that edition's reports, from the rows it holds (a published edition's frozen "
+        "copy, the draft's rows while it is the draft)",
     )
-    report.add_argument(
-        "--format", default="html,pdf,xlsx", help="comma-separated: html (with the CSV), pdf, xlsx"
-    )
+    _options(report, "format")
 
     ui = commands.add_parser("ui", help="start the Dagster UI on 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
@@ -155,6 +168,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--spec", type=Path, required=True, help="UA.yaml (replications, seed, perturb)"
     )
     uncertainty.add_argument("--out", type=Path, required=True, help="output folder")
+    uncertainty.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="a Dask scheduler (tcp://host:port) to run the replications on; the result is the "
+        "same as in this process (default), to the bit",
+    )
 
     template = commands.add_parser("template", help="write the Excel template for data providers")
     # None: _template fills in the template module's defaults (it loads openpyxl, so not here).
@@ -177,7 +197,14 @@ def _run(args: argparse.Namespace) -> int:
         accept_quarantine=args.accept_quarantine,
         level=args.level,
         edition=args.edition,
+        registry_file=args.registry,
+        formats=_formats(args),
     )
+
+
+def _formats(args: argparse.Namespace) -> list[str]:
+    """The report formats ``--format`` asks for (checked where they are used)."""
+    return [f.strip() for f in args.format.split(",") if f.strip()]
 
 
 def _langs(args: argparse.Namespace) -> tuple[str, ...]:
@@ -239,16 +266,14 @@ def _report(args: argparse.Namespace) -> int:
 
     langs = _langs(args)
     years = parse_years(args.years) if args.years else None
-    if args.edition is not None:
-        years = [args.edition]
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
     paths = publish_reports(
         args.warehouse,
         args.out,
         indicators_file=args.indicators,
         years=years,
         langs=langs,
-        formats=formats,
+        formats=_formats(args),
+        edition=args.edition,
     )
     for path in paths:
         print(path)
@@ -277,7 +302,10 @@ def _score(args: argparse.Namespace) -> int:
 def _uncertainty(args: argparse.Namespace) -> int:
     from innovation_monitor.composite.uncertainty import run_uncertainty_files
 
-    for path in run_uncertainty_files(args.data, args.meta, args.build, args.spec, args.out):
+    paths = run_uncertainty_files(
+        args.data, args.meta, args.build, args.spec, args.out, scheduler=args.scheduler
+    )
+    for path in paths:
         print(path)
     return 0
 

@@ -7,6 +7,7 @@ the command that publishes one alone.
 """
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import dagster as dg
@@ -14,9 +15,10 @@ from dagster_shared.error import SerializableErrorInfo
 
 from assets.levels import LANE_KEYS
 from assets.partitions import partition_ranges, range_tags, register_years
-from innovation_monitor.divisions import LEVELS
+from innovation_monitor.divisions import LEVELS, DivisionRegistry
 from innovation_monitor.errors import InnovationMonitorError
 from innovation_monitor.ingest.fingerprint import folder_years
+from innovation_monitor.reports.outputs import FORMATS, check_formats
 from innovation_monitor.validation.rules import LEVEL_ZH
 from innovation_monitor.years import parse_years
 from pipelines.definitions import defs
@@ -31,18 +33,25 @@ def run_config(
     indicators_file: Path,
     accept_quarantine: bool = False,
     edition: int | None = None,
+    registry_file: Path | None = None,
+    formats: Sequence[str] = FORMATS,
 ) -> dict:
-    """Run config that points the resources at the given paths and edition."""
+    """Run config that points the resources at the given paths and edition (and another
+    division registry, checked here so that a bad one stops the run before it starts)."""
     if not data_dir.is_dir():
         raise InnovationMonitorError(f"--data-dir {data_dir}: no such folder")
     if not indicators_file.is_file():
         raise InnovationMonitorError(f"--indicators {indicators_file}: no such file")
+    if registry_file is not None:
+        DivisionRegistry.load(registry_file)  # a DataError naming the file, row and column
     settings = {
         "data_dir": str(data_dir.resolve()),
         "output_dir": str(output_dir.resolve()),
         "indicators_file": str(indicators_file.resolve()),
         "accept_quarantine": accept_quarantine,
         "edition": "" if edition is None else str(edition),
+        "divisions_file": "" if registry_file is None else str(registry_file.resolve()),
+        "report_formats": ",".join(check_formats(formats)),
     }
     return {
         "resources": {
@@ -165,6 +174,8 @@ def run_pipeline(
     accept_quarantine: bool = False,
     level: str | None = None,
     edition: int | None = None,
+    registry_file: Path | None = None,
+    formats: Sequence[str] = FORMATS,
 ) -> int:
     """Materialize every asset, or one ``level``'s lane (and run their checks); return the
     process exit status.
@@ -178,6 +189,8 @@ def run_pipeline(
         indicators_file=indicators_file,
         accept_quarantine=accept_quarantine,
         edition=edition,
+        registry_file=registry_file,
+        formats=formats,
     )
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with dg.DagsterInstance.get() as instance:

@@ -37,6 +37,15 @@ def test_missing_data_dir_is_one_clear_error(
     assert "nowhere" in err and "no such folder" in err
 
 
+def test_an_unknown_report_format_is_one_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, dagster_home: Path
+) -> None:
+    status = main(["run", "--format", "html,docx", "--warehouse", str(tmp_path / "w.duckdb")])
+    err = capsys.readouterr().err
+    assert status == EXIT_USER_ERROR and not (tmp_path / "w.duckdb").exists()
+    assert "['docx'] unknown" in err and "Traceback" not in err
+
+
 def test_report_without_warehouse(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     status = main(["report", "--warehouse", str(tmp_path / "none.duckdb"), "--out", str(tmp_path)])
     assert status == EXIT_USER_ERROR

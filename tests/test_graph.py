@@ -24,7 +24,7 @@ from pipelines.definitions import defs
 from pipelines.jobs import ANNUAL_JOB
 from tests.corpus import editing
 from tests.corpus.conftest import cut_sample, snapshot
-from tests.pipeline_run import PipelineRun
+from tests.pipeline_run import HTML_ONLY, PipelineRun
 
 SHARED = {"divisions", FRAMEWORK}
 COUNTY_FILE = "county/2020.csv"
@@ -135,7 +135,7 @@ def clean(
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DAGSTER_HOME", str(_session_dagster_home))
         args = ["run", "--data-dir", str(data), "--warehouse", str(run.warehouse)]
-        assert main([*args, "--out", str(run.out)]) == 0
+        assert main([*args, "--out", str(run.out), *HTML_ONLY]) == 0
     return data, run
 
 
@@ -176,7 +176,7 @@ def test_a_run_of_both_lanes_commits_nothing_and_names_the_lane_that_passed(
     data, run = broken_county
     before = snapshot(run)
     args = ["run", "--data-dir", str(data), "--warehouse", str(run.warehouse)]
-    args += ["--out", str(run.out)]
+    args += ["--out", str(run.out), *HTML_ONLY]
     assert main(args) == 1
     err = capsys.readouterr().err
     assert "county_statistics:valid" in err and COUNTY_FILE in err
@@ -256,7 +256,7 @@ def test_an_unreadable_county_file_does_not_stop_the_city_lane(
     shutil.copy(clean[1].warehouse, run.warehouse)
     (data / COUNTY_FILE).write_bytes(bytes(range(256)) * 8)
     args = ["run", "--data-dir", str(data), "--warehouse", str(run.warehouse)]
-    args += ["--out", str(run.out)]
+    args += ["--out", str(run.out), *HTML_ONLY]
     assert main([*args, "--level", "city"]) == 0
     capsys.readouterr()
     assert main([*args, "--level", "county"]) == 1

@@ -192,7 +192,7 @@ def _group_scores(analysis: Analysis, group: _Group, draws: Draws) -> np.ndarray
     return out
 
 
-def _blocks(analysis: Analysis, draws: Draws) -> list[tuple[_Group, np.ndarray]]:
+def draw_blocks(analysis: Analysis, draws: Draws) -> list[tuple[_Group, np.ndarray]]:
     """The draws grouped by the alternatives drawn, split into blocks of at most
     :data:`CELLS` scores: (group, positions of the block's draws)."""
     size = max(1, CELLS // max(1, len(analysis.ids)))
@@ -213,39 +213,78 @@ def replication_scores(analysis: Analysis, draws: Draws) -> np.ndarray:
     """The target's scores (nominal rows × draws), one column per draw: what a full build
     with that draw's weights and alternatives gives (tests and the curious compare the two)."""
     out = np.empty((len(analysis.ids), len(draws)))
-    for group, members in _blocks(analysis, draws):
+    for group, members in draw_blocks(analysis, draws):
         out[:, members] = _group_scores(analysis, group, draws.take(members))
     return out
 
 
-@dataclass
 class RankTally:
-    """How often each row held each rank (rows × max rank + 1; column 0: no rank)."""
+    """How often each row held each rank (rows × max rank + 1; column 0: no rank).
 
-    counts: np.ndarray
+    Blocks of ranks are counted together once they hold about half as many ranks as the table
+    has cells: one count per block would sweep the whole table each time, which with thousands
+    of units (a table of units × ranks) and small blocks is most of the run."""
+
+    def __init__(self, counts: np.ndarray) -> None:
+        self._counts = counts
+        self._pending: list[np.ndarray] = []
+        self._held = 0
+
+    @property
+    def counts(self) -> np.ndarray:
+        self._flush()
+        return self._counts
 
     def add(self, ranks: np.ndarray) -> None:
-        rows, width = self.counts.shape
-        flat = (np.arange(rows)[:, np.newaxis] * width + ranks).ravel()
-        self.counts += np.bincount(flat, minlength=rows * width).reshape(rows, width)
+        self._pending.append(ranks)
+        self._held += ranks.size
+        if 2 * self._held >= self._counts.size:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Count the pending ranks a slice of rows at a time (a slice of the table fits in the
+        cache; one count over the whole table would not)."""
+        if not self._pending:
+            return
+        ranks = np.concatenate(self._pending, axis=1)
+        self._pending, self._held = [], 0
+        width = self._counts.shape[1]
+        step = max(1, CELLS // width)
+        for start in range(0, len(ranks), step):
+            part = ranks[start : start + step].astype(np.int64)
+            part += np.arange(len(part))[:, np.newaxis] * width
+            counted = np.bincount(part.ravel(), minlength=len(part) * width)
+            self._counts[start : start + step] += counted.reshape(len(part), width)
 
     def statistics(self, nominal: np.ndarray) -> dict[str, np.ndarray]:
         """Mean, quantiles (type 7, over each row's replications with a rank) and mean absolute
-        shift from ``nominal`` of each row's ranks."""
-        counts = self.counts[:, 1:]
-        n = counts.sum(axis=1)
-        rank = np.arange(1, counts.shape[1] + 1, dtype=float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = {"mean": counts @ rank / n}
-            cumulative = np.cumsum(counts, axis=1)
-            for name, q in QUANTILES.items():
-                out[name] = _quantile(cumulative, n, q)
-            shift = np.abs(rank[np.newaxis, :] - nominal[:, np.newaxis])
-            out["mean_abs_shift"] = np.sum(counts * np.nan_to_num(shift), axis=1) / n
-            out["mean_abs_shift"][np.isnan(nominal)] = np.nan
-            for name in out:
-                out[name][n == 0] = np.nan
+        shift from ``nominal`` of each row's ranks; a slice of rows at a time, so that the
+        temporaries stay small with thousands of units."""
+        table = self.counts
+        out = {name: np.empty(len(table)) for name in ("mean", *QUANTILES, "mean_abs_shift")}
+        step = max(1, CELLS // table.shape[1])
+        for start in range(0, len(table), step):
+            rows = slice(start, start + step)
+            for name, values in _rank_statistics(table[rows, 1:], nominal[rows]).items():
+                out[name][rows] = values
         return out
+
+
+def _rank_statistics(counts: np.ndarray, nominal: np.ndarray) -> dict[str, np.ndarray]:
+    """:meth:`RankTally.statistics` of some rows' counts (rows × ranks from 1)."""
+    n = counts.sum(axis=1)
+    rank = np.arange(1, counts.shape[1] + 1, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = {"mean": counts @ rank / n}
+        cumulative = np.cumsum(counts, axis=1)
+        for name, q in QUANTILES.items():
+            out[name] = _quantile(cumulative, n, q)
+        shift = np.abs(rank[np.newaxis, :] - np.nan_to_num(nominal)[:, np.newaxis])
+        out["mean_abs_shift"] = np.sum(counts * shift, axis=1) / n
+        out["mean_abs_shift"][np.isnan(nominal)] = np.nan
+        for name in out:
+            out[name][n == 0] = np.nan
+    return out
 
 
 def _quantile(cumulative: np.ndarray, n: np.ndarray, q: float) -> np.ndarray:
@@ -262,7 +301,7 @@ def _quantile(cumulative: np.ndarray, n: np.ndarray, q: float) -> np.ndarray:
     return x_low + (h - low) * (x_high - x_low)
 
 
-def _shifts(ranks: np.ndarray, nominal: np.ndarray) -> np.ndarray:
+def shifts_of(ranks: np.ndarray, nominal: np.ndarray) -> np.ndarray:
     """Each replication's mean absolute rank shift over the rows ranked in both (COINr's
     sensitivity target)."""
     both = (ranks > 0) & ~np.isnan(nominal)[:, np.newaxis]
@@ -271,24 +310,29 @@ def _shifts(ranks: np.ndarray, nominal: np.ndarray) -> np.ndarray:
         return diff.sum(axis=0) / both.sum(axis=0)
 
 
+def block_ranks(analysis: Analysis, group: _Group, draws: Draws) -> np.ndarray:
+    """The ranks (rows × draws) of one block of draws sharing a group: the unit of work of the
+    in-process run and of a cluster's task alike, so both give the same ranks."""
+    return _ranks(_group_scores(analysis, group, draws), analysis.periods)
+
+
 def draw_ranks(analysis: Analysis, draws: Draws) -> np.ndarray:
     """Every row's rank of the target in each draw (rows × draws; 0: not ranked), the output a
     sensitivity analysis of each unit's rank reads."""
     out = np.zeros((len(analysis.ids), len(draws)), dtype=np.int32)
-    for group, members in _blocks(analysis, draws):
-        scores = _group_scores(analysis, group, draws.take(members))
-        out[:, members] = _ranks(scores, analysis.periods)
+    for group, members in draw_blocks(analysis, draws):
+        out[:, members] = block_ranks(analysis, group, draws.take(members))
     return out
 
 
 def evaluate_draws(analysis: Analysis, draws: Draws, tally: RankTally | None = None) -> np.ndarray:
     """Each draw's mean absolute rank shift of the target; the ranks go to ``tally``."""
     out = np.empty(len(draws))
-    for group, members in _blocks(analysis, draws):
-        ranks = _ranks(_group_scores(analysis, group, draws.take(members)), analysis.periods)
+    for group, members in draw_blocks(analysis, draws):
+        ranks = block_ranks(analysis, group, draws.take(members))
         if tally is not None:
             tally.add(ranks)
-        out[members] = _shifts(ranks, analysis.nominal_ranks)
+        out[members] = shifts_of(ranks, analysis.nominal_ranks)
     return out
 
 
@@ -309,14 +353,23 @@ def run_uncertainty(
     steps: Sequence[Step],
     spec: UncertaintySpec,
     unranked: Sequence[str] = (),
+    scheduler: str | None = None,
 ) -> UncertaintyResult:
     """The uncertainty analysis (and, when the spec asks, the sensitivity analysis) of a
     build; the same spec and seed give the same result, to the bit. ``unranked`` units (a
-    reference unit) are scored but not ranked: their rows hold no rank statistics."""
+    reference unit) are scored but not ranked: their rows hold no rank statistics. With a
+    Dask ``scheduler`` address the replications run on that cluster (:mod:`.distributed`),
+    with the same result; the Sobol indices stay in this process."""
     analysis = prepare_uncertainty(data, framework, steps, spec, unranked)
     draws = analysis.inputs.random_draws(spec.replications, spec.seed)
     tally = RankTally(np.zeros((len(analysis.ids), analysis.max_rank + 1), dtype=np.int64))
-    shifts = evaluate_draws(analysis, draws, tally)
+    if scheduler is None:
+        shifts = evaluate_draws(analysis, draws, tally)
+    else:
+        from innovation_monitor.composite.distributed import connect_scheduler, evaluate_on_cluster
+
+        with connect_scheduler(scheduler) as client:
+            shifts = evaluate_on_cluster(client, analysis, draws, tally)
     stats = tally.statistics(analysis.nominal_ranks)
     nominal = pd.Series(analysis.nominal_ranks).astype("Int64").to_numpy()
     rank_stats = analysis.ids.assign(nominal=nominal, **{k: stats[k] for k in ("mean", *QUANTILES)})
@@ -360,19 +413,21 @@ def run_uncertainty_files(
     build_yaml: Path | str,
     spec_yaml: Path | str,
     out_dir: Path | str,
+    scheduler: str | None = None,
 ) -> list[Path]:
     """Read COINr-style iData and iMeta CSVs, a BUILD.yaml and a UA.yaml; write
     ``rank_stats.csv`` (uCode, [Time,] nominal, mean, median, q05, q95), ``units.csv`` (score,
     mean absolute rank shift, best and worst rank), ``replications.csv`` (each replication's
     draw and mean absolute rank shift) and, when the spec asks, ``sensitivity.csv`` (and
-    ``unit_sensitivity.csv``: the indices on each unit's rank)."""
+    ``unit_sensitivity.csv``: the indices on each unit's rank). ``scheduler``: a Dask
+    address to run the replications on (default: this process)."""
     data = _read_csv(Path(data_csv), IngestError, "data")
     imeta = _read_csv(Path(meta_csv), FrameworkError, "metadata")
     framework = Framework.from_imeta(imeta, source=str(meta_csv))
     steps = load_build(build_yaml)
     spec = load_uncertainty_spec(spec_yaml)
     check_data(data, framework.indicators, what=str(data_csv))
-    result = run_uncertainty(data, framework, steps, spec)
+    result = run_uncertainty(data, framework, steps, spec, scheduler=scheduler)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tables = {

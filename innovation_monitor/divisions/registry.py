@@ -1,4 +1,5 @@
-"""Shandong's prefecture-level cities and county-level units, data year 2014 on.
+"""Shandong's prefecture-level cities and county-level units, data year 2014 on (or another
+province's, or the whole country's, from a registry file of the same columns).
 
 Statistics are published per administrative unit, and units change: counties become districts,
 Laiwu city was folded into Jinan, Penglai and Changdao merged. The registry tells which units
@@ -6,6 +7,11 @@ exist in each DATA year (the year the statistics describe), matches the names an
 in yearbooks to units, and maps every unit of one year to the units holding its territory in a
 later year (the crosswalk ``restatement`` sums along). The rules and every exception are in
 ``docs/divisions.md``.
+
+Another registry file (``innovation-monitor run --registry FILE``) follows the same rules with
+its own codes: a city's parent is its province (``XX0000``, the city's first two digits), a
+registry starts in the first data year any of its units has, and Shandong's late-year change
+applies only to a registry that holds Shandong's units.
 """
 
 from __future__ import annotations
@@ -15,11 +21,12 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import polars as pl
 
+from innovation_monitor.divisions.late_year import LATE_YEAR_CHANGES as LATE_YEAR_CHANGES
+from innovation_monitor.divisions.late_year import late_changes
 from innovation_monitor.divisions.names import NAME_SUFFIX, code_in, short_name
 from innovation_monitor.errors import DataError
 from innovation_monitor.text import compact
@@ -58,40 +65,6 @@ _COLUMNS = (
 
 
 @dataclass(frozen=True)
-class LateYearChange:
-    """A change that took effect in the last weeks of a year.
-
-    Year-end code lists already show it for that year, but the statistics for that year were
-    still compiled by the old units, so in data years it takes effect one year later.
-    """
-
-    effective: date
-    abolished: tuple[str, ...]
-    created: tuple[str, ...]
-    note: str
-
-    @property
-    def year(self) -> int:
-        """The calendar year whose year-end code list already shows the change."""
-        return self.effective.year
-
-
-LATE_YEAR_CHANGES: tuple[LateYearChange, ...] = (
-    LateYearChange(
-        effective=date(2018, 12, 26),
-        abolished=("371200", "371202", "371203"),
-        created=("370116", "370117"),
-        note=(
-            "国务院批复撤销莱芜市, 莱城区、钢城区改设济南市莱芜区、钢城区 (2019-01-09 公布); "
-            "2018 年统计仍按莱芜市及其两区汇总 / Laiwu abolished into Jinan; the 2018 statistics "
-            "still report Laiwu and its two districts"
-        ),
-    ),
-)
-"""Every change whose data year differs from its calendar year (checked against the CSV)."""
-
-
-@dataclass(frozen=True)
 class Division:
     """One city or county-level unit over the data years it existed with this code."""
 
@@ -116,11 +89,11 @@ def _check_level(level: str | None) -> None:
         raise DataError(f"unknown division level {level!r}; expected one of {', '.join(LEVELS)}")
 
 
-def _check_year(year: int) -> None:
-    if year < COVERAGE_START:
+def _check_year(year: int, start: int = COVERAGE_START) -> None:
+    if year < start:
         raise DataError(
-            f"data year {year} is before {COVERAGE_START}: the division registry covers data "
-            f"years {COVERAGE_START} on"
+            f"data year {year} is before {start}: the division registry covers data "
+            f"years {start} on"
         )
 
 
@@ -134,6 +107,10 @@ class DivisionRegistry:
                 raise DataError(f"{source}: code {division.code} appears twice")
             self._by_code[division.code] = division
         _validate(self._by_code, source)
+        self.source = source
+        self.start = min((d.first_year for d in self._by_code.values()), default=COVERAGE_START)
+        """The first data year the registry describes (2014 for the bundled one)."""
+        self._late = late_changes(self._by_code)
         # name -> (priority, unit): full names first, then older names, then short forms
         self._names: dict[str, list[tuple[int, Division]]] = {}
         for division in self._by_code.values():
@@ -168,13 +145,13 @@ class DivisionRegistry:
             return self._by_code[code]
         except KeyError:
             raise DataError(
-                f"unknown division code {code!r}: not a Shandong city or county-level unit of "
-                f"data year {COVERAGE_START} on"
+                f"unknown division code {code!r}: not a city or county-level unit of the "
+                f"registry {Path(self.source).name} (data year {self.start} on)"
             ) from None
 
     def valid_in(self, year: int, level: str | None = None) -> list[Division]:
         """Units that are statistical units in data year ``year``, by code."""
-        _check_year(year)
+        _check_year(year, self.start)
         _check_level(level)
         return [
             d
@@ -188,7 +165,7 @@ class DivisionRegistry:
         Equal to :meth:`valid_in` except in the years of :data:`LATE_YEAR_CHANGES`.
         """
         codes = {d.code for d in self.valid_in(year, level)}
-        for change in LATE_YEAR_CHANGES:
+        for change in self._late:
             if change.year == year:
                 codes -= set(change.abolished)
                 codes |= {c for c in change.created if level in (None, self.get(c).level)}
@@ -204,7 +181,7 @@ class DivisionRegistry:
         short form without 市/区/县. ``parent`` (a city code or name) keeps the units of that
         city; "济南市市中区"-style names carry their own parent.
         """
-        _check_year(year)
+        _check_year(year, self.start)
         _check_level(level)
         parent_code: str | None = None
         if parent is not None:
@@ -280,7 +257,7 @@ class DivisionRegistry:
         Successor links are followed through intermediate years (蓬莱市 2016 -> 蓬莱区 2023).
         Only forward: a merged unit cannot be split back into its parts.
         """
-        _check_year(from_year)
+        _check_year(from_year, self.start)
         _check_level(level)
         if to_year < from_year:
             raise DataError(
@@ -339,16 +316,19 @@ def _read_csv(path: Path) -> list[Division]:
             raise DataError(
                 f"{path}: missing column(s) {', '.join(absent)}; expected {', '.join(_COLUMNS)}"
             )
-        return [_parse_row(path, number, row) for number, row in enumerate(reader, start=2)]
+        rows = list(reader)
+    years = [int(r["first_year"]) for r in rows if re.fullmatch(r"\d{4}", r["first_year"] or "")]
+    start = min(years, default=COVERAGE_START)
+    return [_parse_row(path, number, row, start) for number, row in enumerate(rows, start=2)]
 
 
-def _parse_row(path: Path, number: int, row: dict[str, str]) -> Division:
+def _parse_row(path: Path, number: int, row: dict[str, str], start: int) -> Division:
     def fail(column: str, expected: str) -> DataError:
         return DataError(f"{path}: row {number}, column {column} = {row[column]!r}; {expected}")
 
     cell = {column: (row[column] or "").strip() for column in _COLUMNS}
-    if not re.fullmatch(r"37\d{4}", cell["code"]):
-        raise fail("code", "expected a 6-digit Shandong code (37....)")
+    if not re.fullmatch(r"[1-9]\d{5}", cell["code"]) or cell["code"].endswith("0000"):
+        raise fail("code", "expected the 6-digit code of a city or county (GB/T 2260)")
     if 71 <= int(cell["code"][4:]) <= 79:
         raise fail("code", "codes ending 71-79 are development zones, not units")
     if cell["level"] not in LEVELS:
@@ -364,7 +344,7 @@ def _parse_row(path: Path, number: int, row: dict[str, str]) -> Division:
             raise fail(column, "expected a 4-digit year (last_year: empty while the unit exists)")
     first = int(cell["first_year"])
     last = int(cell["last_year"]) if cell["last_year"] else None
-    if first > COVERAGE_START and not cell["note"]:
+    if first > start and not cell["note"]:
         raise fail("note", "a unit created after the registry starts needs the official change")
     if last is not None and last < first:
         raise fail("last_year", f"expected a year not before first_year {first}")
@@ -387,8 +367,9 @@ def _validate(units: dict[str, Division], source: str) -> None:
     for d in units.values():
         where = f"{source}: unit {d.code} {d.name_zh}"
         if d.level == "city":
-            if d.parent_code != PROVINCE_CODE or not d.code.endswith("00"):
-                raise DataError(f"{where}: a city has a code ending 00 and parent {PROVINCE_CODE}")
+            province = f"{d.code[:2]}0000"
+            if d.parent_code != province or not d.code.endswith("00"):
+                raise DataError(f"{where}: a city has a code ending 00 and parent {province}")
         else:
             parent = units.get(d.parent_code)
             if parent is None or parent.level != "city":
@@ -414,7 +395,7 @@ def _validate(units: dict[str, Division], source: str) -> None:
                 raise DataError(
                     f"{where}: successor {code} does not exist in data year {d.last_year + 1}"
                 )
-    for change in LATE_YEAR_CHANGES:
+    for change in late_changes(units):
         for code in change.abolished:
             if code not in units or units[code].last_year != change.year:
                 raise DataError(
@@ -428,10 +409,8 @@ def _validate(units: dict[str, Division], source: str) -> None:
                     f"first_year {change.year + 1}"
                 )
     seen: dict[tuple[str, str, int], str] = {}
-    last_year = max(
-        COVERAGE_START, *(y for d in units.values() for y in (d.first_year, d.last_year or 0))
-    )
-    for year in range(COVERAGE_START, last_year + 1):
+    years = [y for d in units.values() for y in (d.first_year, d.last_year or 0) if y]
+    for year in range(min(years, default=COVERAGE_START), max(years, default=0) + 1):
         for d in units.values():
             if d.exists_in(year):
                 key = (d.name_zh, d.parent_code, year)

@@ -11,7 +11,7 @@ import pytest
 from innovation_monitor.paths import SAMPLE_DIR
 from innovation_monitor.warehouse import TABLES
 from innovation_monitor.yaml_file import read_yaml
-from tests.pipeline_run import PipelineRun
+from tests.pipeline_run import HTML_ONLY, PipelineRun
 
 BASE_YEARS = (2020, 2021)
 
@@ -83,7 +83,7 @@ def corpus_run(
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DAGSTER_HOME", str(_session_dagster_home))
         args = ["run", "--data-dir", str(corpus_data), "--warehouse", str(run.warehouse)]
-        status = main([*args, "--out", str(run.out)])
+        status = main([*args, "--out", str(run.out), *HTML_ONLY])
     if status != 0:
         pytest.fail(f"the clean run on the corpus base exited with status {status}")
     return run

@@ -16,7 +16,7 @@ from pipelines.cli import main
 from tests.corpus import editing
 from tests.corpus.cases import CITY
 from tests.corpus.conftest import snapshot
-from tests.pipeline_run import PipelineRun
+from tests.pipeline_run import HTML_ONLY, PipelineRun
 
 pytestmark = pytest.mark.slow
 
@@ -30,6 +30,7 @@ def _args(data: Path, run: PipelineRun) -> list[str]:
         str(run.warehouse),
         "--out",
         str(run.out),
+        *HTML_ONLY,
     ]
 
 

@@ -12,14 +12,14 @@ import pytest
 from pipelines.cli import main
 from tests.corpus.cases import CASES, REFUSED, Case
 from tests.corpus.conftest import snapshot
-from tests.pipeline_run import PipelineRun
+from tests.pipeline_run import HTML_ONLY, PipelineRun
 
 pytestmark = pytest.mark.slow
 
 
 def _run(data: Path, run: PipelineRun, *extra: str) -> int:
     args = ["run", "--data-dir", str(data), "--warehouse", str(run.warehouse)]
-    return main([*args, "--out", str(run.out), *extra])
+    return main([*args, "--out", str(run.out), *HTML_ONLY, *extra])
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
@@ -50,3 +50,11 @@ def test_run_gives_the_documented_result(
             ).fetchone()[0]
             assert hits >= 1, f"no {kind} quarantine row with {reason!r}"
     assert loaded >= len(before["statistics"]) - 1  # type: ignore[arg-type]
+
+
+def test_run_writes_only_the_formats_asked_for(corpus_run: PipelineRun) -> None:
+    """The base run asked for ``--format html``: HTML and the ranking CSV, no PDF, no report
+    workbook (the county evaluation's table is written in every run, as CSV and Excel)."""
+    files = [p for p in corpus_run.out.rglob("*") if p.is_file()]
+    assert {".html", ".csv"} <= {p.suffix for p in files}
+    assert not [p for p in files if p.suffix == ".pdf" or p.name.endswith("_report.xlsx")]

@@ -14,14 +14,14 @@ import pytest
 from pipelines.cli import main
 from tests.corpus import editing
 from tests.corpus.conftest import cut_sample, snapshot
-from tests.pipeline_run import PipelineRun
+from tests.pipeline_run import HTML_ONLY, PipelineRun
 
 pytestmark = pytest.mark.slow
 
 
 def _run(data: Path, run: PipelineRun, *extra: str) -> int:
     args = ["run", "--data-dir", str(data), "--warehouse", str(run.warehouse)]
-    return main([*args, "--out", str(run.out), *extra])
+    return main([*args, "--out", str(run.out), *HTML_ONLY, *extra])
 
 
 def _gdp_slip(data: Path) -> str:
