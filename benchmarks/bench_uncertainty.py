@@ -24,7 +24,6 @@ import os
 import platform
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from bench_scale import timed
 
 from innovation_monitor.composite import Framework, load_build, parse_steps
 from innovation_monitor.composite.perturbation import parse_uncertainty_spec
@@ -113,23 +113,6 @@ def _spec(perturb: list[dict[str, Any]], replications: int, sensitivity: Any = F
     return parse_uncertainty_spec(
         {"replications": replications, "seed": 1, "perturb": perturb, "sensitivity": sensitivity}
     )
-
-
-def timed(run: Any, repeat: int) -> dict[str, Any]:
-    """Median wall and CPU (this process, BLAS threads included) of ``repeat`` runs."""
-    walls, cpus, loads = [], [], []
-    for _ in range(repeat):
-        loads.append(os.getloadavg()[0])
-        wall, cpu = time.perf_counter(), time.process_time()
-        run()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return {
-        "wall": statistics.median(walls),
-        "cpu": statistics.median(cpus),
-        "load": statistics.median(loads),
-        "n": repeat,
-    }
 
 
 def bench_panels(repeat: int) -> list[dict[str, Any]]:
