@@ -24,6 +24,7 @@ def region(tmp_path_factory: pytest.TempPathFactory) -> Region:
 def test_another_region_is_loaded_validated_and_scored(region):
     registry = DivisionRegistry.load(region.registry)
     system = load_indicator_system(region.indicators)
+    assert system.region == ("合成样例地区", "Synthetic sample region")  # the reports' title
     assert (
         registry.start == 2000 and len(registry.valid_in(2021, "county")) == region.counties == 12
     )

@@ -26,6 +26,7 @@ from innovation_monitor.errors import FrameworkError
 from innovation_monitor.framework.model import (
     DEFAULT_COUNTY_SUM,
     DEFAULT_YEAR_ON_YEAR,
+    SHANDONG,
     AdvancedRule,
     Baseline,
     Evaluation,
@@ -135,12 +136,14 @@ class _Builder:
             for level in LEVELS
         }
         self._check_shared_codes(trees)
+        region = self.doc.get("region")
         return IndicatorSystem(
             path=self.path,
             variables=variables,
             frameworks=frameworks,
             targets=targets,
             baselines=baselines,
+            region=(region["name_zh"], region["name_en"]) if region else SHANDONG,
         )
 
     # -------------------------------------------------------------------------- variables

@@ -368,6 +368,10 @@ class Target(PlanValue):
         return _COMPARISONS[self.comparison](actual, self.canonical_value)
 
 
+SHANDONG = ("山东省", "Shandong")
+"""The region of a framework file without ``region`` (zh, en)."""
+
+
 @dataclass(frozen=True, eq=False)
 class IndicatorSystem:
     """Everything ``indicators.yaml`` defines."""
@@ -377,6 +381,8 @@ class IndicatorSystem:
     frameworks: dict[str, MonitoringFramework]
     targets: list[Target]
     baselines: list[Baseline] = field(default_factory=list)
+    #: the region monitored, as report titles name it (``region`` in the framework file)
+    region: tuple[str, str] = SHANDONG
 
     def target(self, target_id: str) -> Target:
         """The target with id ``target_id``."""

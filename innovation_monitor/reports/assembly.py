@@ -177,7 +177,7 @@ def build_report(
         year=year,
         level=level,
         level_name=LEVEL_NAMES[level],
-        title=report_title(year, level),
+        title=report_title(year, level, system.region),
         framework_name=Bilingual(framework.name_zh, framework.name_en),
         index_name=_index_name(framework),
         notice=notice,

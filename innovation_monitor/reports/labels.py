@@ -295,12 +295,13 @@ def label(key: str) -> Bilingual:
         raise KeyError(f"report label {key!r} is not defined in reports/labels.py") from None
 
 
-def report_title(year: int, level: str) -> Bilingual:
-    """The report title, e.g. ``2023年山东省设区市创新能力监测报告``."""
+def report_title(year: int, level: str, region: tuple[str, str]) -> Bilingual:
+    """The report title, e.g. ``2023年山东省设区市创新能力监测报告`` (``region``: the framework
+    file's, for another province or the country)."""
     level_name = LEVEL_NAMES[level]
     return Bilingual(
-        f"{year}年山东省{level_name.zh}创新能力监测报告",
-        f"Shandong Regional Innovation Capability Monitoring Report {year} — {level_name.en}",
+        f"{year}年{region[0]}{level_name.zh}创新能力监测报告",
+        f"{region[1]} Regional Innovation Capability Monitoring Report {year} — {level_name.en}",
     )
 
 

@@ -155,6 +155,7 @@ def framework_document() -> dict[str, Any]:
     methodology = {level: {"steps": steps, "tiers": tiers} for level in ("city", "county")}
     return {
         "schema_version": 1,
+        "region": {"name_zh": "合成样例地区", "name_en": "Synthetic sample region"},
         "variables": variables,
         "frameworks": frameworks,
         "methodology": methodology,

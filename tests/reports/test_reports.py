@@ -44,7 +44,7 @@ from report_frames import (
     table_rows,
 )
 
-from innovation_monitor.errors import DataError
+from innovation_monitor.errors import DataError, FrameworkError
 from innovation_monitor.framework import build_steps
 from innovation_monitor.reports import build_report, render, render_html, write_reports
 from innovation_monitor.reports.labels import SYNTHETIC_BANNER
@@ -52,8 +52,21 @@ from innovation_monitor.reports.methodology import step_view
 from innovation_monitor.reports.render import CHART_ROWS_PER_PANEL, chart_panels
 from innovation_monitor.reports.views import RankChange
 from innovation_monitor.scoring.rankings import build_rankings
+from tests.toy_framework import build_toy, toy_document
 
 # ------------------------------------------------------------------------------- rendering
+
+
+def test_the_title_names_the_region_of_the_framework_file(registry):
+    """Another province's framework file names its region; the reports' titles follow it."""
+    document = toy_document()
+    document["region"] = {"name_zh": "河南省", "name_en": "Henan"}
+    report = make_report(registry, build_toy(document), "city")
+    assert report.title.zh == "2019年河南省设区市创新能力监测报告"
+    assert report.title.en == "Henan Regional Innovation Capability Monitoring Report 2019 — Cities"
+    document["region"] = {"name_zh": "河南省"}
+    with pytest.raises(FrameworkError, match="name_en"):
+        build_toy(document)
 
 
 @pytest.mark.parametrize("level", ["city", "county"])
