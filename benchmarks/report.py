@@ -107,10 +107,9 @@ Python {v.get("python")}, numpy {m.get("numpy")}, pandas {m.get("pandas")}, pola
 engineers' test runs, so wall times carry their load (each figure gives the load it saw);
 CPU times are steadier, and ratios come from rounds that alternate.
 
-Commands: `make bench` (< 10 minutes), `make bench-full` (adds the whole pipeline on the sample,
-about 5 minutes a run here, three runs; COINr on the 3000-unit panel, about 5 minutes a build;
-three runs of the large uncertainty analyses and the national panel over 20 years), or one
-section:
+Commands: `make bench` (< 10 minutes; the whole pipeline on the sample once), `make bench-full`
+(the pipeline three times; COINr on the 3000-unit panel, about 5 minutes a build; three runs of
+the large uncertainty analyses and the national panel over 20 years), or one section:
 `.venv/bin/python benchmarks/run.py --only uncertainty` (sections: engine, engine_large,
 growth, pipeline, uncertainty, microdata, national; the others keep their last figures).
 """
@@ -422,8 +421,8 @@ def _pipeline(r: dict[str, Any]) -> str:
 
 `innovation-monitor run` into a temporary warehouse, report folder and `DAGSTER_HOME`, as a
 user runs it (16 cities and 136 counties × 8 years, every report of every year in HTML, PDF and
-Excel), {p["n"]} run{"s" if p["n"] > 1 else ""}. A run takes minutes on this shared machine, so only
-`make bench-full` runs it (three times): wall {walls} s, median **{_s(p["wall"])}**,
+Excel), {p["n"]} run{"s" if p["n"] > 1 else ""} (`make bench` runs it once, `make bench-full` three
+times): wall {walls} s, median **{_s(p["wall"])}**,
 CPU {_s(p["cpu"])}, peak RSS {_mib(p["process_peak_rss_mib"])}, load {p["load1"]:.1f}.
 Where the time goes (Dagster, Great Expectations, the reports): `benchmarks/bench_pipeline.py`
 and `benchmarks/README.md`.
