@@ -14,27 +14,17 @@ warm-up (matplotlib, Typst and fonts loaded), as the median of ``--repeat`` runs
 
 import argparse
 import os
-import statistics
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bench_validation import median_seconds
+
 from innovation_monitor import stages, warehouse
 from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.framework import load_indicator_system
 from innovation_monitor.paths import DEFAULT_WAREHOUSE
-
-
-def median_seconds(work: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``repeat`` runs after one warm-up."""
-    work()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -27,7 +27,8 @@ from innovation_monitor.validation import assess_statistics
 
 
 def median_seconds(work: Callable[[], object], repeat: int) -> float:
-    work()  # warm-up
+    """Median wall time of ``repeat`` runs after one warm-up."""
+    work()
     times = []
     for _ in range(repeat):
         start = time.perf_counter()

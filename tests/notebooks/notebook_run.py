@@ -2,11 +2,12 @@
 working directory, the project's Python as the kernel), with some of its parameters replaced."""
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import nbformat
+import pytest
 
 from innovation_monitor.paths import PROJECT_ROOT
 from tests.pipeline_run import PipelineRun
@@ -127,3 +128,20 @@ def check(notebook: nbformat.NotebookNode, level: str, year: int | None, region:
 def notebook_path(name: str) -> Path:
     """Where the notebook is stored."""
     return NOTEBOOK_DIR / name
+
+
+def notebook_tests(name: str) -> tuple[Callable[..., None], Callable[..., None]]:
+    """The two tests of notebook ``name``: with its own parameters and with :data:`SECOND`.
+    Each notebook's test file only binds them, so ``--dist loadfile`` runs the notebooks on
+    several workers."""
+
+    @pytest.mark.slow
+    def test_runs_with_its_parameters(sample_run: PipelineRun) -> None:
+        check(execute(name, sample_run), default(name, "LEVEL"), None, default(name, "REGION"))
+
+    @pytest.mark.slow
+    def test_runs_with_other_parameters(sample_run: PipelineRun) -> None:
+        notebook = execute(name, sample_run, **SECOND)
+        check(notebook, SECOND["LEVEL"], SECOND["YEAR"], SECOND["REGION"])
+
+    return test_runs_with_its_parameters, test_runs_with_other_parameters
