@@ -1,7 +1,7 @@
 """Each unit profile's chart: its pillar scores against the province's as a radar, and its
 index over the scored years, as one small SVG written directly (not with matplotlib: a county
 report has 136 profiles per language, and matplotlib takes some 20 ms to save even a small
-figure, this well under one). Coordinates are rounded to 0.1, every text is escaped.
+figure, this well under one) with the primitives of :mod:`.svg`.
 """
 
 from __future__ import annotations
@@ -9,9 +9,8 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from html import escape
 
-from innovation_monitor import fonts
+from innovation_monitor.reports import svg
 from innovation_monitor.reports.charts import ACCENT, MUTED, province_is_100
 from innovation_monitor.reports.labels import Bilingual, label
 from innovation_monitor.reports.views import MonitoringReport, RankingRow, UnitProfile
@@ -45,7 +44,7 @@ def _profile_chart(
     scores = [row.pillars[p.code].score if row else None for p in report.pillars]
     names = [p.name.get(lang) for p in report.pillars]
     title = f"{label('profile_pillars').get(lang)}{_dashed(ref_name, lang)}"
-    parts = [_text(0, 13, title, 11, font_weight="bold")]
+    parts = [svg.text(0, 13, title, 11, font_weight="bold")]
     if len(names) >= 3:
         parts += _radar(names, scores, reference)
     else:
@@ -54,12 +53,17 @@ def _profile_chart(
     points = [(y, v) for y, v in profile.insight.score_history if v is not None]
     if points:
         width = 720
-        parts.append(_text(395, 13, label("profile_trend").get(lang), 11, font_weight="bold"))
+        parts.append(svg.text(395, 13, label("profile_trend").get(lang), 11, font_weight="bold"))
         parts += _trend(points, 100.0 if province_is_100(report) else None, ref_name, lang)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="profile-chart" viewBox="0 0 {width} 205"'
-        f' width="{width}" height="205" font-family="{fonts.FAMILY}, sans-serif" role="img"'
-        f' aria-label="{escape(profile.unit.name.get(lang))}">{"".join(parts)}</svg>'
+    return svg.element(
+        width,
+        205,
+        parts,
+        "profile-chart",
+        width=width,
+        height=205,
+        role="img",
+        aria_label=profile.unit.name.get(lang),
     )
 
 
@@ -71,17 +75,6 @@ def _median(report: MonitoringReport, pillar: str) -> float | None:
 def _dashed(name: Bilingual, lang: str) -> str:
     """``（虚线：全省=100）`` / `` (dashed: province = 100)``."""
     return label("profile_reference").get(lang).format(reference=name.get(lang))
-
-
-def _text(x: float, y: float, text: str, size: float, **style: str) -> str:
-    attributes = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in style.items())
-    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}"{attributes}>{escape(text)}</text>'
-
-
-def _polyline(points: Sequence[tuple[float, float]], closed: bool, **style: str) -> str:
-    coordinates = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    attributes = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in style.items())
-    return f'<{"polygon" if closed else "polyline"} points="{coordinates}"{attributes}/>'
 
 
 def _ceiling(values: Sequence[float | None], at_least: float = 100.0) -> tuple[float, float]:
@@ -104,17 +97,17 @@ def _radar(
 
     grey = {"fill": "none", "stroke": "#d0d4d9", "stroke_width": "0.6"}
     parts = [
-        _polyline([at(a, level) for a in angles], True, **grey)
+        svg.polyline([at(a, level) for a in angles], True, **grey)
         for level in [step * k for k in range(1, int(top / step) + 1)]
     ]
-    parts += [_polyline([(cx, cy), at(a, top)], False, **grey) for a in angles]
+    parts += [svg.polyline([(cx, cy), at(a, top)], False, **grey) for a in angles]
     parts += [
-        _text(cx + 3, at(0.0, level)[1] + 3, f"{level:.0f}", 8, fill=MUTED)
+        svg.text(cx + 3, at(0.0, level)[1] + 3, f"{level:.0f}", 8, fill=MUTED)
         for level in sorted({top, 100.0 if top > 100 else top / 2})
     ]
     known = [(a, r) for a, r in zip(angles, reference, strict=True) if r is not None]
     parts.append(
-        _polyline(
+        svg.polyline(
             [at(a, r) for a, r in known],
             True,
             fill="none",
@@ -125,15 +118,17 @@ def _radar(
     )
     shape = [at(a, s or 0.0) for a, s in zip(angles, scores, strict=True)]
     parts.append(
-        _polyline(shape, True, fill=ACCENT, fill_opacity="0.18", stroke=ACCENT, stroke_width="1.6")
+        svg.polyline(
+            shape, True, fill=ACCENT, fill_opacity="0.18", stroke=ACCENT, stroke_width="1.6"
+        )
     )
     for angle, name, score in zip(angles, names, scores, strict=True):
         x, y = at(angle, top * 1.12)
         sin, cos = math.sin(angle), math.cos(angle)
         anchor = "start" if sin > 0.2 else "end" if sin < -0.2 else "middle"
         y += 9 if cos < -0.2 else -13 if cos > 0.2 else -2
-        parts.append(_text(x, y, name, 9.5, text_anchor=anchor))
-        parts.append(_text(x, y + 11, _score(score), 9.5, text_anchor=anchor, fill=ACCENT))
+        parts.append(svg.text(x, y, name, 9.5, text_anchor=anchor))
+        parts.append(svg.text(x, y + 11, _score(score), 9.5, text_anchor=anchor, fill=ACCENT))
     return parts
 
 
@@ -145,13 +140,13 @@ def _pillar_bars(
     parts = []
     for k, (name, score, ref) in enumerate(zip(names, scores, reference, strict=True)):
         y = 40 + 40 * k
-        parts.append(_text(0, y + 11, f"{name} {_score(score)}", 9.5))
+        parts.append(svg.text(0, y + 11, f"{name} {_score(score)}", 9.5))
         length = 280 * max(0.0, score or 0.0) / top
-        parts.append(f'<rect x="0" y="{y + 16}" width="{length:.1f}" height="12" fill="{ACCENT}"/>')
+        parts.append(svg.rect(0, y + 16, length, 12, fill=ACCENT))
         if ref is not None:
             x = 280 * ref / top
             parts.append(
-                _polyline(
+                svg.polyline(
                     [(x, y + 13), (x, y + 31)],
                     False,
                     stroke=MUTED,
@@ -181,7 +176,7 @@ def _trend(
         return x, bottom - (bottom - top) * (value - low) / (high - low)
 
     parts = [
-        _polyline(
+        svg.polyline(
             [(left, top), (left, bottom), (right, bottom)],
             False,
             fill="none",
@@ -191,7 +186,7 @@ def _trend(
     ]
     for value in (low + pad, high - pad):
         parts.append(
-            _text(
+            svg.text(
                 left - 5,
                 at(first, value)[1] + 3,
                 f"{value:.0f}",
@@ -203,7 +198,7 @@ def _trend(
     if reference is not None:
         y = at(first, reference)[1]
         parts.append(
-            _polyline(
+            svg.polyline(
                 [(left, y), (right, y)],
                 False,
                 stroke=MUTED,
@@ -211,16 +206,18 @@ def _trend(
                 stroke_dasharray="3 2",
             )
         )
-        parts.append(_text(right, y - 4, ref_name.get(lang), 8.5, fill=MUTED, text_anchor="end"))
+        parts.append(svg.text(right, y - 4, ref_name.get(lang), 8.5, fill=MUTED, text_anchor="end"))
     xy = [at(year, value) for year, value in points]
-    parts.append(_polyline(xy, False, fill="none", stroke=ACCENT, stroke_width="1.8"))
-    parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.4" fill="{ACCENT}"/>' for x, y in xy]
+    parts.append(svg.polyline(xy, False, fill="none", stroke=ACCENT, stroke_width="1.8"))
+    parts += [svg.circle(x, y, 2.4, fill=ACCENT) for x, y in xy]
     for year, _ in points:
         parts.append(
-            _text(at(year, low)[0], bottom + 14, str(year), 8.5, fill=MUTED, text_anchor="middle")
+            svg.text(
+                at(year, low)[0], bottom + 14, str(year), 8.5, fill=MUTED, text_anchor="middle"
+            )
         )
     x, y = xy[-1]
-    parts.append(_text(x, y - 7, _score(points[-1][1]), 9, text_anchor="middle", fill=ACCENT))
+    parts.append(svg.text(x, y - 7, _score(points[-1][1]), 9, text_anchor="middle", fill=ACCENT))
     return parts
 
 

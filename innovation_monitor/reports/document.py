@@ -11,78 +11,30 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from innovation_monitor.reports.labels import PUNCTUATION, Bilingual, label, unit_text
+from innovation_monitor.reports.document_blocks import DocumentBlocks, Placed, rank_text
+from innovation_monitor.reports.document_profiles import profile_blocks
+from innovation_monitor.reports.labels import PUNCTUATION, unit_text
 from innovation_monitor.reports.provenance import Provenance
 from innovation_monitor.reports.render import (
     format_change,
     format_score,
     format_share,
-    format_value,
     names,
 )
 from innovation_monitor.reports.views import MonitoringReport, RankingRow
-
-Block = dict[str, Any]
-Placed = Mapping[str, Any]
-"""A figure beside the document: ``key``, ``path`` (its file), ``caption``, ``note`` and
-``width`` (in % of the text width)."""
-
-
-class _Doc:
-    """Blocks of one language; ``L`` a label, ``t`` a bilingual text, in that language."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-        self.blocks: list[Block] = []
-        self.p = PUNCTUATION[lang]
-
-    def L(self, key: str, **fields: Any) -> str:
-        text = label(key).get(self.lang)
-        return text.format(**fields) if fields else text
-
-    def t(self, text: Bilingual | None) -> str:
-        return "—" if text is None else text.get(self.lang)
-
-    def heading(self, text: str, level: int = 1, page: bool = False) -> None:
-        """``page``: the section starts on a new page."""
-        self.blocks.append({"kind": "heading", "level": level, "text": text, "page": page})
-
-    def para(self, text: str, muted: bool = False) -> None:
-        if text:
-            self.blocks.append({"kind": "para", "text": text, "muted": muted})
-
-    def figure(self, placed: Placed) -> None:
-        self.blocks.append(
-            {"kind": "figure", "caption": "", "note": "", "width": 100} | dict(placed)
-        )
-
-    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]], nums: str = "") -> None:
-        """``nums``: a letter per column, ``r`` for a right-aligned (number) column."""
-        self.blocks.append(
-            {
-                "kind": "table",
-                "header": list(header),
-                "rows": [[str(c) for c in r] for r in rows],
-                "align": ["right" if c == "r" else "left" for c in nums.ljust(len(header), "l")],
-            }
-        )
-
-
-def _rank(value: int | None) -> str:
-    return "—" if value is None else str(value)
 
 
 def rank_with_interval(row: RankingRow, lang: str) -> str:
     """``5（4–7）`` / ``5 (4–7)``: the rank and its 5 %–95 % interval as the HTML shows it."""
     if row.interval is None:
-        return _rank(row.rank)
+        return rank_text(row.rank)
     low, high = row.interval
     span = str(low) if low == high else f"{low}–{high}"
     marks = PUNCTUATION[lang]
-    return f"{_rank(row.rank)}{marks['open'].strip()}{span}{marks['close']}"
+    return f"{rank_text(row.rank)}{marks['open'].strip()}{span}{marks['close']}"
 
 
-def _change(row: RankingRow, doc: _Doc) -> str:
+def _change(row: RankingRow, doc: DocumentBlocks) -> str:
     c = row.change
     if c.is_new:
         return doc.L("new_unit")
@@ -103,7 +55,7 @@ def document(
     """The PDF's data: title, banner (synthetic data), notice and blocks; ``figures`` are the
     charts and maps beside the document (index charts first), ``profile_charts`` the file of
     each profile's chart by unit code."""
-    doc = _Doc(lang)
+    doc = DocumentBlocks(lang)
     county = report.level == "county"
     _summary(doc, report)
     _ranking(doc, report, county, [f for f in figures if f["key"].startswith("index")])
@@ -131,7 +83,7 @@ def document(
         doc.heading(doc.L("chart_trend"))
         for placed in trends:
             doc.figure(placed)
-    _profiles(doc, report, profile_charts or {})
+    profile_blocks(doc, report, profile_charts or {})
     _quality(doc, report)
     _methodology(doc, report)
     if provenance is not None:
@@ -147,7 +99,7 @@ def document(
     }
 
 
-def _summary(doc: _Doc, report: MonitoringReport) -> None:
+def _summary(doc: DocumentBlocks, report: MonitoringReport) -> None:
     doc.heading(doc.L("summary"))
     sep = doc.p["sep"]
     facts = [
@@ -179,7 +131,9 @@ def _summary(doc: _Doc, report: MonitoringReport) -> None:
     doc.table([doc.L("summary"), ""], facts)
 
 
-def _ranking(doc: _Doc, report: MonitoringReport, county: bool, figures: Sequence[Placed]) -> None:
+def _ranking(
+    doc: DocumentBlocks, report: MonitoringReport, county: bool, figures: Sequence[Placed]
+) -> None:
     doc.heading(doc.L("ranking"), page=True)
     for placed in figures:  # before the table, which breaks across pages where it ends
         doc.figure(placed)
@@ -207,7 +161,7 @@ def _ranking(doc: _Doc, report: MonitoringReport, county: bool, figures: Sequenc
         doc.para(doc.L("rank_interval_note"), muted=True)
 
 
-def _types(doc: _Doc, report: MonitoringReport) -> None:
+def _types(doc: DocumentBlocks, report: MonitoringReport) -> None:
     doc.heading(doc.L("ranking_by_type"))
     doc.para(doc.L("type_note"), muted=True)
     for group in report.type_groups:
@@ -223,7 +177,7 @@ def _types(doc: _Doc, report: MonitoringReport) -> None:
             ],
             [
                 [
-                    _rank(r.rank_in_type),
+                    rank_text(r.rank_in_type),
                     rank_with_interval(r, doc.lang),
                     doc.t(r.unit.name),
                     doc.t(r.parent.name) if r.parent else "—",
@@ -236,7 +190,7 @@ def _types(doc: _Doc, report: MonitoringReport) -> None:
         )
 
 
-def _evaluation(doc: _Doc, report: MonitoringReport) -> None:
+def _evaluation(doc: DocumentBlocks, report: MonitoringReport) -> None:
     ev = report.evaluation
     if ev is None:
         return
@@ -255,7 +209,7 @@ def _evaluation(doc: _Doc, report: MonitoringReport) -> None:
         ],
         [
             [
-                _rank(r.rank),
+                rank_text(r.rank),
                 doc.t(r.unit.name),
                 format_score(r.mean),
                 format_change(r.improvement),
@@ -268,7 +222,7 @@ def _evaluation(doc: _Doc, report: MonitoringReport) -> None:
     )
 
 
-def _province(doc: _Doc, report: MonitoringReport) -> None:
+def _province(doc: DocumentBlocks, report: MonitoringReport) -> None:
     pi = report.province_index
     if pi is not None:
         doc.heading(doc.t(pi.name))
@@ -295,66 +249,7 @@ def _province(doc: _Doc, report: MonitoringReport) -> None:
         )
 
 
-def _profiles(doc: _Doc, report: MonitoringReport, charts: Mapping[str, str]) -> None:
-    doc.heading(doc.L("profiles"), page=True)
-    indicators = {i.code: i for i in report.indicators}
-    colon, sep = doc.p["colon"], doc.p["sep"]
-    for profile in report.profiles:
-        doc.heading(f"{_rank(profile.rank)}. {doc.t(profile.unit.name)}", 2)
-        if profile.unit.code in charts:
-            doc.figure({"key": "profile", "path": charts[profile.unit.code]})
-        history = " · ".join(f"{y} — {_rank(r)}" for y, r in profile.rank_history)
-        doc.para(f"{doc.L('rank_history')}{colon}{history}", muted=True)
-        insight = profile.insight
-        for key, items in (("strengths", insight.strengths), ("weaknesses", insight.weaknesses)):
-            if items:
-                listed = sep.join(
-                    doc.L(
-                        "strength_item",
-                        indicator=doc.t(s.name),
-                        rank=_rank(s.rank),
-                        units=_rank(s.units),
-                    )
-                    for s in items
-                )
-                doc.para(f"{doc.L(key)}{colon}{listed}")
-        if insight.has_drivers:
-            for key, drivers in (
-                ("drivers_up", insight.drivers_up),
-                ("drivers_down", insight.drivers_down),
-            ):
-                if drivers:
-                    listed = sep.join(f"{doc.t(d.name)} {format_change(d.change)}" for d in drivers)
-                    doc.para(f"{doc.L('drivers')} · {doc.L(key)}{colon}{listed}")
-        rows = []
-        for cell in profile.cells:
-            ind = indicators[cell.indicator]
-            mark = ""
-            if cell.estimate is not None:
-                mark = doc.L("marker_missing" if cell.estimate.missing else "marker_estimated")
-            rows.append(
-                [
-                    doc.t(ind.name),
-                    f"{format_value(cell.value)}{mark}",
-                    unit_text(ind.unit, doc.lang),
-                    _rank(cell.score.rank),
-                    format_score(cell.score.score),
-                ]
-            )
-        doc.table(
-            [
-                doc.L("indicator"),
-                doc.L("value"),
-                doc.L("unit"),
-                doc.L("indicator_rank"),
-                doc.L("score"),
-            ],
-            rows,
-            "lrlrr",
-        )
-
-
-def _quality(doc: _Doc, report: MonitoringReport) -> None:
+def _quality(doc: DocumentBlocks, report: MonitoringReport) -> None:
     quality = report.quality
     doc.heading(doc.L("data_quality"))
     doc.para(doc.L("quality_summary", year=report.year))
@@ -389,7 +284,7 @@ def _quality(doc: _Doc, report: MonitoringReport) -> None:
             )
 
 
-def _methodology(doc: _Doc, report: MonitoringReport) -> None:
+def _methodology(doc: DocumentBlocks, report: MonitoringReport) -> None:
     doc.heading(doc.L("methodology"), page=True)
     doc.para(f"{doc.L('framework')}{doc.p['colon']}{doc.t(report.framework_name)}")
     doc.table(
@@ -422,7 +317,7 @@ def _methodology(doc: _Doc, report: MonitoringReport) -> None:
     doc.blocks.append({"kind": "list", "items": [*steps, doc.L("ranking_rule")]})
 
 
-def _provenance(doc: _Doc, report: MonitoringReport, prov: Provenance) -> None:
+def _provenance(doc: DocumentBlocks, report: MonitoringReport, prov: Provenance) -> None:
     doc.heading(doc.L("provenance"))
     status = doc.L("edition_published" if prov.published else "edition_draft")
     facts = [

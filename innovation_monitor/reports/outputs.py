@@ -36,9 +36,11 @@ def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
 
 
 class ReportWriter:
-    """Writes reports in the formats asked for. The PDFs compile in worker threads (Typst
-    releases the GIL), overlapping with drawing the next charts; leaving the ``with`` block
-    waits for them and raises the first error. ``paths``: every file written."""
+    """Writes reports in the formats asked for. Each PDF is prepared here and typeset in a
+    child process (:mod:`innovation_monitor.typesetting`) that a worker thread waits for, so
+    Typst runs on the other core while the next charts, pages and workbooks are written;
+    leaving the ``with`` block waits for them and raises the first error. ``paths``: every
+    file written."""
 
     def __init__(
         self,
@@ -71,7 +73,7 @@ class ReportWriter:
         provenance: Provenance | None = None,
     ) -> None:
         """Write (or start writing) ``report`` in every format of the writer."""
-        from innovation_monitor.reports.pdf import write_pdf
+        from innovation_monitor.reports.pdf import pdf_job
 
         formats, langs = self.formats, self.langs
         folder = self.out_dir / str(report.year)
@@ -82,10 +84,8 @@ class ReportWriter:
         for lang in drawn:
             figures[lang] = report_figures(report, lang, png="xlsx" in formats and lang == "zh")
             if "pdf" in formats and lang in langs:
-                folder.mkdir(parents=True, exist_ok=True)
-                self._pending.append(
-                    self._pool.submit(write_pdf, report, folder, lang, figures[lang], provenance)
-                )
+                job = pdf_job(report, folder, lang, figures[lang], provenance)
+                self._pending.append(self._pool.submit(job.run))
         html_langs = langs if "html" in formats else ()
         self.paths += write_reports(report, self.out_dir, langs=html_langs, figures=figures)
         if "xlsx" in formats:

@@ -1,6 +1,7 @@
 """The maps (``reports.maps``, ``reports.boundaries``) and each profile's chart
-(``charts.profile_charts``): drawn from the report alone, a unit without a boundary listed as
-not drawn, every map saying it is a schematic, and all of it in HTML, PDF and workbook."""
+(``charts_profile.profile_charts``): drawn from the report alone, a unit without a boundary
+listed as not drawn, every map saying it is a schematic, and all of it in HTML, PDF and
+workbook."""
 
 import csv
 import dataclasses
