@@ -96,18 +96,12 @@ def aggregate(
     dat_thresh: float | Mapping[int, float] | None = None,
     topsis: bool | Mapping[str, Any] = False,
 ) -> tuple[Data, StepRecord]:
-    """Append one column per aggregate, level by level (see the module docstring). The result
-    holds the aggregates first, top level first, then the other columns, so that the build's
-    results can show its matrix as it is."""
+    """Append one column per aggregate, level by level (see the module docstring)."""
     where = "aggregate"
     methods, powers, thresholds = level_parameters(framework, method, p, dat_thresh)
-    # the result's layout: the aggregates top level first, then the other columns
-    made = sorted(framework.aggregates, key=lambda c: -framework[c].level)
-    codes = made + [c for c in data.codes if c not in set(made)]
-    at = {code: j for j, code in enumerate(codes)}
-    X = np.empty((len(data), len(codes)), order="F")
-    for code in codes[len(made) :]:
-        X[:, at[code]] = data.X[:, data.positions[code]]
+    made = list(framework.aggregates)
+    at = {code: j for j, code in enumerate(made)}
+    A = np.empty((len(data), len(made)), order="F")  # scores, read again by the level above
     rows = []
     for level in methods:
         aggregator = _aggregator(methods[level], powers[level], f"{where} level {level}")
@@ -116,25 +110,25 @@ def aggregate(
         for code in framework.codes_at(level):
             kids = list(framework.children(code))
             w = np.array([framework[k].weight for k in kids], dtype=float)
+            values = [A[:, at[kid]] if kid in at else data.column(kid) for kid in kids]
             for start in range(0, len(data), step):
                 part = slice(start, start + step)
                 frame = data.frame if step >= len(data) else data.frame.iloc[part]
                 x = np.empty((len(frame), len(kids)), order="F")
-                for i, kid in enumerate(kids):
-                    x[:, i] = X[part, at[kid]]
+                for i, column in enumerate(values):
+                    x[:, i] = column[part]
                 ctx = Children(code, level, kids, frame)
-                X[part, at[code]] = _scores(aggregator, x, w, thresholds[level], ctx)
+                A[part, at[code]] = _scores(aggregator, x, w, thresholds[level], ctx)
             rows.append(
                 {
                     "iCode": code,
                     "Level": level,
                     "method": methods[level],
                     "children": ", ".join(kids),
-                    "missing": int(np.isnan(X[:, at[code]]).sum()),
+                    "missing": int(np.isnan(A[:, at[code]]).sum()),
                 }
             )
-    order = data.order + tuple(c for c in framework.aggregates if c not in data.order)
-    out = Data(data.frame, tuple(codes), X, order)
+    out = data.replaced(made, A)
     tables = {}
     if topsis:
         tables["topsis"] = _topsis(out, framework, topsis)

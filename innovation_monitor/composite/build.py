@@ -12,17 +12,17 @@ The build is data (BUILD.yaml)::
       - aggregate: {method: arithmetic}    # or {method: {2: geometric, 3: arithmetic}}
 
 Steps run in the order listed. Every intermediate data set (``Raw``, ``Denominated``, ...) and
-every step's record is kept (compactly, see :mod:`~innovation_monitor.composite.kept`; or not
-at all with ``keep=False``); ``screen`` drops screened-out indicators from the framework and
-``weight`` rewrites its weights, and later steps use that framework. The data are checked and
-converted once, here; the steps then pass one float matrix along.
+every step's record is kept (or not at all with ``keep=False``): compactly, as the steps hand
+the data sets on (see :mod:`~innovation_monitor.composite.columns`); ``screen`` drops
+screened-out indicators from the framework and ``weight`` rewrites its weights, and later steps
+use that framework. The data are checked once, here; the steps then pass their columns along.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,8 +34,8 @@ from innovation_monitor.composite.dataset import Data, check_data, id_columns
 from innovation_monitor.composite.denominate import denominate
 from innovation_monitor.composite.framework import Framework
 from innovation_monitor.composite.impute import impute
-from innovation_monitor.composite.kept import Datasets, Kept
 from innovation_monitor.composite.normalise import normalise
+from innovation_monitor.composite.pages import ordinary_pages
 from innovation_monitor.composite.record import StepRecord
 from innovation_monitor.composite.results import Results, make_results
 from innovation_monitor.composite.screen import screen
@@ -66,6 +66,29 @@ DATASET_NAMES = {
 FLOAT_FORMAT = "%.17g"  # full double precision, so written results compare exactly
 
 Step = tuple[str, dict[str, Any]]
+
+
+class Datasets(Mapping[str, pd.DataFrame]):
+    """The data sets of a build by name, in order; each is made into a new frame when it is
+    read, so the frames returned may be changed freely."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, Data] = {}
+
+    def add(self, name: str, data: Data) -> None:
+        self._data[name] = data
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self._data[name].to_frame()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"Datasets({list(self._data)})"
 
 
 @dataclass
@@ -175,6 +198,7 @@ def _step_function(
     return func
 
 
+@ordinary_pages()
 def run_build(data: pd.DataFrame, framework: Framework, steps: Any, *, keep: bool = True) -> Build:
     """Run ``steps`` (anything :func:`parse_steps` accepts) in order over ``data`` (COINr's
     iData) and ``framework`` (its iMeta).
@@ -188,9 +212,8 @@ def run_build(data: pd.DataFrame, framework: Framework, steps: Any, *, keep: boo
     current = Data.from_frame(data, framework.indicators)
     datasets = Datasets()
     build = Build(steps=parsed, framework=framework, datasets=datasets)
-    kept = Kept.raw(current) if keep else None
-    if kept is not None:
-        datasets.add("Raw", kept)
+    if keep:
+        datasets.add("Raw", current)
     normalised = False
     labels: list[str] = []
     for name, params in parsed:
@@ -202,11 +225,8 @@ def run_build(data: pd.DataFrame, framework: Framework, steps: Any, *, keep: boo
             if record.dropped_indicators:
                 build.framework = build.framework.without(record.dropped_indicators)
             labels.append(DATASET_NAMES[name])
-            if kept is not None:
-                after = kept.after(current, output, share=name != "aggregate")
-                record = record.kept(kept, after, after.changed)
-                kept = after
-                datasets.add(_numbered(labels)[-1], kept)
+            if keep:
+                datasets.add(_numbered(labels)[-1], output)
             current = output
         normalised = normalised or name == "normalise"
         build.records.append(record if keep else record.without_cells())

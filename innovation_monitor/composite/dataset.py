@@ -7,7 +7,7 @@ everything else through unchanged.
 
 A frame is checked once, where it enters the engine (:func:`run_build`, or a step function
 called directly, see :func:`checked_at_the_edge`), and turned into :class:`Data`: the
-framework's columns as one float matrix, the other columns alongside. Inside a build the steps
+framework's columns as float columns, the other columns alongside. Inside a build the steps
 hand each other :class:`Data` and never check, convert or copy a whole frame again.
 """
 
@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
+from innovation_monitor.composite.columns import CHUNK, Column, fill, materialise, read_only
 from innovation_monitor.errors import DataError
 
 UNIT = "uCode"
@@ -71,19 +72,20 @@ def check_data(data: pd.DataFrame, columns: Iterable[str], *, what: str = "data"
         unit = data.loc[data[TIME].isna(), UNIT].iloc[0]
         raise DataError(f"{what}: unit {unit!r} has no '{TIME}'; every row of a panel needs one")
     units = data[UNIT]
-    if not units.is_unique:  # else no (unit, period) pair can repeat either
-        if panel:
-            key = pd.factorize(units)[0].astype(np.int64)
-            times, levels = pd.factorize(data[TIME])
-            dup = pd.Series(key * (len(levels) + 1) + times).duplicated(keep=False).to_numpy()
-        else:
-            dup = units.duplicated(keep=False).to_numpy()
-        if dup.any():
-            per = "unit and period" if panel else "unit"
-            raise DataError(
-                f"{what}: {row_label(data, int(np.flatnonzero(dup)[0]))} appears more than "
-                f"once; expected one row per {per}"
-            )
+    if panel and data[TIME].nunique() > 1:  # units repeat over the periods: look at the pairs
+        key = pd.factorize(units)[0].astype(np.int64)
+        times, levels = pd.factorize(data[TIME])
+        dup = pd.Series(key * (len(levels) + 1) + times).duplicated(keep=False).to_numpy()
+    elif units.is_unique:
+        dup = np.zeros(0, dtype=bool)
+    else:  # a cross-section, or a panel of one period
+        dup = units.duplicated(keep=False).to_numpy()
+    if dup.any():
+        per = "unit and period" if panel else "unit"
+        raise DataError(
+            f"{what}: {row_label(data, int(np.flatnonzero(dup)[0]))} appears more than "
+            f"once; expected one row per {per}"
+        )
     cols = list(columns)
     dtypes = column_dtypes(data)
     absent = [c for c in cols if c not in dtypes]
@@ -153,29 +155,14 @@ def column_arrays(data: pd.DataFrame, positions: Iterable[int]) -> list[Any]:
     return [data._get_column_array(j) for j in positions]
 
 
-def _matrix(data: pd.DataFrame, codes: Sequence[str]) -> np.ndarray:
-    """The numeric columns ``codes`` of a frame as one float matrix, a column each, copied from
-    the arrays the frame stores (:func:`column_arrays`). Float columns that are all one block
-    (a consolidated frame) are read with ``iloc``, quick there, which gives the frame's own
-    values (a read-only view) when they lie in order."""
-    positions = _positions(data, codes)
-    arrays = column_arrays(data, positions)
-    base = getattr(arrays[0], "base", None) if arrays else None
-    if base is not None and all(
-        isinstance(a, np.ndarray) and a.dtype == np.float64 and a.base is base for a in arrays
-    ):
-        return np.asfortranarray(data.iloc[:, positions].to_numpy())
-    X = np.empty((len(data), len(arrays)), order="F")
-    for j, array in enumerate(arrays):
-        if isinstance(array, np.ndarray):
-            X[:, j] = array
-        else:  # an extension array (nullable, Arrow): its missing values become NaN
-            X[:, j] = array.to_numpy(dtype=np.float64, na_value=np.nan)
-    return X
-
-
-#: cells looked at once by the whole-matrix helpers (bounds their temporary arrays)
-CHUNK = 1 << 20
+def _float_array(array: Any, frame: pd.DataFrame, name: str) -> np.ndarray:
+    """The array a frame stores for its checked column ``name`` (:func:`column_arrays`) as
+    float64 values: the array itself when it is float64 already, else converted."""
+    if isinstance(array, np.ndarray) and array.dtype.kind in "iufc":
+        return array if array.dtype == np.float64 else array.astype(np.float64)
+    if pd.api.types.is_numeric_dtype(array.dtype):  # nullable, Arrow: missing becomes NaN
+        return array.to_numpy(dtype=np.float64, na_value=np.nan)
+    return float_column(frame[name])  # numbers written as text
 
 
 def missing_counts(values: np.ndarray) -> np.ndarray:
@@ -187,48 +174,49 @@ def missing_counts(values: np.ndarray) -> np.ndarray:
     )
 
 
+def _frozen(columns: Mapping[str, Column]) -> dict[str, Column]:
+    """Columns as a data set takes them in: every array made read-only (a view)."""
+    return {c: read_only(v) if isinstance(v, np.ndarray) else v for c, v in columns.items()}
+
+
 @dataclass(frozen=True, eq=False)
 class Data:
     """A checked data set as the steps of a build pass it along.
 
-    ``X`` holds the value columns ``codes`` (the framework's indicators, then any aggregates)
-    as float64, one column each, and is never written to: a step that changes values makes a
-    new matrix, so every data set of a build can share what did not change. ``frame`` holds
-    the other columns (ids, groups, denominators, names), rows aligned with ``X`` (it may also
-    hold stale copies of value columns: ``X`` is what counts); ``order`` is the column order
-    of the frame the data set is shown as.
+    ``columns`` holds the value columns (the framework's indicators, then any aggregates) as
+    float64, each stored as :mod:`~innovation_monitor.composite.columns` says and never written
+    to: a step that changes values makes new columns and hands on the others as they are, so the
+    data sets of a build share what did not change. ``frame`` holds the other columns (ids,
+    groups, denominators, names), rows aligned (it may also hold stale copies of value columns:
+    ``columns`` is what counts); ``order`` is the column order of the frame the data set is
+    shown as.
     """
 
     frame: pd.DataFrame
-    codes: tuple[str, ...]
-    X: np.ndarray
+    columns: Mapping[str, Column]
     order: tuple[str, ...]
-
-    def __post_init__(self) -> None:
-        self.X.flags.writeable = False
 
     @classmethod
     def from_frame(cls, data: pd.DataFrame, codes: Iterable[str]) -> Data:
-        """The framework columns ``codes`` of a checked frame (see :func:`check_data`) as one
-        float matrix; the frame itself is shared (a shallow copy: editing it later does not
-        reach the data set)."""
+        """The framework columns ``codes`` of a checked frame (see :func:`check_data`): the
+        float columns are the frame's own arrays (not copied), the others converted. The frame
+        itself is shared as a shallow copy, so editing it later does not reach the data set."""
         codes = tuple(codes)
-        dtypes = column_dtypes(data)
-        if all(pd.api.types.is_numeric_dtype(dtypes[c]) for c in codes):
-            X = _matrix(data, codes)
-        else:  # numbers written as text: converted one column at a time
-            X = np.empty((len(data), len(codes)), order="F")
-            for j, code in enumerate(codes):
-                X[:, j] = float_column(data[code])
-        return cls(data.copy(deep=False), codes, X, tuple(data.columns))
+        frame = data.copy(deep=False)
+        arrays = column_arrays(frame, _positions(frame, codes))
+        columns = {
+            code: _float_array(array, frame, code)
+            for code, array in zip(codes, arrays, strict=True)
+        }
+        return cls(frame, _frozen(columns), tuple(frame.columns))
 
     def __len__(self) -> int:
         return len(self.frame)
 
     @cached_property
-    def positions(self) -> dict[str, int]:
-        """The column of ``X`` holding each code."""
-        return {code: j for j, code in enumerate(self.codes)}
+    def codes(self) -> tuple[str, ...]:
+        """The value columns, in order."""
+        return tuple(self.columns)
 
     @cached_property
     def periods(self) -> list[tuple[object, np.ndarray]]:
@@ -236,61 +224,53 @@ class Data:
         return period_indices(self.frame)
 
     def values(self, codes: Sequence[str]) -> np.ndarray:
-        """The columns ``codes`` of ``X`` as a matrix, one column each, in Fortran order (as a
-        frame's ``to_numpy`` gives them, so that sums along rows add in the same order); ``X``
-        itself when ``codes`` are all its columns, else a copy."""
-        if tuple(codes) == self.codes:
-            return self.X
-        return np.asfortranarray(self.X[:, [self.positions[c] for c in codes]])
+        """The value columns ``codes`` as a new matrix, one column each, in Fortran order (as a
+        frame's ``to_numpy`` gives them, so that sums along rows add in the same order)."""
+        out = np.empty((len(self), len(codes)), order="F")
+        for j, code in enumerate(codes):
+            fill(out[:, j], self.columns[code])
+        return out
 
     def column(self, name: str) -> np.ndarray:
-        """A value column, or another column of the frame, as a numpy array."""
-        if name in self.positions:
-            return self.X[:, self.positions[name]]
+        """A value column, or another column of the frame, as a numpy array (only to be read)."""
+        if name in self.columns:
+            return materialise(self.columns[name])
         return self.frame[name].to_numpy()
 
     def has(self, name: str) -> bool:
-        return name in self.positions or name in self.frame.columns
+        return name in self.columns or name in self.frame.columns
 
     def indicator_frame(self, codes: Sequence[str]) -> pd.DataFrame:
         """The columns ``codes`` as a frame of floats (for the functions that take one)."""
         return pd.DataFrame(self.values(codes), columns=list(codes), index=self.frame.index)
 
+    def with_columns(self, columns: Mapping[str, Column]) -> Data:
+        """The data set with these value columns set, each code not yet present appended."""
+        order = self.order + tuple(c for c in columns if c not in self.order)
+        return Data(self.frame, {**self.columns, **_frozen(columns)}, order)
+
     def replaced(self, codes: Sequence[str], values: np.ndarray) -> Data:
-        """The data set with the columns ``codes`` set to the columns of ``values`` (taken
-        over, not copied, when they are all its columns) and any code not yet present
-        appended."""
-        if tuple(codes) == self.codes:
-            return Data(self.frame, self.codes, np.asfortranarray(values), self.order)
-        new = [c for c in codes if c not in self.positions]
-        X = np.empty((len(self), len(self.codes) + len(new)), order="F")
-        X[:, : len(self.codes)] = self.X
-        positions = {**self.positions, **{c: len(self.codes) + i for i, c in enumerate(new)}}
-        for i, code in enumerate(codes):
-            X[:, positions[code]] = values[:, i]
-        order = self.order + tuple(c for c in new if c not in self.order)
-        return Data(self.frame, self.codes + tuple(new), X, order)
+        """The data set with the columns ``codes`` set to the columns of the matrix ``values``
+        (taken over, not copied), each code not yet present appended."""
+        return self.with_columns({code: values[:, j] for j, code in enumerate(codes)})
 
     def subset(self, rows: np.ndarray, drop: Sequence[str] = ()) -> Data:
         """The rows ``rows`` (positions, in order) without the value columns ``drop``. The
         frame's stale copies of the value columns that stay are left out (fewer columns to
-        take rows of; ``X`` holds those)."""
+        take rows of)."""
         gone = set(drop)
-        keep = [j for j, c in enumerate(self.codes) if c not in gone]
-        codes = tuple(self.codes[j] for j in keep)
-        stay = set(codes)
-        others = [j for j, name in enumerate(self.frame.columns.tolist()) if name not in stay]
+        columns = {c: self.column(c)[rows] for c in self.codes if c not in gone}
+        others = [j for j, name in enumerate(self.frame.columns.tolist()) if name not in columns]
         return Data(
             self.frame.take(others, axis=1).take(rows).reset_index(drop=True),
-            codes,
-            np.asfortranarray(self.X[np.ix_(rows, np.asarray(keep, dtype=np.intp))]),
+            _frozen(columns),
             tuple(c for c in self.order if c not in gone),
         )
 
     def to_frame(self) -> pd.DataFrame:
         """The data set as a frame: the other columns and the value columns, in ``order``."""
         columns = {
-            name: self.X[:, self.positions[name]] if name in self.positions else self.frame[name]
+            name: self.column(name) if name in self.columns else self.frame[name]
             for name in self.order
         }
         return pd.DataFrame(columns, index=self.frame.index)

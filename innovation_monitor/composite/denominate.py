@@ -57,14 +57,14 @@ def denominate(
     others = [c for c in denominator_columns if c in data.frame.columns]
     check_numeric(data.frame, others, what=f"{where}: denominators")
     divided = list(plan)
-    out = np.array(data.values(divided), order="F")
+    out = data.values(divided)
     denominators = {
-        col: data.column(col) if col in data.positions else float_column(data.frame[col])
+        col: data.column(col) if col in data.columns else float_column(data.frame[col])
         for col in denominator_columns
     }
     for i, (code, (col, factor)) in enumerate(plan.items()):
         denom = denominators[col]
-        before = data.X[:, data.positions[code]]
+        before = data.column(code)
         zero = (denom == 0) & ~np.isnan(before)
         if zero.any():
             unit = data.frame[UNIT].iloc[np.flatnonzero(zero)[0]]

@@ -19,6 +19,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from innovation_monitor.composite.columns import Column, column_chunks, revised
 from innovation_monitor.composite.dataset import Data, checked_at_the_edge, missing_counts
 from innovation_monitor.composite.framework import Framework
 from innovation_monitor.composite.imputers import IMPUTERS
@@ -33,13 +36,24 @@ def impute(
     """Fill missing indicator values with ``method`` (see the module docstring)."""
     where = "impute"
     check_method(method, IMPUTERS, where)
-    imputer = IMPUTERS[method](params, where=f"{where} {{method: {method}}}")
+    named = f"{where} {{method: {method}}}"
+    imputer = IMPUTERS[method](params, where=named)
     codes = list(framework.indicators)
-    before = data.values(codes)
-    missing_before = missing_counts(before)
-    filled = imputer.transform(data, before)
-    missing_after = missing_counts(filled)
-    result = data.replaced(codes, filled)
+    # a method filling each column on its own reads a few columns at a time
+    chunks = column_chunks(codes, len(data)) if imputer.columnwise else [codes]
+    columns: dict[str, Column] = {}
+    before_counts, after_counts = [], []
+    for chunk in chunks:
+        before = data.values(chunk)
+        filled = imputer.transform(data, before)
+        before_counts.append(missing_counts(before))
+        after_counts.append(missing_counts(filled))
+        bases = [data.columns[code] for code in chunk]
+        columns.update(zip(chunk, revised(bases, before, filled), strict=True))
+    none = np.zeros(0, dtype=np.int64)  # for a framework without indicators
+    missing_before = np.concatenate([*before_counts, none])
+    missing_after = np.concatenate([*after_counts, none])
+    result = data.with_columns(columns)
     details = columns_frame(
         {
             "iCode": codes,
@@ -56,7 +70,8 @@ def impute(
             result,
             tuple(codes),
             dict.fromkeys(codes, f"imputed ({method})"),
-            sources=imputer.sources,
+            # from an imputer of its own: the one above holds the rows' series order
+            sources=IMPUTERS[method](params, where=named).sources,
         ),
         summary=details,
     )

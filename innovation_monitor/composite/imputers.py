@@ -31,11 +31,15 @@ class Imputer(Method, ABC):
     #: equal distances between units are broken by row order, so a filled value can depend on
     #: the order of the rows (k nearest neighbours); the other methods never depend on it
     row_order_ties: ClassVar[bool] = False
+    #: each column is filled from its own values alone, so the step may hand :meth:`transform`
+    #: a few columns at a time (bounding the copies it makes of a large panel)
+    columnwise: ClassVar[bool] = False
 
     @abstractmethod
     def transform(self, data: Data, values: np.ndarray) -> np.ndarray:
-        """``values`` (the indicator matrix of ``data``, rows × indicators) with gaps filled,
-        as a new matrix; ``data`` gives the units, periods and groups of the rows."""
+        """``values`` (indicator columns of ``data``, rows × indicators: all of them, or a few
+        at a time for a :attr:`columnwise` method) with gaps filled, as a new matrix; ``data``
+        gives the units, periods and groups of the rows."""
 
     def sources(self, before: Columns, codes: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Where the value of each filled cell came from (the cell of column ``codes[i]``, row
@@ -74,6 +78,8 @@ class _CrossSection(Imputer):
 class _Statistic(_CrossSection):
     """Fills each column's gaps with :meth:`statistic` over the rows of the same group (or all
     rows)."""
+
+    columnwise = True
 
     def statistic(self, x: np.ndarray) -> Any:
         """The fill value of one column from its present values."""
@@ -238,6 +244,11 @@ class _Panel(Imputer):
     missing; None: no limit)."""
 
     defaults: ClassVar[Mapping[str, Any]] = {"limit": None}
+    columnwise = True
+
+    def __init__(self, params: Mapping[str, Any] | None = None, *, where: str = "") -> None:
+        super().__init__(params, where=where)
+        self._cached: tuple[pd.DataFrame, _SeriesOrder] | None = None
 
     def check(self, where: str) -> None:
         limit = self.params["limit"]
@@ -261,6 +272,10 @@ class _Panel(Imputer):
         """The periods the filled gaps ``gaps.rows[at]`` were filled from (for ``source``)."""
 
     def _series(self, frame: pd.DataFrame) -> _SeriesOrder:
+        """The series order of the rows of ``frame``, worked out once for all the calls of a
+        step (which hands over a few columns at a time)."""
+        if self._cached is not None and self._cached[0] is frame:
+            return self._cached[1]
         if TIME not in frame.columns:
             raise FrameworkError(
                 f"impute: method {self.name!r} imputes along time and needs a '{TIME}' column"
@@ -268,7 +283,9 @@ class _Panel(Imputer):
         times = pd.to_numeric(frame[TIME], errors="coerce")
         if times.isna().any():
             raise DataError(f"impute: '{TIME}' must be numeric (years) for method {self.name!r}")
-        return _SeriesOrder(frame[UNIT].to_numpy(), times.to_numpy(dtype=np.float64))
+        series = _SeriesOrder(frame[UNIT].to_numpy(), times.to_numpy(dtype=np.float64))
+        self._cached = (frame, series)
+        return series
 
     def transform(self, data: Data, values: np.ndarray) -> np.ndarray:
         self.check("impute")

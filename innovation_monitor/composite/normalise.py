@@ -176,7 +176,7 @@ def normalise(
     for period, rows, fit_rows, fit_period in _blocks(data, goalposts, where):
         periods.append(period)
         blocks.append(Block(_rows(rows, n), _rows(fit_rows, n), fit_period))
-    out = np.array(data.X, order="F")
+    columns: dict[str, np.ndarray] = {}  # the indicators; other columns stay as they are
     units = data.frame[UNIT].to_numpy()
     fitted: list[tuple[str, Normaliser, list[Node], list[Fit]]] = []
     notes: list[str] = []
@@ -198,7 +198,7 @@ def normalise(
         else:
             x = raw * np.array([node.direction for node in nodes])
         scaled, fits = normaliser.normalise_columns(x, blocks, nodes, units)
-        out[:, [data.positions[code] for code in members]] = scaled
+        columns.update(zip(members, scaled.T, strict=True))  # each run's columns: no copy
         for i, fit in enumerate(fits):
             if fit.degenerate:
                 period = periods[i % len(periods)]
@@ -211,4 +211,4 @@ def normalise(
         summary=partial(_summary, fitted, periods),
         notes=tuple(notes),
     )
-    return Data(data.frame, data.codes, out, data.order), record
+    return data.with_columns(columns), record

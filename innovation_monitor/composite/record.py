@@ -20,7 +20,8 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from innovation_monitor.composite.dataset import TIME, UNIT
+from innovation_monitor.composite.columns import Patch, changed_rows
+from innovation_monitor.composite.dataset import TIME, UNIT, Data
 from innovation_monitor.errors import FrameworkError
 
 CELL_COLUMNS = (UNIT, TIME, "iCode", "action", "before", "after")
@@ -33,8 +34,8 @@ ColumnAction = Action | Sequence[tuple[np.ndarray, Action]]
 
 
 class Columns(Protocol):
-    """A data set whose columns can be read one at a time (:class:`~.dataset.Data`, or a data
-    set a build keeps)."""
+    """A data set whose columns can be read one at a time (:class:`~.dataset.Data`, or one
+    read through a cache of its columns)."""
 
     @property
     def frame(self) -> pd.DataFrame: ...
@@ -50,31 +51,34 @@ Sources = Callable[[Columns, np.ndarray, np.ndarray], np.ndarray]
 @dataclass(frozen=True)
 class Changes:
     """The cells of ``codes`` that differ between the data sets ``before`` and ``after`` (same
-    rows), each with its action; NaN → NaN is no change. ``known`` holds the changed rows of
-    the columns where they are known already; ``sources``, when given, says where each new
-    value came from (the table's ``source`` column)."""
+    rows), each with its action; NaN → NaN is no change. ``sources``, when given, says where
+    each new value came from (the table's ``source`` column)."""
 
-    before: Columns
-    after: Columns
+    before: Data
+    after: Data
     codes: tuple[str, ...]
     actions: Mapping[str, ColumnAction]
-    known: Mapping[str, np.ndarray] = field(default_factory=dict)
     sources: Sources | None = None
 
-    def rows(self, code: str, old: np.ndarray, new: np.ndarray) -> np.ndarray:
-        """Positions of the changed cells of one column."""
-        if code in self.known:
-            return self.known[code]
-        return np.flatnonzero(~((old == new) | (np.isnan(old) & np.isnan(new))))
+    def rows(self, code: str, read: _Read) -> np.ndarray:
+        """Positions of the changed cells of one column: none when the step handed on the
+        column it was given, the patched cells when it patched that column, else found by
+        comparing the values."""
+        old, new = self.before.columns[code], self.after.columns[code]
+        if new is old:
+            return np.empty(0, dtype=np.intp)
+        if isinstance(new, Patch) and new.base is old:
+            return new.rows
+        return changed_rows(read.column(code), self.after.column(code))
 
     def table(self) -> pd.DataFrame:
         """One row per changed cell, grouped by indicator in ``codes`` order."""
         pieces: list[tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         read = _Read(self.before, {})
         for code in self.codes:
-            old, new = read.column(code), self.after.column(code)
-            rows = self.rows(code, old, new)
+            rows = self.rows(code, read)
             if rows.size:
+                old, new = read.column(code), self.after.column(code)
                 labels = _labels(self.actions[code], rows, old, new, len(old))
                 pieces.append((code, rows, labels, old[rows], new[rows]))
         extra = ("source",) if self.sources is not None else ()
@@ -103,7 +107,8 @@ class Changes:
 
 @dataclass(frozen=True)
 class _Read:
-    """A data set whose columns are read once (a kept column is made anew on each reading)."""
+    """A data set whose columns are read once (a patched column is made anew on each
+    reading)."""
 
     data: Columns
     columns: dict[str, np.ndarray]
@@ -189,14 +194,6 @@ class StepRecord:
         holds on to the data sets (for a step called on its own)."""
         if isinstance(self.changes, Changes):
             return replace(self, changes=self.changes.table())
-        return self
-
-    def kept(self, before: Columns, after: Columns, known: Mapping[str, np.ndarray]) -> StepRecord:
-        """The record with its changed cells read from the data sets a build keeps (``known``:
-        the rows it already found changed)."""
-        if isinstance(self.changes, Changes):
-            changes = replace(self.changes, before=before, after=after, known=known)
-            return replace(self, changes=changes)
         return self
 
     def without_cells(self) -> StepRecord:

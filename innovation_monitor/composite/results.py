@@ -15,6 +15,7 @@ import pandas as pd
 
 from innovation_monitor.composite.dataset import TIME, UNIT, Data, id_columns, period_indices
 from innovation_monitor.composite.framework import Framework
+from innovation_monitor.composite.pages import ordinary_pages
 
 RANK_SUFFIX = "_rank"
 
@@ -123,32 +124,22 @@ class Results:
 def make_results(
     aggregated: pd.DataFrame | Data, framework: Framework, topsis: pd.DataFrame | None = None
 ) -> Results:
-    """Collect :class:`Results` from an aggregated data set and the framework used for it.
-
-    A :class:`~.dataset.Data` is the build's own aggregated data set: its matrix, laid out so
-    by :func:`~.aggregate.aggregate`, becomes the scores, not copied (so nothing else may hold
-    on to it); a frame is copied."""
+    """Collect :class:`Results` from an aggregated data set and the framework used for it (a
+    frame is read as :meth:`Data.from_frame` reads it); the scores are copied out of it when
+    first read."""
     codes = sorted(
         [*framework.aggregates, *framework.indicators], key=lambda c: -framework[c].level
     )
-    if (
-        isinstance(aggregated, Data)
-        and aggregated.X.base is None
-        and aggregated.codes[: len(codes)] == tuple(codes)
-    ):
-        matrix = aggregated.X
-        aggregated.X.flags.writeable = True  # handed on to the scores
-    else:
-        if not isinstance(aggregated, Data):
-            aggregated = Data.from_frame(aggregated, codes)
-        matrix = np.array(aggregated.values(codes), order="F")
-    return Results(partial(_scores, aggregated.frame, matrix, codes), framework, topsis)
+    if not isinstance(aggregated, Data):
+        aggregated = Data.from_frame(aggregated, codes)
+    return Results(partial(_scores, aggregated, codes), framework, topsis)
 
 
-def _scores(frame: pd.DataFrame, matrix: np.ndarray, codes: list[str]) -> pd.DataFrame:
-    """The scores frame: the id columns of ``frame``, then the first ``len(codes)`` columns of
-    ``matrix`` (the matrix itself, not a copy)."""
-    scores = pd.DataFrame(matrix[:, : len(codes)], columns=codes, copy=False)
-    for i, name in enumerate(id_columns(frame)):
-        scores.insert(i, name, frame[name].reset_index(drop=True))
+@ordinary_pages()
+def _scores(data: Data, codes: list[str]) -> pd.DataFrame:
+    """The scores frame: the id columns of ``data``, then its columns ``codes`` (one new matrix,
+    the frame's own)."""
+    scores = pd.DataFrame(data.values(codes), columns=codes, copy=False)
+    for i, name in enumerate(id_columns(data.frame)):
+        scores.insert(i, name, data.frame[name].reset_index(drop=True))
     return scores

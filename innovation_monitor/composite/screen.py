@@ -51,7 +51,9 @@ def screen(
     both = sorted(set(map(str, keep)) & set(map(str, remove)))
     if both:
         raise FrameworkError(f"{where}: unit(s) {both} are in both 'keep' and 'remove'")
-    present = ~np.isnan(data.values(codes))
+    present = np.empty((len(data), len(codes)), dtype=bool, order="F")
+    for j, code in enumerate(codes):  # a column at a time: no matrix of values
+        present[:, j] = ~np.isnan(data.column(code))
 
     dropped_indicators: list[str] = []
     if min_data_indicators is not None:

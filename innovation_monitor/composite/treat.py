@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from innovation_monitor.composite.columns import Column, column_chunks, revised
 from innovation_monitor.composite.dataset import TIME, Data, checked_at_the_edge
 from innovation_monitor.composite.framework import Framework
 from innovation_monitor.composite.normalise import fit_rows
@@ -77,36 +78,35 @@ def treat(
     blocks: list[tuple[object, np.ndarray]] = (
         data.periods if per_period else [(None, np.arange(len(data)))]
     )
-    out: np.ndarray | None = None
-    summaries: list[dict[str, list[Any]]] = []  # one per group: its series in order
-    treated_codes: list[str] = []  # the codes of the groups' series, in that order
+    treated_columns: dict[str, Column] = {}
+    summaries: list[dict[str, list[Any]]] = []  # one per run of codes: its series in order
+    treated_codes: list[str] = []  # the codes of the runs' series, in that order
     actions: dict[str, ColumnAction] = {}
     nb = len(blocks)
     for (own_method, _), members in groups.items():
         own_params = merged_spec(method, params, overrides.get(members[0]))[1]
-        treatment = TREATMENTS[own_method](own_params, where=f"{where}: indicator {members[0]!r}")
-        series = _Series(data, members, blocks)
-        if fit is None:
-            treated = treatment.fit_transform(series.values)
-        else:
-            treated = treatment.fit(series.values[fit]).transform(series.values)
-        if series.values is data.X:  # every column at once, in place: no copy to scatter into
-            out = treated
-        else:
-            out = np.array(data.X, order="F") if out is None else out
-            series.scatter(treated, out)
-        summary = _summary(treatment, treated, refitted=fit is not None)
-        for i, code in enumerate(members):
-            labels = [
-                (rows, _winsorised_side if done == WINSORISED else done)
-                for (_, rows), done in zip(
-                    blocks, summary["treatment"][i * nb : (i + 1) * nb], strict=True
-                )
-            ]
-            actions[code] = labels if per_period else labels[0][1]
-        summaries.append(summary)
-        treated_codes += members
-    result = Data(data.frame, data.codes, data.X if out is None else out, data.order)
+        named = f"{where}: indicator {members[0]!r}"
+        # each series is treated on its own: a few columns at a time bound the copies
+        for run in column_chunks(members, len(data)):
+            treatment = TREATMENTS[own_method](own_params, where=named)
+            series = _Series(data, run, blocks)
+            if fit is None:
+                treated = treatment.fit_transform(series.values)
+            else:
+                treated = treatment.fit(series.values[fit]).transform(series.values)
+            treated_columns.update(series.columns(treated))
+            summary = _summary(treatment, treated, refitted=fit is not None)
+            for i, code in enumerate(run):
+                labels = [
+                    (rows, _winsorised_side if done == WINSORISED else done)
+                    for (_, rows), done in zip(
+                        blocks, summary["treatment"][i * nb : (i + 1) * nb], strict=True
+                    )
+                ]
+                actions[code] = labels if per_period else labels[0][1]
+            summaries.append(summary)
+            treated_codes += run
+    result = data.with_columns(treated_columns)
     columns: dict[str, list[Any]] = {"iCode": [c for c in codes for _ in blocks]}
     if per_period:
         columns[TIME] = [period for _ in codes for period, _ in blocks]
@@ -161,28 +161,34 @@ def _summary(treatment: Treatment, treated: np.ndarray, refitted: bool) -> dict[
 
 class _Series:
     """The columns of some indicators as one matrix with a column per indicator and block of
-    rows (period), NaN-padded to the longest block; :meth:`scatter` puts treated values
-    back."""
+    rows (period), NaN-padded to the longest block; :meth:`columns` makes the treated values
+    into the data set's columns again."""
 
     def __init__(self, data: Data, codes: list[str], blocks: list[tuple[object, np.ndarray]]):
-        self.columns = [data.positions[c] for c in codes]
+        self.data = data
+        self.codes = codes
         self.blocks = blocks
-        if len(blocks) == 1:
-            every = blocks[0][1]
-            whole = self.columns == list(range(len(data.codes)))
-            self.values = data.X if whole else data.values(codes)
-            if not np.array_equal(every, np.arange(len(data))):
-                self.values = self.values[every]
+        self.whole = len(blocks) == 1 and np.array_equal(blocks[0][1], np.arange(len(data)))
+        if self.whole:  # every row, in order: the columns as they are
+            self.values = data.values(codes)
             return
         longest = max(rows.size for _, rows in blocks)
         self.values = np.full((longest, len(codes) * len(blocks)), np.nan, order="F")
-        for i, j in enumerate(self.columns):
-            column = data.X[:, j]
+        for i, code in enumerate(codes):
+            column = data.column(code)
             for p, (_, rows) in enumerate(blocks):
                 self.values[: rows.size, i * len(blocks) + p] = column[rows]
 
-    def scatter(self, treated: np.ndarray, out: np.ndarray) -> None:
-        """Write the treated series into the columns of ``out`` (rows × all codes)."""
-        for i, j in enumerate(self.columns):
-            for p, (_, rows) in enumerate(self.blocks):
-                out[rows, j] = treated[: rows.size, i * len(self.blocks) + p]
+    def columns(self, treated: np.ndarray) -> dict[str, Column]:
+        """Each code's column with its treated values, stored over the column it was treated
+        from (see :func:`~.columns.revised`)."""
+        if self.whole:
+            old, new = self.values, treated
+        else:
+            old = self.data.values(self.codes)
+            new = old.copy(order="F")
+            for i in range(len(self.codes)):
+                for p, (_, rows) in enumerate(self.blocks):
+                    new[rows, i] = treated[: rows.size, i * len(self.blocks) + p]
+        bases = [self.data.columns[code] for code in self.codes]
+        return dict(zip(self.codes, revised(bases, old, new), strict=True))
