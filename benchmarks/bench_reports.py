@@ -2,12 +2,15 @@
 
 The reports are written for every year of every run, so their cost is part of each run. Timed
 in-process on an existing warehouse (``make run`` builds ``data/warehouse.duckdb``), after one
-warm-up (matplotlib, Typst and fonts loaded), as the median of ``--repeat`` runs of
-``stages.write_level_reports`` for one year, both languages, into a temporary folder:
+warm-up (fonts loaded), as the median of ``--repeat`` runs of ``stages.write_level_reports``
+for one year into a temporary folder:
 
-* each level alone in each format (``html`` includes the ranking CSV and the charts),
-* each level in all formats together (the PDFs compile in threads while the charts are drawn),
-* both levels in all formats: what a run spends per year.
+* each level alone in each format, both languages (``html`` includes the ranking CSV and the
+  charts),
+* each level in all formats together, both languages (the PDFs are typeset in child processes
+  while the next charts, pages and workbook are written),
+* both levels in all formats, in Chinese (what ``report`` writes with ``--lang zh``) and in both
+  languages (what a run writes per year).
 
     .venv/bin/python benchmarks/bench_reports.py --warehouse data/warehouse.duckdb --year 2023
 """
@@ -40,24 +43,29 @@ def main() -> None:
         tempfile.TemporaryDirectory() as out,
     ):
 
-        def build(levels: Sequence[str], formats: Sequence[str]) -> Callable[[], object]:
+        def build(
+            levels: Sequence[str], formats: Sequence[str], langs: Sequence[str]
+        ) -> Callable[[], object]:
             return lambda: [
                 stages.write_level_reports(
-                    con, system, registry, level, out, [args.year], ("zh", "en"), formats
+                    con, system, registry, level, out, [args.year], langs, formats
                 )
                 for level in levels
             ]
 
         print(f"{time.strftime('%Y-%m-%d %H:%M')}  load average {os.getloadavg()[0]:.2f}")
-        print(f"{'levels':<14}{'formats':<16}{'median s':>9}")
-        cases: list[tuple[Sequence[str], Sequence[str]]] = [
-            ((level,), (fmt,)) for level in ("city", "county") for fmt in ("html", "pdf", "xlsx")
+        print(f"{'levels':<14}{'formats':<16}{'languages':<11}{'median s':>9}")
+        both, every = ("zh", "en"), ("html", "pdf", "xlsx")
+        cases: list[tuple[Sequence[str], Sequence[str], Sequence[str]]] = [
+            ((level,), (fmt,), both) for level in ("city", "county") for fmt in every
         ]
-        cases += [(("city",), ("html", "pdf", "xlsx")), (("county",), ("html", "pdf", "xlsx"))]
-        cases += [(("city", "county"), ("html", "pdf", "xlsx"))]
-        for levels, formats in cases:
-            seconds = median_seconds(build(levels, formats), args.repeat)
-            print(f"{'+'.join(levels):<14}{','.join(formats):<16}{seconds:>9.2f}")
+        cases += [(("city",), every, both), (("county",), every, both)]
+        cases += [(("city", "county"), every, ("zh",)), (("city", "county"), every, both)]
+        for levels, formats, langs in cases:
+            seconds = median_seconds(build(levels, formats, langs), args.repeat)
+            print(
+                f"{'+'.join(levels):<14}{','.join(formats):<16}{','.join(langs):<11}{seconds:>9.2f}"
+            )
         print(f"load average after {os.getloadavg()[0]:.2f}")
 
 
