@@ -15,13 +15,16 @@ null.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import polars as pl
 
 from innovation_monitor.errors import DataError
 from innovation_monitor.framework import MonitoringFramework
+
+if TYPE_CHECKING:  # pandas is imported where the engine's frame is made, not at start-up
+    import pandas as pd
 
 STATISTICS_COLUMNS = ("year", "level", "region_code", "variable", "value")
 PARENT_COLUMN = "parent_code"
@@ -124,6 +127,8 @@ def indicator_frame(
         raise DataError(
             f"indicator values: indicator(s) {unknown} are not in the {framework.level} framework"
         )
+    import pandas as pd
+
     frame = (
         at_level.select(
             pl.col("region_code").cast(pl.String).alias("uCode"),

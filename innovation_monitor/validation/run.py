@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import polars as pl
 
 from innovation_monitor.errors import DataError, FrameworkError
@@ -39,6 +38,8 @@ from innovation_monitor.validation.rules import (
 from innovation_monitor.validation.screen import clean_checks
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from innovation_monitor.divisions import DivisionRegistry
     from innovation_monitor.framework import IndicatorSystem, MonitoringFramework
 
@@ -263,7 +264,7 @@ def _polars(
             f"{', '.join(required)}, got {', '.join(columns)}"
         )
     try:
-        frame = pl.from_pandas(data, nan_to_null=True) if isinstance(data, pd.DataFrame) else data
+        frame = data if isinstance(data, pl.DataFrame) else pl.from_pandas(data, nan_to_null=True)
     except (pl.exceptions.PolarsError, TypeError, ValueError) as err:
         raise DataError(f"{what}: cannot be read as a table ({err})") from None
     if numeric and not frame.schema["value"].is_numeric():
