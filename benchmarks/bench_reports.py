@@ -10,7 +10,8 @@ for one year into a temporary folder:
 * each level in all formats together, both languages (the PDFs are typeset in child processes
   while the next charts, pages and workbook are written),
 * both levels in all formats, in Chinese (what ``report`` writes with ``--lang zh``) and in both
-  languages (what a run writes per year).
+  languages (what a run writes per year), with one report writer for both levels as the
+  ``report`` command has (the city PDFs are typeset while the county reports are laid out).
 
     .venv/bin/python benchmarks/bench_reports.py --warehouse data/warehouse.duckdb --year 2023
 """
@@ -28,6 +29,7 @@ from innovation_monitor import stages, warehouse
 from innovation_monitor.divisions import DivisionRegistry
 from innovation_monitor.framework import load_indicator_system
 from innovation_monitor.paths import DEFAULT_WAREHOUSE
+from innovation_monitor.reports.outputs import ReportWriter
 
 
 def main() -> None:
@@ -46,12 +48,15 @@ def main() -> None:
         def build(
             levels: Sequence[str], formats: Sequence[str], langs: Sequence[str]
         ) -> Callable[[], object]:
-            return lambda: [
-                stages.write_level_reports(
-                    con, system, registry, level, out, [args.year], langs, formats
-                )
-                for level in levels
-            ]
+            def run() -> None:
+                with ReportWriter(out, langs, formats) as writer:  # as the report command
+                    for level in levels:
+                        stages.write_level_reports(
+                            con, system, registry, level, out, [args.year], langs, formats,
+                            writer=writer,
+                        )  # fmt: skip
+
+            return run
 
         print(f"{time.strftime('%Y-%m-%d %H:%M')}  load average {os.getloadavg()[0]:.2f}")
         print(f"{'levels':<14}{'formats':<16}{'languages':<11}{'median s':>9}")

@@ -13,7 +13,7 @@ from innovation_monitor.divisions import LEVELS, DivisionRegistry
 from innovation_monitor.editions import edition_status
 from innovation_monitor.errors import DataError
 from innovation_monitor.framework import INDEX_CODE, load_indicator_system
-from innovation_monitor.reports.outputs import FORMATS, check_formats
+from innovation_monitor.reports.outputs import FORMATS, ReportWriter, check_formats
 from innovation_monitor.stages import write_level_reports
 
 
@@ -55,10 +55,12 @@ def publish_reports(
                     f"the warehouse {warehouse_path} has no scores of {missing}; it has "
                     f"{sorted(scored) or 'none'}: run innovation-monitor run for those years"
                 )
-        return [
-            path
-            for level in LEVELS
-            for path in write_level_reports(
-                con, system, registry, level, out_dir, wanted, langs, formats, edition
-            )
-        ]
+        with ReportWriter(out_dir, langs, formats) as writer:  # one for both levels: the city
+            paths = [  # PDFs are typeset while the county reports are laid out
+                path
+                for level in LEVELS
+                for path in write_level_reports(
+                    con, system, registry, level, out_dir, wanted, langs, formats, edition, writer
+                )
+            ]
+        return writer.paths + paths

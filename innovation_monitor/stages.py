@@ -7,6 +7,7 @@ rankings → reports. The Dagster assets in ``assets/`` call exactly these funct
 """
 
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 import duckdb
@@ -33,11 +34,7 @@ from innovation_monitor.scoring.evaluation import evaluate_period
 from innovation_monitor.scoring.rankings import build_rankings
 from innovation_monitor.scoring.tiers import assign_tiers
 from innovation_monitor.summaries import CheckResult, StageSummary, ingest_summary, score_summary
-from innovation_monitor.validation import (
-    ValidationReport,
-    assess_statistics,
-    validate_indicators,
-)
+from innovation_monitor.validation import ValidationReport, assess_statistics, validate_indicators
 
 
 def load_divisions(con: duckdb.DuckDBPyConnection, registry: DivisionRegistry) -> int:
@@ -346,11 +343,14 @@ def write_level_reports(
     langs: Sequence[str] = ("zh", "en"),
     formats: Sequence[str] = FORMATS,
     edition: int | None = None,
+    writer: ReportWriter | None = None,
 ) -> list[Path]:
     """Reports of a level for each scored year asked for, in ``formats`` (:mod:`.reports.outputs`);
     with ``edition``, that year's alone, from the rows the edition holds (a published edition's
     frozen copy: :func:`editions.edition_rows`). A year's report shows the plan targets' progress
-    on the data up to that year, so an earlier year's report does not quote later data."""
+    on the data up to that year, so an earlier year's report does not quote later data. With the
+    caller's ``writer`` (both levels' PDFs typeset while the next level is laid out), what it
+    writes is in ``writer.paths`` once the caller's ``with`` block ends, not in the list."""
     from innovation_monitor.scoring.targets import target_progress, target_series
 
     def read(table: str, years: list[int] | None = None) -> pl.DataFrame:
@@ -383,7 +383,8 @@ def write_level_reports(
             "to their files: run innovation-monitor run on the data folder again"
         )
     paths: list[Path] = []
-    with ReportWriter(out_dir, langs, formats) as writer:
+    active = writer or ReportWriter(out_dir, langs, formats)
+    with nullcontext() if writer else active:
         for year in wanted:
             report = build_report(
                 year,
@@ -405,7 +406,7 @@ def write_level_reports(
             )
             report = with_insight(report, **insight, scores=scores)
             of_year = pl.col("year") == year
-            writer.write(
+            active.write(
                 report,
                 framework=system.frameworks[level],
                 tables=WorkbookTables(statistics.filter(of_year), quality.filter(of_year)),
@@ -419,7 +420,7 @@ def write_level_reports(
                 )
                 notice = [notice_line(report)]
                 paths += write_county_evaluation(rows, Path(out_dir) / str(year), notice)
-    return writer.paths + paths
+    return ([] if writer else active.paths) + paths
 
 
 def publish_edition(

@@ -161,6 +161,24 @@ def test_the_sample_pdf_has_the_notice_on_every_page_and_the_title_first(
 
 
 @pytest.mark.slow
+def test_the_report_command_lists_every_file_it_writes(
+    sample_run: PipelineRun, tmp_path: Path
+) -> None:
+    """One report writer serves both levels (the city PDFs are typeset while the county reports
+    are laid out): every PDF of both levels is written whole and listed, nothing else is."""
+    from innovation_monitor.publish import publish_reports
+
+    written = publish_reports(
+        sample_run.warehouse, tmp_path, years=[2023], langs=("zh",), formats=("pdf", "html")
+    )
+    on_disk = {p for p in tmp_path.rglob("*") if p.is_file()}
+    assert sorted(written) == sorted(on_disk)
+    pdfs = {p.name for p in written if p.suffix == ".pdf"}
+    assert pdfs == {"city_report.zh.pdf", "county_report.zh.pdf"}
+    assert all(_pdf_pages((tmp_path / "2023" / name).read_bytes()) for name in pdfs)
+
+
+@pytest.mark.slow
 def test_the_sample_workbook_matches_the_warehouse(sample_run: PipelineRun) -> None:
     for level in ("city", "county"):
         book = load_workbook(sample_run.out / "2023" / f"{level}_report.xlsx", read_only=True)
