@@ -349,8 +349,9 @@ def write_level_reports(
     with ``edition``, that year's alone, from the rows the edition holds (a published edition's
     frozen copy: :func:`editions.edition_rows`). A year's report shows the plan targets' progress
     on the data up to that year, so an earlier year's report does not quote later data. With the
-    caller's ``writer`` (both levels' PDFs typeset while the next level is laid out), what it
-    writes is in ``writer.paths`` once the caller's ``with`` block ends, not in the list."""
+    caller's ``writer`` (both levels' PDFs typeset while the next level is laid out), the
+    writer's languages and formats apply, and what it writes is in ``writer.paths`` once the
+    caller's ``with`` block ends, not in the list."""
     from innovation_monitor.scoring.targets import target_progress, target_series
 
     def read(table: str, years: list[int] | None = None) -> pl.DataFrame:

@@ -35,12 +35,11 @@ def compile_pdf(source: Path, fonts: Path, data: str) -> bytes:
     return bytes(pdf)
 
 
-def write_whole(path: Path, content: bytes) -> Path:
+def _write_whole(path: Path, content: bytes) -> None:
     """``content`` to ``path`` through a temporary file and a rename: never half a file."""
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_bytes(content)
     temporary.replace(path)
-    return path
 
 
 def typeset(source: Path, fonts: Path, data: str, path: Path) -> Path:
@@ -66,7 +65,7 @@ def _main() -> int:
     except TypesettingError as error:
         print(error, file=sys.stderr)
         return 1
-    write_whole(Path(request["path"]), pdf)
+    _write_whole(Path(request["path"]), pdf)
     return 0
 
 
